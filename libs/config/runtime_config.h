@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/config/config.h"
+
+namespace gridcase::config {
+
+// What every gridcase process needs to run, from flags (or GRIDCASE_* environment variables):
+//   --grpc_addr, --metrics_addr, --kafka_brokers, --redis_addr, --topic_prefix, --redis_prefix, --partitions,
+//   --log_level, --drain_timeout.
+struct RuntimeConfig {
+  std::string grpc_addr;
+  std::string metrics_addr;
+  std::string kafka_brokers;
+  HostPort redis;
+  std::string topic_prefix;
+  std::string redis_prefix;
+  int partitions = 3;
+  std::string log_level;
+  absl::Duration drain_timeout;
+};
+
+// Reads and validates the runtime flags; INVALID_ARGUMENT naming the flag when one is wrong.
+absl::StatusOr<RuntimeConfig> LoadRuntimeConfig();
+
+}  // namespace gridcase::config

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/kafka/message.h"
+
+namespace RdKafka {
+class Producer;
+}
+
+namespace gridcase::kafka {
+
+struct ProducerOptions {
+  std::string brokers;
+  std::string client_id = "gridcase";
+  // Extra librdkafka properties, applied last (e.g. {"linger.ms", "5"}).
+  std::map<std::string, std::string> extra;
+};
+
+// An idempotent producer (enable.idempotence, acks=all): a record acknowledged once is written once, in order per
+// partition. Thread-safe. A background thread serves delivery reports; destruction flushes for up to 10 s.
+class Producer {
+ public:
+  using DeliveryCallback = std::function<void(absl::Status)>;
+
+  static absl::StatusOr<std::unique_ptr<Producer>> Create(const ProducerOptions& options);
+  ~Producer();
+
+  // Blocks until the record is acknowledged by all in-sync replicas, or fails. UNAVAILABLE / DEADLINE_EXCEEDED are
+  // retryable (the broker may or may not have the record: resend with the same key and an idempotent payload);
+  // other codes are permanent.
+  absl::Status Produce(absl::string_view topic, absl::string_view key, absl::string_view value,
+                       const std::vector<Header>& headers = {});
+
+  // Enqueues the record; `done` runs once, on the delivery thread, with the delivery result. An error returned here
+  // means the record was not enqueued and `done` will not run.
+  absl::Status ProduceAsync(absl::string_view topic, absl::string_view key, absl::string_view value,
+                            const std::vector<Header>& headers, DeliveryCallback done);
+
+  // Waits until every enqueued record is delivered or failed.
+  absl::Status Flush(absl::Duration timeout);
+
+ private:
+  class DeliveryReports;
+  Producer(std::unique_ptr<DeliveryReports> reports, std::unique_ptr<RdKafka::Producer> producer);
+
+  std::unique_ptr<DeliveryReports> reports_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::atomic<bool> stopping_{false};
+  std::thread poller_;
+};
+
+// Maps a librdkafka error code to a Status: transport and timeout errors are UNAVAILABLE (retryable).
+absl::Status KafkaError(int code, absl::string_view what);
+
+}  // namespace gridcase::kafka

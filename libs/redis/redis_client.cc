@@ -1,0 +1,155 @@
+#include "absl/strings/string_view.h"
+#include "libs/redis/redis_client.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "hiredis.h"
+
+namespace gridcase::redis {
+namespace {
+
+absl::StatusOr<Reply> CopyOut(const redisReply* r) {
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_NIL:
+      out.type = Reply::Type::kNil;
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      return absl::InternalError(absl::StrCat("redis: ", absl::string_view(r->str, r->len)));
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::kArray;
+      out.elements.reserve(r->elements);
+      for (size_t i = 0; i < r->elements; ++i) {
+        auto element = CopyOut(r->element[i]);
+        if (!element.ok()) return element.status();
+        out.elements.push_back(*std::move(element));
+      }
+      break;
+    default:
+      return absl::InternalError(absl::StrCat("redis: unexpected reply type ", r->type));
+  }
+  return out;
+}
+
+}  // namespace
+
+Script::Script(std::string source) : source_(std::move(source)) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(source_.data()), source_.size(), digest);
+  sha_ = absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(const RedisOptions& options) {
+  auto client = std::unique_ptr<RedisClient>(new RedisClient(options));
+  std::lock_guard lock(client->mu_);
+  if (absl::Status s = client->ConnectLocked(); !s.ok()) return s;
+  return client;
+}
+
+RedisClient::RedisClient(const RedisOptions& options) : options_(options) {}
+
+RedisClient::~RedisClient() {
+  if (context_ != nullptr) redisFree(context_);
+}
+
+absl::Status RedisClient::ConnectLocked() {
+  if (context_ != nullptr) {
+    redisFree(context_);
+    context_ = nullptr;
+  }
+  redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port, absl::ToTimeval(options_.connect_timeout));
+  if (c == nullptr) return absl::UnavailableError("redis: cannot allocate context");
+  if (c->err != 0) {
+    std::string error = c->errstr;
+    redisFree(c);
+    return absl::UnavailableError(absl::StrCat("redis: connect ", options_.host, ":", options_.port, ": ", error));
+  }
+  redisSetTimeout(c, absl::ToTimeval(options_.command_timeout));
+  context_ = c;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(const std::vector<Command>& commands) {
+  if (context_ == nullptr) {
+    if (absl::Status s = ConnectLocked(); !s.ok()) return s;
+  }
+  std::vector<const char*> argv;
+  std::vector<size_t> argvlen;
+  for (const Command& command : commands) {
+    argv.clear();
+    argvlen.clear();
+    for (const std::string& arg : command) {
+      argv.push_back(arg.data());
+      argvlen.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), argvlen.data()) != REDIS_OK) {
+      return absl::UnavailableError(absl::StrCat("redis: ", context_->errstr));
+    }
+  }
+  std::vector<Reply> replies;
+  replies.reserve(commands.size());
+  absl::Status first_error;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+      std::string error = context_->errstr;
+      redisFree(context_);
+      context_ = nullptr;
+      return absl::UnavailableError(absl::StrCat("redis: ", error));
+    }
+    auto* reply = static_cast<redisReply*>(raw);
+    auto copied = CopyOut(reply);
+    freeReplyObject(reply);
+    if (!copied.ok()) {
+      if (first_error.ok()) first_error = copied.status();
+      continue;
+    }
+    replies.push_back(*std::move(copied));
+  }
+  if (!first_error.ok()) return first_error;
+  return replies;
+}
+
+absl::StatusOr<std::vector<Reply>> RedisClient::Pipeline(const std::vector<Command>& commands) {
+  std::lock_guard lock(mu_);
+  auto replies = SendLocked(commands);
+  if (replies.status().code() == absl::StatusCode::kUnavailable) {
+    if (absl::Status s = ConnectLocked(); !s.ok()) return s;
+    replies = SendLocked(commands);
+  }
+  return replies;
+}
+
+absl::StatusOr<Reply> RedisClient::Run(const Command& command) {
+  auto replies = Pipeline({command});
+  if (!replies.ok()) return replies.status();
+  return std::move(replies->front());
+}
+
+absl::StatusOr<Reply> RedisClient::Eval(const Script& script, const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args) {
+  Command command = {"EVALSHA", script.sha(), absl::StrCat(keys.size())};
+  command.insert(command.end(), keys.begin(), keys.end());
+  command.insert(command.end(), args.begin(), args.end());
+  auto reply = Run(command);
+  if (reply.ok() || reply.status().message().find("NOSCRIPT") == absl::string_view::npos) return reply;
+  auto loaded = Run({"SCRIPT", "LOAD", script.source()});
+  if (!loaded.ok()) return loaded.status();
+  return Run(command);
+}
+
+}  // namespace gridcase::redis

@@ -1,0 +1,71 @@
+# Helpers shared by scripts/kafka, scripts/redis and scripts/infra. Source it; it defines functions only.
+
+# Prints a message on stderr, prefixed with the calling script's name.
+log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+# Prints a message on stderr and exits 1.
+die() { log "$*"; exit 1; }
+
+# Requires that every named command is on PATH; points at scripts/setup-deps otherwise.
+require_commands() {
+  local cmd missing=()
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+  done
+  ((${#missing[@]} == 0)) || die "missing command(s): ${missing[*]} (run scripts/setup-deps as root)"
+}
+
+# Prints DIR as an absolute path, creating it if needed.
+absolute_dir() {
+  mkdir -p -- "$1" && (cd -- "$1" && pwd -P)
+}
+
+# Prints a TCP port on 127.0.0.1 that was free a moment ago (the kernel's choice for port 0).
+free_port() {
+  python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# Succeeds if PID names a live (not zombie) process whose command line contains every further argument.
+# Guards against signalling an unrelated process that reused a stale pid.
+process_matches() {
+  local pid=$1 state cmdline needle
+  shift
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  [[ -r /proc/$pid/stat ]] || return 1
+  state=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z && $state != X ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  for needle in "$@"; do
+    [[ $cmdline == *"$needle"* ]] || return 1
+  done
+}
+
+# Stops the process in PIDFILE if it is still the one described by the match arguments: SIGTERM, then SIGKILL
+# after GRACE seconds. Removes PIDFILE. Succeeds if nothing was running.
+# Usage: stop_pidfile PIDFILE GRACE NAME MATCH...
+stop_pidfile() {
+  local pidfile=$1 grace=$2 name=$3 pid deadline
+  shift 3
+  [[ -f $pidfile ]] || return 0
+  pid=$(<"$pidfile")
+  if process_matches "$pid" "$@"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + grace))
+    while process_matches "$pid" "$@" && ((SECONDS < deadline)); do
+      sleep 0.2
+    done
+    if process_matches "$pid" "$@"; then
+      log "$name (pid $pid) did not stop within ${grace}s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 5))
+      while process_matches "$pid" "$@" && ((SECONDS < deadline)); do
+        sleep 0.1
+      done
+    fi
+  fi
+  rm -f -- "$pidfile"
+}

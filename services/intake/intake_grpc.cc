@@ -1,0 +1,39 @@
+#include "services/intake/intake_grpc.h"
+
+#include "absl/time/clock.h"
+#include "libs/log/log.h"
+#include "libs/server/grpc_status.h"
+#include "spdlog/spdlog.h"
+
+namespace gridcase::intake {
+
+grpc::Status IntakeGrpc::SubmitCase(grpc::ServerContext* context, const v1::SubmitCaseRequest* request,
+                                    v1::SubmitCaseResponse* response) {
+  absl::Time start = absl::Now();
+  auto result = intake_->Submit(*request);
+  metrics_.submit_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  if (!result.ok()) {
+    bool rejected = result.status().code() == absl::StatusCode::kInvalidArgument;
+    (rejected ? metrics_.rejected : metrics_.failed).Increment();
+    spdlog::warn("msg=submit_refused channel={} key={} code={} reason={}", v1::Channel_Name(request->channel()),
+                 log::Quote(request->idempotency_key()), absl::StatusCodeToString(result.status().code()),
+                 log::Quote(result.status().message()));
+    return server::ToGrpcStatus(result.status());
+  }
+  (result->duplicate_submit() ? metrics_.repeated : metrics_.accepted).Increment();
+  spdlog::info("msg=case_submitted case_id={} channel={} repeat={} phone={}", result->case_id(),
+               v1::Channel_Name(request->channel()), result->duplicate_submit(),
+               log::MaskPhone(request->resident().phone()));
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
+                                 v1::Case* response) {
+  auto result = intake_->GetCase(request->case_id());
+  if (!result.ok()) return server::ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace gridcase::intake

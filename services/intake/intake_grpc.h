@@ -1,0 +1,24 @@
+#pragma once
+
+#include "gridcase/v1/intake.grpc.pb.h"
+#include "services/intake/core/intake.h"
+#include "services/intake/intake_metrics.h"
+
+namespace gridcase::intake {
+
+// gRPC face of intake: converts between the wire and the core, nothing else.
+class IntakeGrpc final : public v1::IntakeService::Service {
+ public:
+  // `intake` must outlive the service.
+  explicit IntakeGrpc(Intake* intake) : intake_(intake) {}
+
+  grpc::Status SubmitCase(grpc::ServerContext* context, const v1::SubmitCaseRequest* request,
+                          v1::SubmitCaseResponse* response) override;
+  grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
+
+ private:
+  Intake* intake_;
+  IntakeMetrics& metrics_ = IntakeMetrics::Get();
+};
+
+}  // namespace gridcase::intake

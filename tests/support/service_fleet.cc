@@ -1,0 +1,99 @@
+#include "tests/support/service_fleet.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
+#include "libs/testing/infra.h"
+
+namespace gridcase::testing {
+
+bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  grpc::GenericStub stub(channel);
+  while (absl::Now() < deadline) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+    grpc::CompletionQueue cq;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);  // grpc.health.v1.HealthCheckRequest{service: ""}
+    auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check", request, &cq);
+    call->StartCall();
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    call->Finish(&response, &status, reinterpret_cast<void*>(1));
+    void* tag = nullptr;
+    bool ok = false;
+    cq.Next(&tag, &ok);
+    cq.Shutdown();
+    while (cq.Next(&tag, &ok)) {
+    }
+    if (status.ok()) {
+      std::vector<grpc::Slice> slices;
+      (void)response.Dump(&slices);
+      std::string bytes;
+      for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      if (bytes == std::string("\x08\x01", 2)) return true;  // HealthCheckResponse{status: SERVING}
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+ServiceFleet::ServiceFleet(const std::string& name) : name_(name), prefix_(UniqueName(name) + ".") {
+  std::filesystem::create_directories(BinaryPath("test-logs"));
+}
+
+ServiceFleet::~ServiceFleet() {
+  for (auto& [service, process] : processes_) process->Terminate();
+}
+
+std::string ServiceFleet::log_path(const std::string& service) const {
+  return BinaryPath(absl::StrCat("test-logs/", name_, "-", service, ".log"));
+}
+
+absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args) {
+  const Infra& infra = TestInfra();
+  int port = FreePort();
+  int metrics_port = FreePort();
+  std::vector<std::string> args = {
+      absl::StrCat("--grpc_addr=127.0.0.1:", port),       absl::StrCat("--metrics_addr=127.0.0.1:", metrics_port),
+      absl::StrCat("--kafka_brokers=", infra.kafka_brokers), absl::StrCat("--redis_addr=", infra.redis_addr),
+      absl::StrCat("--topic_prefix=", prefix_),            absl::StrCat("--redis_prefix=", prefix_),
+      "--partitions=3",                                    "--drain_timeout=2s"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", service, "/", service)), args, {},
+                                     log_path(service));
+  if (!process.ok()) return process.status();
+  processes_[service] = *std::move(process);
+  ports_[service] = port;
+  metrics_ports_[service] = metrics_port;
+  if (!WaitServing(Channel(service), absl::Seconds(60))) {
+    return absl::DeadlineExceededError(absl::StrCat(service, " did not become SERVING; see ", log_path(service)));
+  }
+  return absl::OkStatus();
+}
+
+int ServiceFleet::Stop(const std::string& service) {
+  auto it = processes_.find(service);
+  if (it == processes_.end()) return -1;
+  int status = it->second->Terminate();
+  processes_.erase(it);
+  return status;
+}
+
+void ServiceFleet::Kill(const std::string& service) {
+  auto it = processes_.find(service);
+  if (it == processes_.end()) return;
+  it->second->Kill();
+  processes_.erase(it);
+}
+
+std::shared_ptr<grpc::Channel> ServiceFleet::Channel(const std::string& service) const {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", ports_.at(service)), grpc::InsecureChannelCredentials());
+}
+
+}  // namespace gridcase::testing

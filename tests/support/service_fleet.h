@@ -1,0 +1,46 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "grpcpp/channel.h"
+#include "libs/testing/process.h"
+
+namespace gridcase::testing {
+
+// gridcase's service processes, started as real binaries against the test run's Kafka broker and redis-server,
+// isolated from other tests by a unique topic and key prefix.
+class ServiceFleet {
+ public:
+  // `name` is used for the prefix and the log files (build/test-logs/<name>-<service>.log).
+  explicit ServiceFleet(const std::string& name);
+  ~ServiceFleet();
+
+  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING.
+  absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {});
+  // SIGTERM and wait; returns the exit status.
+  int Stop(const std::string& service);
+  // SIGKILL: a crash.
+  void Kill(const std::string& service);
+
+  std::shared_ptr<grpc::Channel> Channel(const std::string& service) const;
+  int grpc_port(const std::string& service) const { return ports_.at(service); }
+  int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
+  const std::string& prefix() const { return prefix_; }
+  std::string log_path(const std::string& service) const;
+
+ private:
+  std::string name_;
+  std::string prefix_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
+  std::map<std::string, int> ports_;
+  std::map<std::string, int> metrics_ports_;
+};
+
+// Waits until the server at `target` answers grpc.health.v1 Check with SERVING.
+bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout);
+
+}  // namespace gridcase::testing
