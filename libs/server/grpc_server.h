@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "libs/server/health_service.h"
 
 namespace gridcase::server {
 
@@ -15,22 +16,30 @@ struct GrpcServerOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
 };
 
+// A service to serve, with its full name ("gridcase.v1.IntakeService") for the health check.
+struct NamedService {
+  std::string name;
+  grpc::Service* service;
+};
+
 // A running gRPC server with server reflection and grpc.health.v1. Health answers SERVING for the whole server and
 // for each registered service once Start returns; Shutdown flips it to NOT_SERVING first, then stops taking calls and
 // drains in-flight ones until the drain timeout. The services must outlive the server.
 class GrpcServer {
  public:
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(const GrpcServerOptions& options,
-                                                            const std::vector<grpc::Service*>& services);
+                                                            const std::vector<NamedService>& services);
   ~GrpcServer();
 
   int port() const { return port_; }
   void Shutdown();
 
  private:
-  GrpcServer(std::unique_ptr<grpc::Server> server, int port, absl::Duration drain_timeout);
+  GrpcServer(std::unique_ptr<grpc::Server> server, std::unique_ptr<HealthService> health, int port,
+             absl::Duration drain_timeout);
 
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HealthService> health_;
   int port_;
   absl::Duration drain_timeout_;
   bool shut_down_ = false;

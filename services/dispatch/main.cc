@@ -58,7 +58,8 @@ int Run() {
   DispatchGrpc service(&views);
   auto metrics = metrics::MetricsServer::Start(config->metrics_addr);
   auto server = metrics.ok() ? server::GrpcServer::Start(
-                                   {.address = config->grpc_addr, .drain_timeout = config->drain_timeout}, {&service})
+                                   {.address = config->grpc_addr, .drain_timeout = config->drain_timeout},
+                                   {{v1::DispatchService::service_full_name(), &service}})
                              : absl::StatusOr<std::unique_ptr<server::GrpcServer>>(metrics.status());
   if (!server.ok()) {
     spdlog::error("msg=startup_failed step=serve error={}", log::Quote(server.status().ToString()));

@@ -3,27 +3,44 @@
 #include "absl/time/clock.h"
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
+#include "libs/server/raw_request.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::intake {
 
-grpc::Status IntakeGrpc::SubmitCase(grpc::ServerContext* context, const v1::SubmitCaseRequest* request,
-                                    v1::SubmitCaseResponse* response) {
+grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  v1::SubmitCaseRequest decoded;
+  if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
+    metrics_.rejected.Increment();
+    spdlog::warn("msg=submit_refused code=INVALID_ARGUMENT reason={}", log::Quote(s.message()));
+    reactor->Finish(server::ToGrpcStatus(s));
+    return reactor;
+  }
+  v1::SubmitCaseResponse submitted;
+  grpc::Status status = Submit(decoded, &submitted);
+  if (status.ok()) server::EncodeResponse(submitted, response);
+  reactor->Finish(status);
+  return reactor;
+}
+
+grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, v1::SubmitCaseResponse* response) {
   absl::Time start = absl::Now();
-  auto result = intake_->Submit(*request);
+  auto result = intake_->Submit(request);
   metrics_.submit_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
   if (!result.ok()) {
     bool rejected = result.status().code() == absl::StatusCode::kInvalidArgument;
     (rejected ? metrics_.rejected : metrics_.failed).Increment();
-    spdlog::warn("msg=submit_refused channel={} key={} code={} reason={}", v1::Channel_Name(request->channel()),
-                 log::Quote(request->idempotency_key()), absl::StatusCodeToString(result.status().code()),
+    spdlog::warn("msg=submit_refused channel={} key={} code={} reason={}", v1::Channel_Name(request.channel()),
+                 log::Quote(request.idempotency_key()), absl::StatusCodeToString(result.status().code()),
                  log::Quote(result.status().message()));
     return server::ToGrpcStatus(result.status());
   }
   (result->duplicate_submit() ? metrics_.repeated : metrics_.accepted).Increment();
   spdlog::info("msg=case_submitted case_id={} channel={} repeat={} phone={}", result->case_id(),
-               v1::Channel_Name(request->channel()), result->duplicate_submit(),
-               log::MaskPhone(request->resident().phone()));
+               v1::Channel_Name(request.channel()), result->duplicate_submit(),
+               log::MaskPhone(request.resident().phone()));
   *response = *std::move(result);
   return grpc::Status::OK;
 }

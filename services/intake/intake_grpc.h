@@ -6,17 +6,20 @@
 
 namespace gridcase::intake {
 
-// gRPC face of intake: converts between the wire and the core, nothing else.
-class IntakeGrpc final : public v1::IntakeService::Service {
+// gRPC face of intake: converts between the wire and the core, nothing else. SubmitCase is a raw method so that
+// residents' text with invalid UTF-8 gets INVALID_ARGUMENT naming the field (server::DecodeRequest).
+class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitCase<v1::IntakeService::Service> {
  public:
   // `intake` must outlive the service.
   explicit IntakeGrpc(Intake* intake) : intake_(intake) {}
 
-  grpc::Status SubmitCase(grpc::ServerContext* context, const v1::SubmitCaseRequest* request,
-                          v1::SubmitCaseResponse* response) override;
+  grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
 
  private:
+  grpc::Status Submit(const v1::SubmitCaseRequest& request, v1::SubmitCaseResponse* response);
+
   Intake* intake_;
   IntakeMetrics& metrics_ = IntakeMetrics::Get();
 };

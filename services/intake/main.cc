@@ -60,7 +60,7 @@ int Run() {
     return 1;
   }
   auto server = server::GrpcServer::Start({.address = config->grpc_addr, .drain_timeout = config->drain_timeout},
-                                          {&service});
+                                          {{v1::IntakeService::service_full_name(), &service}});
   if (!server.ok()) {
     spdlog::error("msg=startup_failed step=grpc error={}", log::Quote(server.status().ToString()));
     return 1;

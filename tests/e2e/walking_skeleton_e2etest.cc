@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include <unistd.h>
+
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -178,6 +180,43 @@ INSTANTIATE_TEST_SUITE_P(
                       BadRequest{"Latitude", [](auto& r) { r.mutable_point()->set_lat(-90.01); }, "point.lat"},
                       BadRequest{"Longitude", [](auto& r) { r.mutable_point()->set_lng(200); }, "point.lng"}),
     [](const auto& info) { return info.param.name; });
+
+// Runs a command and returns its standard output (empty on failure).
+std::string Capture(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+std::string Grpcurl(int port, const std::string& args) {
+  const char* home = std::getenv("HOME");
+  std::string cached = std::string(home ? home : "") + "/.cache/gridcase/bin/grpcurl";
+  std::string binary = access(cached.c_str(), X_OK) == 0 ? cached : "grpcurl";
+  return Capture(binary + " -plaintext " + args.substr(0, args.find(' ')) + " 127.0.0.1:" + std::to_string(port) +
+                 args.substr(args.find(' ')) + " 2>&1");
+}
+
+TEST_F(WalkingSkeletonTest, StandardClientListsAndDescribesServicesByReflection) {
+  for (const auto& [service, full_name] : {std::pair<std::string, std::string>{"intake", "gridcase.v1.IntakeService"},
+                                           {"dispatch", "gridcase.v1.DispatchService"}}) {
+    int port = fleet_->grpc_port(service);
+    std::string listed = Grpcurl(port, "-max-time=10 list");
+    EXPECT_NE(listed.find(full_name), std::string::npos) << listed;
+    EXPECT_NE(listed.find("grpc.health.v1.Health"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("grpc.reflection.v1alpha.ServerReflection"), std::string::npos) << listed;
+    std::string described = Grpcurl(port, "-max-time=10 describe " + full_name);
+    EXPECT_NE(described.find("rpc GetCase"), std::string::npos) << described;
+    std::string health = Grpcurl(port, "-max-time=10 grpc.health.v1.Health/Check");
+    EXPECT_NE(health.find("\"SERVING\""), std::string::npos) << health;
+  }
+  std::string message = Grpcurl(fleet_->grpc_port("intake"), "-max-time=10 describe gridcase.v1.CaseEvent");
+  EXPECT_NE(message.find("township_dispatched"), std::string::npos) << message;
+}
 
 TEST_F(WalkingSkeletonTest, MetricsEndpointServesPrometheusText) {
   std::string command = "curl -sf http://127.0.0.1:" + std::to_string(fleet_->metrics_port("intake")) +

@@ -7,10 +7,6 @@
 
 namespace gridcase::intake {
 
-// Number of code points when `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF);
-// nullopt otherwise.
-std::optional<size_t> Utf8Length(absl::string_view text);
-
 // INVALID_ARGUMENT "<field>: …" unless `text` is valid UTF-8 of min..max code points without control characters
 // other than newline and tab.
 absl::Status CheckText(absl::string_view field, absl::string_view text, size_t min_chars, size_t max_chars);
