@@ -35,7 +35,7 @@ absl::StatusOr<HostPort> ParseHostPort(const std::string& value, const std::stri
   }
   HostPort hp;
   hp.host = value.substr(0, colon);
-  if (!absl::SimpleAtoi(value.substr(colon + 1), &hp.port) || hp.port <= 0 || hp.port > 65535) {
+  if (!absl::SimpleAtoi(value.substr(colon + 1), &hp.port) || hp.port < 0 || hp.port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": bad port in '", value, "'"));
   }
   return hp;
