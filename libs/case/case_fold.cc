@@ -38,6 +38,17 @@ absl::Status Missing(const CaseEvent& event, absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat("event ", event.event_id(), ": ", field, " is required"));
 }
 
+// The SLA service's events: they report on the case's clocks and never change the case's version.
+bool IsAdvisoryPayload(CaseEvent::PayloadCase payload) {
+  return payload == CaseEvent::kSlaWarned || payload == CaseEvent::kSlaBreached || payload == CaseEvent::kDeadlineSet;
+}
+
+absl::Status AdvisoryNotFolded(const CaseEvent& event) {
+  return absl::InvalidArgumentError(absl::StrCat("event ", event.event_id(),
+                                                 ": advisory events (case_version 0: SLA warnings, breaches and ",
+                                                 "deadlines) are not folded"));
+}
+
 absl::Status FoldSubmitted(const CaseEvent& event, Case& c) {
   const v1::CaseSubmitted& p = event.submitted();
   if (!p.has_initial()) return Missing(event, "submitted.initial");
@@ -91,6 +102,8 @@ absl::Status FoldEscalated(const CaseEvent& event, Case& c) {
     c.set_status(v1::CASE_STATUS_AWAITING_COMMUNITY);
   } else if (p.to_level() >= v1::LEVEL_TOWNSHIP && before_dispatch) {
     c.set_status(v1::CASE_STATUS_AWAITING_DISPATCH);
+    // Taken from the community that paused it; a department that keeps working keeps its pause.
+    c.set_paused(false);
   }
   c.set_level(p.to_level());
   c.set_holder_unit(p.to_unit_code());
@@ -137,6 +150,7 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       c.set_status(v1::CASE_STATUS_AWAITING_DISPATCH);
       RaiseLevel(c, v1::LEVEL_TOWNSHIP);
       c.set_holder_unit(event.community_escalated().township_code());
+      c.set_paused(false);
       return absl::OkStatus();
 
     case CaseEvent::kTownshipDispatched: {
@@ -161,6 +175,7 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       c.set_status(v1::CASE_STATUS_DISPATCHED);
       c.set_department_code(to);
       c.set_holder_unit(to);
+      c.set_paused(false);
       return absl::OkStatus();
     }
 
@@ -168,18 +183,29 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       c.set_status(v1::CASE_STATUS_AWAITING_DISPATCH);
       c.clear_department_code();
       c.set_holder_unit(DispatchHolder(c));
+      c.set_paused(false);
       return absl::OkStatus();
 
     case CaseEvent::kExtensionRequested:
     case CaseEvent::kExtensionDecided:
     case CaseEvent::kResidentRated:
-      // Recorded in the timeline only; an approved extension reaches the case as the SLA service's DeadlineSet.
+      // Recorded in the timeline only; an approved extension moves the due time in the SLA service, which announces
+      // it with an advisory DeadlineSet.
+      return absl::OkStatus();
+
+    case CaseEvent::kPaused:
+      c.set_paused(true);
+      return absl::OkStatus();
+
+    case CaseEvent::kResumed:
+      c.set_paused(false);
       return absl::OkStatus();
 
     case CaseEvent::kResolved:
       c.set_status(v1::CASE_STATUS_RESOLVED);
       c.set_resolution_reply(event.resolved().reply());
       c.set_holder_unit(c.department_code().empty() ? c.location().community_code() : c.department_code());
+      c.set_paused(false);
       return absl::OkStatus();
 
     case CaseEvent::kReopened: {
@@ -196,29 +222,23 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       c.clear_resolution_reply();
       c.set_reopen_count(c.reopen_count() + 1);
       c.set_cycle(c.cycle() + 1);
+      c.set_paused(false);
       return absl::OkStatus();
     }
 
     case CaseEvent::kEscalated:
       return FoldEscalated(event, c);
 
-    case CaseEvent::kDeadlineSet: {
-      const v1::DeadlineSet& p = event.deadline_set();
-      if (p.clock() == v1::CLOCK_KIND_UNSPECIFIED) return Missing(event, "deadline_set.clock");
-      if (!p.has_due_at()) return Missing(event, "deadline_set.due_at");
-      if (p.clock() == v1::CLOCK_KIND_COMPLETION) *c.mutable_due_at() = p.due_at();
-      return absl::OkStatus();
-    }
-
     case CaseEvent::kClosed:
       c.set_status(v1::CASE_STATUS_CLOSED);
       c.clear_holder_unit();
+      c.set_paused(false);
       return absl::OkStatus();
 
     case CaseEvent::kSlaWarned:
     case CaseEvent::kSlaBreached:
-      return absl::InvalidArgumentError(
-          absl::StrCat("event ", event.event_id(), ": SLA warnings and breaches are advisory and not folded"));
+    case CaseEvent::kDeadlineSet:
+      return AdvisoryNotFolded(event);
 
     case CaseEvent::PAYLOAD_NOT_SET:
       break;
@@ -230,12 +250,7 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
 
 absl::StatusOr<v1::Case> ApplyEvent(const v1::Case& current, const v1::CaseEvent& event) {
   if (event.payload_case() == CaseEvent::PAYLOAD_NOT_SET) return Missing(event, "payload");
-  if (event.case_version() == 0 || event.payload_case() == CaseEvent::kSlaWarned ||
-      event.payload_case() == CaseEvent::kSlaBreached) {
-    return absl::InvalidArgumentError(absl::StrCat("event ", event.event_id(),
-                                                   ": advisory events (case_version 0, SLA warnings and breaches) ",
-                                                   "are not folded"));
-  }
+  if (event.case_version() == 0 || IsAdvisoryPayload(event.payload_case())) return AdvisoryNotFolded(event);
   if (event.case_version() != current.version() + 1) {
     return absl::FailedPreconditionError(absl::StrCat("event ", event.event_id(), " has case_version ",
                                                       event.case_version(), " but the case is at version ",

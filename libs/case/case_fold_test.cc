@@ -1,5 +1,6 @@
 #include "libs/case/case_fold.h"
 
+#include <ostream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -160,6 +161,7 @@ TEST(ApplyEventTest, AdvisoryEventsAreNotFolded) {
   EXPECT_EQ(ApplyEvent(c, Event(c.version() + 1, "sla_breached { clock: CLOCK_KIND_SIGN_OFF }")).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ApplyEvent(c, Event(0, "department_accepted {}")).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ApplyEvent(c, Event(0, "paused { reason: 'away' }")).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ApplyEventTest, CoRequesterAddedAppendsKeepingStatus) {
@@ -381,16 +383,143 @@ TEST(ApplyEventTest, EscalatedNeedsLevelAndUnit) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(ApplyEventTest, DeadlineSetRecordsTheCompletionDeadlineOnly) {
+TEST(ApplyEventTest, DeadlineSetIsAdvisoryAtAnyVersion) {
   Case c = InProgress();
-  Case completion = Fold(c, Event(6, "deadline_set { clock: CLOCK_KIND_COMPLETION due_at { seconds: 1700500000 } }"));
-  EXPECT_EQ(completion.due_at().seconds(), 1'700'500'000);
-  Case sign_off = Fold(completion, Event(7, "deadline_set { clock: CLOCK_KIND_SIGN_OFF due_at { seconds: 5 } }"));
-  ExpectOnlyVersionChanged(completion, sign_off);
-  EXPECT_EQ(ApplyEvent(c, Event(6, "deadline_set { due_at { seconds: 5 } }")).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ApplyEvent(c, Event(6, "deadline_set { clock: CLOCK_KIND_COMPLETION }")).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  const absl::string_view deadline = "deadline_set { clock: CLOCK_KIND_COMPLETION due_at { seconds: 1700500000 } }";
+  absl::Status advisory = ApplyEvent(c, Event(0, deadline)).status();
+  EXPECT_EQ(advisory.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(advisory.message().find("advisory"), absl::string_view::npos) << advisory;
+  absl::Status versioned = ApplyEvent(c, Event(c.version() + 1, deadline)).status();
+  EXPECT_EQ(versioned.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(versioned.message().find("advisory"), absl::string_view::npos) << versioned;
+}
+
+// --- Pause (挂起: waiting for the resident) ---
+
+Case PausedInProgress() {
+  Case c = InProgress();
+  return Fold(c, Event(c.version() + 1, "paused { reason: 'resident away until Friday' }"));
+}
+Case HandlingLocally() {
+  Case c = AwaitingCommunity();
+  return Fold(c, Event(c.version() + 1, "community_handled_locally { note: 'mediate' }"));
+}
+Case PausedLocally() {
+  Case c = HandlingLocally();
+  return Fold(c, Event(c.version() + 1, "paused { reason: 'neighbour abroad' }"));
+}
+
+TEST(ApplyEventTest, PausedSetsTheFlagAndKeepsEverythingElse) {
+  const Case c = InProgress();
+  ASSERT_FALSE(c.paused());
+  const Case paused = PausedInProgress();
+  EXPECT_TRUE(paused.paused());
+  Case expected = paused;
+  expected.set_paused(false);
+  ExpectOnlyVersionChanged(c, expected);
+  EXPECT_EQ(paused.status(), v1::CASE_STATUS_IN_PROGRESS);
+  EXPECT_EQ(paused.holder_unit(), "D-WATER");
+
+  const Case local = PausedLocally();
+  EXPECT_TRUE(local.paused());
+  EXPECT_EQ(local.status(), v1::CASE_STATUS_HANDLING_LOCALLY);
+  EXPECT_EQ(local.holder_unit(), "CM1");
+}
+
+TEST(ApplyEventTest, ResumedClearsTheFlagAndKeepsEverythingElse) {
+  const Case paused = PausedInProgress();
+  const Case resumed = Fold(paused, Event(paused.version() + 1, "resumed { note: 'resident back' }"));
+  EXPECT_FALSE(resumed.paused());
+  Case expected = resumed;
+  expected.set_paused(true);
+  ExpectOnlyVersionChanged(paused, expected);
+  // A case may wait for the resident more than once.
+  const Case again = Fold(resumed, Event(resumed.version() + 1, "paused { reason: 'away again' }"));
+  EXPECT_TRUE(again.paused());
+  EXPECT_EQ(again.status(), v1::CASE_STATUS_IN_PROGRESS);
+}
+
+TEST(ApplyEventTest, PauseEventsNeedNoText) {
+  // The machine requires a reason; the fold replays whatever was accepted.
+  Case c = InProgress();
+  c = Fold(c, Event(c.version() + 1, "paused {}"));
+  EXPECT_TRUE(c.paused());
+  c = Fold(c, Event(c.version() + 1, "resumed {}"));
+  EXPECT_FALSE(c.paused());
+}
+
+struct PauseEndCase {
+  const char* name;
+  bool local;  // Paused by the community in HANDLING_LOCALLY rather than by the department in IN_PROGRESS.
+  const char* payload;
+  v1::CaseStatus status_after;
+};
+
+void PrintTo(const PauseEndCase& param, std::ostream* os) { *os << param.name; }
+
+class PauseEndsTest : public ::testing::TestWithParam<PauseEndCase> {};
+
+TEST_P(PauseEndsTest, EventTakingTheCaseFromItsHolderEndsThePause) {
+  const PauseEndCase& param = GetParam();
+  const Case paused = param.local ? PausedLocally() : PausedInProgress();
+  ASSERT_TRUE(paused.paused());
+  const Case after = Fold(paused, Event(paused.version() + 1, param.payload));
+  EXPECT_EQ(after.status(), param.status_after) << v1::CaseStatus_Name(after.status());
+  EXPECT_FALSE(after.paused());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Events, PauseEndsTest,
+    ::testing::Values(
+        PauseEndCase{"Resolved", false, "resolved { reply: 'fixed' }", v1::CASE_STATUS_RESOLVED},
+        PauseEndCase{"ResolvedLocally", true, "resolved { reply: 'agreed' }", v1::CASE_STATUS_RESOLVED},
+        PauseEndCase{"Transferred", false,
+                     "department_transferred { from_department_code: 'D-WATER' to_department_code: 'D-ROADS' "
+                     "reason: 'road' }",
+                     v1::CASE_STATUS_DISPATCHED},
+        PauseEndCase{"Returned", false, "department_returned { department_code: 'D-WATER' reason: 'not ours' }",
+                     v1::CASE_STATUS_AWAITING_DISPATCH},
+        PauseEndCase{"CommunityEscalated", true, "community_escalated { township_code: 'T1' reason: 'too big' }",
+                     v1::CASE_STATUS_AWAITING_DISPATCH},
+        PauseEndCase{"EscalatedToTheTownship", true,
+                     "escalated { from_level: LEVEL_COMMUNITY to_level: LEVEL_TOWNSHIP to_unit_code: 'T1' }",
+                     v1::CASE_STATUS_AWAITING_DISPATCH},
+        PauseEndCase{"Closed", false, "closed { reason: REASON_ADMINISTRATIVE note: 'withdrawn' }",
+                     v1::CASE_STATUS_CLOSED},
+        PauseEndCase{"ClosedLocally", true, "closed { reason: REASON_ADMINISTRATIVE note: 'withdrawn' }",
+                     v1::CASE_STATUS_CLOSED}),
+    [](const ::testing::TestParamInfo<PauseEndCase>& info) { return std::string(info.param.name); });
+
+TEST(ApplyEventTest, ReopenedStartsTheNewCycleUnpaused) {
+  // The machine never leaves a resolved case paused; the fold clears the flag on reopening whatever came before.
+  for (absl::string_view reopen : {"reopened { department_code: 'D-WATER' reason: 'still leaking' cycle: 2 }",
+                                   "reopened { reason: 'not done' cycle: 2 }"}) {
+    Case c = Resolved();
+    c = Fold(c, Event(c.version() + 1, "paused { reason: 'lenient replay' }"));
+    ASSERT_TRUE(c.paused());
+    c = Fold(c, Event(c.version() + 1, reopen));
+    EXPECT_FALSE(c.paused()) << reopen;
+    EXPECT_EQ(c.cycle(), 2) << reopen;
+  }
+}
+
+TEST(ApplyEventTest, WorkOnAPausedCaseKeepsItPaused) {
+  Case c = PausedInProgress();
+  for (absl::string_view payload : {
+           "extension_requested { extra { seconds: 86400 } reason: 'parts' }",
+           "extension_decided { approved: true extra { seconds: 86400 } }",
+           "co_requester_added { resident { name: 'Wang' } request_ref: 'k-2' }",
+           // The department keeps working at county level, still waiting for the resident.
+           "escalated { from_level: LEVEL_TOWNSHIP to_level: LEVEL_COUNTY to_unit_code: 'C1' }",
+       }) {
+    c = Fold(c, Event(c.version() + 1, payload));
+    EXPECT_TRUE(c.paused()) << payload;
+    EXPECT_EQ(c.status(), v1::CASE_STATUS_IN_PROGRESS) << payload;
+  }
+  EXPECT_EQ(c.level(), v1::LEVEL_COUNTY);
+  Case local = PausedLocally();
+  local = Fold(local, Event(local.version() + 1, "co_requester_added { resident { phone: '139' } request_ref: 'k' }"));
+  EXPECT_TRUE(local.paused());
 }
 
 TEST(ApplyEventTest, ClosedEndsTheCase) {

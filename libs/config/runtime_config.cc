@@ -2,6 +2,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 ABSL_FLAG(std::string, grpc_addr, "127.0.0.1:0", "gRPC listen address (host:port; port 0 picks one)");
 ABSL_FLAG(std::string, metrics_addr, "127.0.0.1:0", "Prometheus /metrics listen address");
@@ -11,6 +12,8 @@ ABSL_FLAG(std::string, topic_prefix, "", "Prefix for every Kafka topic name (iso
 ABSL_FLAG(std::string, redis_prefix, "", "Prefix for every Redis key (isolates test runs)");
 ABSL_FLAG(int, partitions, 3, "Partitions per stage topic when creating topics");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
+ABSL_FLAG(std::string, kafka_consumer_props, "",
+          "Extra librdkafka consumer properties, k=v[,k=v…] (e.g. auto.commit.interval.ms=5000)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10), "How long SIGTERM waits for in-flight calls");
 
 namespace gridcase::config {
@@ -35,6 +38,13 @@ absl::StatusOr<RuntimeConfig> LoadRuntimeConfig() {
   if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
     return absl::InvalidArgumentError(absl::StrCat("--log_level: unknown level '", c.log_level, "'"));
+  }
+  for (absl::string_view pair : absl::StrSplit(absl::GetFlag(FLAGS_kafka_consumer_props), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    if (kv.first.empty() || kv.second.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("--kafka_consumer_props: expected k=v, got '", pair, "'"));
+    }
+    c.kafka_consumer_props[kv.first] = kv.second;
   }
   if (c.drain_timeout < absl::ZeroDuration()) return absl::InvalidArgumentError("--drain_timeout: must be >= 0");
   return c;

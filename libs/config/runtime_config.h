@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -10,7 +11,7 @@ namespace gridcase::config {
 
 // What every gridcase process needs to run, from flags (or GRIDCASE_* environment variables):
 //   --grpc_addr, --metrics_addr, --kafka_brokers, --redis_addr, --topic_prefix, --redis_prefix, --partitions,
-//   --log_level, --drain_timeout.
+//   --log_level, --drain_timeout, --kafka_consumer_props.
 struct RuntimeConfig {
   std::string grpc_addr;
   std::string metrics_addr;
@@ -21,6 +22,7 @@ struct RuntimeConfig {
   int partitions = 3;
   std::string log_level;
   absl::Duration drain_timeout;
+  std::map<std::string, std::string> kafka_consumer_props;
 };
 
 // Reads and validates the runtime flags; INVALID_ARGUMENT naming the flag when one is wrong.

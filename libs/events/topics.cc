@@ -27,6 +27,8 @@ std::string Topics::ForEvent(const v1::CaseEvent& event) const {
     case P::kDepartmentReturned:
     case P::kExtensionRequested:
     case P::kResolved:
+    case P::kPaused:
+    case P::kResumed:
       return department();
     case P::kResidentRated:
     case P::kReopened:

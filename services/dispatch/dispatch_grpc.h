@@ -2,21 +2,34 @@
 
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "libs/events/case_views.h"
+#include "services/dispatch/adapters/redis_projection_store.h"
+#include "services/dispatch/case_commands.h"
 
 namespace gridcase::dispatch {
 
-// gRPC face of dispatch for handlers: converts between the wire and the projections / core.
-class DispatchGrpc final : public v1::DispatchService::Service {
+// gRPC face of dispatch for handlers: converts between the wire and the core. ExecuteCommand is a raw method so that
+// handlers' text with invalid UTF-8 gets INVALID_ARGUMENT naming the field.
+class DispatchGrpc final
+    : public v1::DispatchService::WithRawCallbackMethod_ExecuteCommand<v1::DispatchService::Service> {
  public:
-  // `views` must outlive the service.
-  explicit DispatchGrpc(events::CaseViews* views) : views_(views) {}
+  // All pointers must outlive the service.
+  DispatchGrpc(events::CaseViews* views, RedisProjectionStore* queues, CaseCommands* commands)
+      : views_(views), queues_(queues), commands_(commands) {}
 
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
   grpc::Status GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
                                v1::CaseTimeline* response) override;
+  grpc::Status ListQueue(grpc::ServerContext* context, const v1::ListQueueRequest* request,
+                         v1::ListQueueResponse* response) override;
+  grpc::ServerUnaryReactor* ExecuteCommand(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
 
  private:
+  grpc::Status Execute(const v1::CaseCommandRequest& request, v1::CaseCommandResponse* response);
+
   events::CaseViews* views_;
+  RedisProjectionStore* queues_;
+  CaseCommands* commands_;
 };
 
 }  // namespace gridcase::dispatch

@@ -1,22 +1,36 @@
-// dispatch: keeps the case projections from the event topics and serves handlers of the 六单联办 chain.
+// dispatch: the handlers' API of the 六单联办 chain, and the projections kept from the event topics.
 #include <cstdio>
 #include <thread>
 
+#include "absl/flags/flag.h"
+#include "absl/time/clock.h"
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
+#include "libs/events/kafka_event_publisher.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
+#include "libs/registry/registry_json.h"
 #include "libs/server/grpc_server.h"
 #include "services/dispatch/adapters/redis_projection_store.h"
 #include "services/dispatch/dispatch_grpc.h"
 #include "services/dispatch/projection_consumer.h"
 #include "spdlog/spdlog.h"
 
+ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
+          "The administrative registry (county, townships, communities, grids, departments, catalogue)");
+
 namespace gridcase::dispatch {
 namespace {
+
+// One consumer group per stage topic, so that each stage scales by its partitions.
+std::string StageName(const std::string& topic, const std::string& prefix) {
+  std::string stage = topic.substr(prefix.size());  // "gridcase.<stage>.v1"
+  stage = stage.substr(stage.find('.') + 1);
+  return stage.substr(0, stage.find('.'));
+}
 
 int Run() {
   auto config = config::LoadRuntimeConfig();
@@ -25,6 +39,16 @@ int Run() {
     return 2;
   }
   log::Init("dispatch", config->log_level);
+  auto registry = registry::LoadRegistry(absl::GetFlag(FLAGS_registry));
+  if (!registry.ok()) {
+    spdlog::error("msg=startup_failed step=registry error={}", log::Quote(registry.status().ToString()));
+    return 1;
+  }
+  auto directory = InMemoryOrgDirectory::Create((*registry)->proto());
+  if (!directory.ok()) {
+    spdlog::error("msg=startup_failed step=org_directory error={}", log::Quote(directory.status().ToString()));
+    return 1;
+  }
   events::Topics topics(config->topic_prefix);
   events::Keys keys(config->redis_prefix);
   if (absl::Status s = kafka::EnsureTopics(config->kafka_brokers, topics.Specs(config->partitions)); !s.ok()) {
@@ -32,30 +56,73 @@ int Run() {
     return 1;
   }
   auto producer = kafka::Producer::Create({.brokers = config->kafka_brokers, .client_id = "gridcase-dispatch"});
-  auto redis = redis::RedisClient::Create({.host = config->redis.host, .port = config->redis.port});
-  auto reader_redis = redis::RedisClient::Create({.host = config->redis.host, .port = config->redis.port});
-  if (!producer.ok() || !redis.ok() || !reader_redis.ok()) {
-    spdlog::error("msg=startup_failed kafka={} redis={}", log::Quote(producer.status().ToString()),
-                  log::Quote(redis.status().ToString()));
+  if (!producer.ok()) {
+    spdlog::error("msg=startup_failed step=producer error={}", log::Quote(producer.status().ToString()));
     return 1;
   }
-  RedisProjectionStore store(redis->get(), keys);
-  Projector projector(&store);
-  auto consumer = kafka::Consumer::Create({.brokers = config->kafka_brokers,
-                                           .group_id = config->topic_prefix + "gridcase-dispatch-projector",
-                                           .topics = topics.CaseTopics(),
-                                           .client_id = "gridcase-dispatch"},
-                                          producer->get());
-  if (!consumer.ok()) {
-    spdlog::error("msg=startup_failed step=consumer error={}", log::Quote(consumer.status().ToString()));
+  redis::RedisOptions redis_options{.host = config->redis.host, .port = config->redis.port};
+  auto command_redis = redis::RedisClient::Create(redis_options);
+  auto reader_redis = redis::RedisClient::Create(redis_options);
+  if (!command_redis.ok() || !reader_redis.ok()) {
+    spdlog::error("msg=startup_failed step=redis error={}", log::Quote(command_redis.status().ToString()));
     return 1;
   }
-  std::thread projecting([&] {
-    (*consumer)->Run([&](const kafka::Message& m) { return HandleCaseRecord(projector, m); });
-  });
+
+  CaseMachine machine(*directory);
+  events::KafkaEventPublisher publisher(producer->get(), topics);
+  RedisProjectionStore command_store(command_redis->get(), keys);
+  RedisVersionClaims claims(command_redis->get(), keys);
+  CaseCommands commands(&command_store, &claims, &publisher, &machine, [] { return absl::Now(); });
+
+  // Each stage consumer has its own Redis connection, so stages never wait on each other's round trips.
+  struct Stage {
+    std::unique_ptr<redis::RedisClient> redis;
+    std::unique_ptr<RedisProjectionStore> store;
+    std::unique_ptr<Projector> projector;
+    std::unique_ptr<CaseRecordHandler> handler;
+    std::unique_ptr<kafka::Consumer> consumer;
+    std::thread thread;
+  };
+  std::vector<Stage> stages;
+  for (const std::string& topic : topics.CaseTopics()) {
+    Stage stage;
+    auto redis = redis::RedisClient::Create(redis_options);
+    if (!redis.ok()) {
+      spdlog::error("msg=startup_failed step=redis error={}", log::Quote(redis.status().ToString()));
+      return 1;
+    }
+    stage.redis = *std::move(redis);
+    stage.store = std::make_unique<RedisProjectionStore>(stage.redis.get(), keys);
+    stage.projector = std::make_unique<Projector>(stage.store.get());
+    stage.handler = std::make_unique<CaseRecordHandler>(stage.projector.get(), stage.store.get(), &commands);
+    std::string stage_name = StageName(topic, config->topic_prefix);
+    auto consumer = kafka::Consumer::Create({.brokers = config->kafka_brokers,
+                                             .group_id = config->topic_prefix + "gridcase-dispatch-" + stage_name,
+                                             .topics = {topic},
+                                             .client_id = "gridcase-dispatch-" + stage_name,
+                                             .extra = config->kafka_consumer_props},
+                                            producer->get());
+    if (!consumer.ok()) {
+      spdlog::error("msg=startup_failed step=consumer topic={} error={}", topic,
+                    log::Quote(consumer.status().ToString()));
+      return 1;
+    }
+    stage.consumer = *std::move(consumer);
+    stages.push_back(std::move(stage));
+  }
+  for (Stage& stage : stages) {
+    stage.thread = std::thread([&stage] {
+      stage.consumer->Run([&stage](const kafka::Message& m) { return stage.handler->Handle(m); });
+    });
+  }
+  auto stop_stages = [&stages] {
+    for (Stage& stage : stages) stage.consumer->Stop();
+    for (Stage& stage : stages) stage.thread.join();
+  };
 
   events::CaseViews views(reader_redis->get(), keys);
-  DispatchGrpc service(&views);
+  RedisProjectionStore queue_reader(reader_redis->get(), keys);
+  DispatchGrpc service(&views, &queue_reader, &commands);
   auto metrics = metrics::MetricsServer::Start(config->metrics_addr);
   auto server = metrics.ok() ? server::GrpcServer::Start(
                                    {.address = config->grpc_addr, .drain_timeout = config->drain_timeout},
@@ -63,17 +130,19 @@ int Run() {
                              : absl::StatusOr<std::unique_ptr<server::GrpcServer>>(metrics.status());
   if (!server.ok()) {
     spdlog::error("msg=startup_failed step=serve error={}", log::Quote(server.status().ToString()));
-    (*consumer)->Stop();
-    projecting.join();
+    stop_stages();
     return 1;
   }
-  spdlog::info("msg=serving grpc_port={} metrics_port={}", (*server)->port(), (*metrics)->port());
+  spdlog::info("msg=serving grpc_port={} metrics_port={} stages={}", (*server)->port(), (*metrics)->port(),
+               stages.size());
 
   int signal = server::WaitForShutdownSignal();
   spdlog::info("msg=draining signal={}", signal);
   (*server)->Shutdown();
-  (*consumer)->Stop();
-  projecting.join();
+  stop_stages();
+  if (absl::Status s = (*producer)->Flush(absl::Seconds(10)); !s.ok()) {
+    spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
+  }
   spdlog::info("msg=stopped");
   return 0;
 }
@@ -83,6 +152,6 @@ int Run() {
 
 int main(int argc, char** argv) {
   gridcase::server::BlockShutdownSignals();
-  gridcase::config::ParseFlags(argc, argv, "dispatch: case projections and the handlers' API");
+  gridcase::config::ParseFlags(argc, argv, "dispatch: the handlers' API and the case projections");
   return gridcase::dispatch::Run();
 }

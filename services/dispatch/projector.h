@@ -26,6 +26,9 @@ class ProjectionStore {
   // and move the case between work queues; otherwise change nothing and say why.
   virtual absl::StatusOr<ApplyOutcome> Apply(const v1::CaseEvent& event, const v1::Case& after,
                                              const std::optional<v1::Case>& before) = 0;
+  // Records the completion deadline the SLA service set (advisory, no new version): the case view's due_at and the
+  // score in its holder's work queue. NOT_FOUND when the case is not projected yet.
+  virtual absl::Status SetDueAt(const std::string& case_id, const google::protobuf::Timestamp& due_at) = 0;
 };
 
 // Folds case events into the projections, idempotently: an event seen before is a no-op, so redelivery never changes

@@ -64,6 +64,9 @@ absl::Status ServiceFleet::Start(const std::string& service, const std::vector<s
       absl::StrCat("--kafka_brokers=", infra.kafka_brokers), absl::StrCat("--redis_addr=", infra.redis_addr),
       absl::StrCat("--topic_prefix=", prefix_),            absl::StrCat("--redis_prefix=", prefix_),
       "--partitions=3",                                    "--drain_timeout=2s"};
+  if (service == "dispatch") {
+    args.push_back("--registry=" + SourcePath("data/registry/sample-county.json"));
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", service, "/", service)), args, {},
                                      log_path(service));

@@ -23,7 +23,73 @@ return 1
   return *script;
 }
 
+// KEYS: view, queue. ARGV: expected version, case bytes, case id, queue score, queued (0/1).
+const redis::Script& SetDueScript() {
+  static const auto* script = new redis::Script(R"lua(
+local current = redis.call('HGET', KEYS[1], 'version')
+if not current then return -1 end
+if current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'case', ARGV[2])
+if ARGV[5] == '1' then redis.call('ZADD', KEYS[2], 'XX', ARGV[4], ARGV[3]) end
+return 1
+)lua");
+  return *script;
+}
+
 }  // namespace
+
+absl::StatusOr<bool> RedisVersionClaims::Claim(const std::string& case_id, int64_t version,
+                                               const std::string& event_id) {
+  std::string key = absl::StrCat(keys_.prefix(), "dispatch:claim:{", case_id, "}:", version);
+  auto set = redis_->Run({"SET", key, event_id, "NX", "EX", "86400"});
+  if (!set.ok()) return set.status();
+  if (!set->is_nil()) return true;
+  auto holder = redis_->Run({"GET", key});
+  if (!holder.ok()) return holder.status();
+  return holder->str == event_id;
+}
+
+absl::Status RedisProjectionStore::SetDueAt(const std::string& case_id, const google::protobuf::Timestamp& due_at) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto current = Load(case_id);
+    if (!current.ok()) return current.status();
+    if (!current->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not projected yet"));
+    v1::Case c = **current;
+    *c.mutable_due_at() = due_at;
+    bool queued = IsQueued(c);
+    auto reply = redis_->Eval(SetDueScript(),
+                              {keys_.CaseView(case_id), keys_.Queue(queued ? c.holder_unit() : "-")},
+                              {absl::StrCat(c.version()), c.SerializeAsString(), case_id,
+                               absl::StrCat(QueueScore(c)), queued ? "1" : "0"});
+    if (!reply.ok()) return reply.status();
+    if (reply->integer == 1) return absl::OkStatus();
+    if (reply->integer == -1) return absl::NotFoundError(absl::StrCat("case ", case_id, " not projected yet"));
+  }
+  return absl::UnavailableError(absl::StrCat("case ", case_id, " kept changing while its due time was recorded"));
+}
+
+absl::StatusOr<std::pair<std::vector<v1::Case>, int64_t>> RedisProjectionStore::Queue(const std::string& unit_code,
+                                                                                      int64_t offset,
+                                                                                      int64_t count) {
+  std::string key = keys_.Queue(unit_code);
+  auto replies = redis_->Pipeline({{"ZRANGE", key, absl::StrCat(offset), absl::StrCat(offset + count - 1)},
+                                   {"ZCARD", key}});
+  if (!replies.ok()) return replies.status();
+  std::vector<redis::Command> reads;
+  for (const redis::Reply& id : (*replies)[0].elements) reads.push_back({"HGET", keys_.CaseView(id.str), "case"});
+  std::vector<v1::Case> cases;
+  if (!reads.empty()) {
+    auto views = redis_->Pipeline(reads);
+    if (!views.ok()) return views.status();
+    for (const redis::Reply& view : *views) {
+      if (view.is_nil()) continue;
+      v1::Case c;
+      if (!c.ParseFromString(view.str)) return absl::DataLossError("a queued case view is corrupt");
+      cases.push_back(std::move(c));
+    }
+  }
+  return std::make_pair(std::move(cases), (*replies)[1].integer);
+}
 
 bool IsQueued(const v1::Case& c) {
   switch (c.status()) {

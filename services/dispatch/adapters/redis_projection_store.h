@@ -3,6 +3,7 @@
 #include "libs/events/case_views.h"
 #include "libs/events/keys.h"
 #include "libs/redis/redis_client.h"
+#include "services/dispatch/case_commands.h"
 #include "services/dispatch/projector.h"
 
 namespace gridcase::dispatch {
@@ -18,11 +19,27 @@ class RedisProjectionStore : public ProjectionStore {
   absl::StatusOr<std::optional<v1::Case>> Load(const std::string& case_id) override;
   absl::StatusOr<ApplyOutcome> Apply(const v1::CaseEvent& event, const v1::Case& after,
                                      const std::optional<v1::Case>& before) override;
+  absl::Status SetDueAt(const std::string& case_id, const google::protobuf::Timestamp& due_at) override;
+
+  // A page of a unit's work queue, earliest deadline first: case views from `offset`, and the queue's size.
+  absl::StatusOr<std::pair<std::vector<v1::Case>, int64_t>> Queue(const std::string& unit_code, int64_t offset,
+                                                                  int64_t count);
 
  private:
   redis::RedisClient* redis_;
   events::Keys keys_;
   events::CaseViews views_;
+};
+
+// VersionClaims in Redis: SET dispatch:claim:{<case>}:<version> <event id> NX with a one-day TTL.
+class RedisVersionClaims : public VersionClaims {
+ public:
+  RedisVersionClaims(redis::RedisClient* redis, events::Keys keys) : redis_(redis), keys_(std::move(keys)) {}
+  absl::StatusOr<bool> Claim(const std::string& case_id, int64_t version, const std::string& event_id) override;
+
+ private:
+  redis::RedisClient* redis_;
+  events::Keys keys_;
 };
 
 // Whether a case in this state sits in some unit's work queue.

@@ -50,14 +50,34 @@ constexpr StateSet kUnresolved =
     kSubmitted | kAwaitingCommunity | kHandlingLocally | kAwaitingDispatch | kDispatched | kInProgress;
 constexpr StateSet kOpen = kUnresolved | kResolved;
 
+// Whether a rule applies to a case waiting for the resident (Case.paused).
+enum class Pause {
+  kEither,
+  kNotPaused,
+  kPaused,
+};
+
+bool PauseAllows(Pause pause, bool paused) {
+  switch (pause) {
+    case Pause::kEither:
+      return true;
+    case Pause::kNotPaused:
+      return !paused;
+    case Pause::kPaused:
+      return paused;
+  }
+  return false;
+}
+
 // One row of the issuer table: `role` may issue `kind` in `states` (plus `emergency_states` when the case is an
-// emergency), acting for a unit within `scope`.
+// emergency), acting for a unit within `scope`, on a case whose pause matches `pause`.
 struct Rule {
   CommandKind kind;
   Role role;
   StateSet states;
   StateSet emergency_states;
   Scope scope;
+  Pause pause = Pause::kEither;
 };
 
 // The issuer table. docs/CASE-STATE-MACHINE.md is its readable form; keep the two in step.
@@ -88,7 +108,11 @@ constexpr Rule kRules[] = {
     {CommandKind::kRate, v1::ROLE_HOTLINE_OPERATOR, kResolved, 0, Scope::kAny},
     {CommandKind::kAddCoRequester, v1::ROLE_SYSTEM, kOpen, 0, Scope::kAny},
     {CommandKind::kAddCoRequester, v1::ROLE_HOTLINE_OPERATOR, kOpen, 0, Scope::kAny},
-    {CommandKind::kSetDeadline, v1::ROLE_SYSTEM, kOpen, 0, Scope::kAny},
+    {CommandKind::kPauseForResident, v1::ROLE_DEPARTMENT_HANDLER, kInProgress, 0, Scope::kDepartment,
+     Pause::kNotPaused},
+    {CommandKind::kPauseForResident, v1::ROLE_COMMUNITY, kHandlingLocally, 0, Scope::kCommunity, Pause::kNotPaused},
+    {CommandKind::kResumeHandling, v1::ROLE_DEPARTMENT_HANDLER, kInProgress, 0, Scope::kDepartment, Pause::kPaused},
+    {CommandKind::kResumeHandling, v1::ROLE_COMMUNITY, kHandlingLocally, 0, Scope::kCommunity, Pause::kPaused},
 };
 
 constexpr absl::string_view kCommandNames[] = {
@@ -109,7 +133,8 @@ constexpr absl::string_view kCommandNames[] = {
     "Escalate",
     "Rate",
     "AddCoRequester",
-    "SetDeadline",
+    "PauseForResident",
+    "ResumeHandling",
 };
 static_assert(std::size(kCommandNames) == kCommandKindCount);
 
@@ -509,19 +534,14 @@ class PayloadBuilder {
     return absl::OkStatus();
   }
 
-  absl::Status operator()(const SetDeadline& cmd) {
-    if (cmd.clock == v1::CLOCK_KIND_UNSPECIFIED || !v1::ClockKind_IsValid(cmd.clock)) {
-      return absl::InvalidArgumentError("clock: required");
-    }
-    if (cmd.due_at == absl::InfinitePast() || cmd.due_at == absl::InfiniteFuture()) {
-      return absl::InvalidArgumentError("due_at: must be a finite time");
-    }
-    if (ctx_.c.has_created_at() && cmd.due_at < events::FromProto(ctx_.c.created_at())) {
-      return absl::InvalidArgumentError("due_at: before the case was created");
-    }
-    v1::DeadlineSet& p = *event_.mutable_deadline_set();
-    p.set_clock(cmd.clock);
-    *p.mutable_due_at() = events::ToProto(cmd.due_at);
+  absl::Status operator()(const PauseForResident& cmd) {
+    if (absl::Status s = Required("reason", cmd.reason); !s.ok()) return s;
+    event_.mutable_paused()->set_reason(cmd.reason);
+    return absl::OkStatus();
+  }
+
+  absl::Status operator()(const ResumeHandling& cmd) {
+    event_.mutable_resumed()->set_note(cmd.note);
     return absl::OkStatus();
   }
 
@@ -574,10 +594,23 @@ absl::StatusOr<v1::CaseEvent> CaseMachine::Decide(const v1::Case& current, const
     return absl::FailedPreconditionError(
         absl::StrCat(name, " is not allowed in state ", v1::CaseStatus_Name(status), " (case ", current.id(), ")"));
   }
+  // The pause is part of the state: a command no rule allows for the case's pause is FAILED_PRECONDITION, whoever
+  // issues it.
+  bool pause_allowed = false;
+  for (const Rule& r : kRules) {
+    const StateSet states = r.states | (current.emergency() ? r.emergency_states : 0);
+    if (r.kind == kind && (states & Bit(status)) != 0) pause_allowed |= PauseAllows(r.pause, current.paused());
+  }
+  if (!pause_allowed) {
+    return absl::FailedPreconditionError(absl::StrCat(name, " is not allowed in state ", v1::CaseStatus_Name(status),
+                                                      ": case ", current.id(),
+                                                      current.paused() ? " is already paused" : " is not paused"));
+  }
   const Rule* rule = nullptr;
   for (const Rule& r : kRules) {
     const StateSet states = r.states | (current.emergency() ? r.emergency_states : 0);
-    if (r.kind == kind && r.role == actor.role() && (states & Bit(status)) != 0) {
+    if (r.kind == kind && r.role == actor.role() && (states & Bit(status)) != 0 &&
+        PauseAllows(r.pause, current.paused())) {
       rule = &r;
       break;
     }

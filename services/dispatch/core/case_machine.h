@@ -30,7 +30,8 @@ class CaseMachine {
   // - ABORTED: expected_version != current.version() (the message names both).
   // - PERMISSION_DENIED: the actor's role never issues this command.
   // - INVALID_ARGUMENT "actor.person_id": a person's role without a person id (ROLE_SYSTEM needs none).
-  // - FAILED_PRECONDITION: the command is not allowed in the case's state (the message names the state).
+  // - FAILED_PRECONDITION: the command is not allowed in the case's state (the message names the state), or not
+  //   while the case is paused or not paused (the message also says "already paused" or "not paused").
   // - PERMISSION_DENIED: the role does not issue the command in this state, or the actor's unit is outside its
   //   scope (grid worker of another grid, community not owning the grid, township not owning the community,
   //   department not holding the case, supervisor outside the case's township and county).

@@ -1,9 +1,12 @@
-// Every (state, command) pair against the transition matrix of docs/CASE-STATE-MACHINE.md.
+// Every (state, command) pair against the transition matrix of docs/CASE-STATE-MACHINE.md. A state is a CaseStatus
+// and, where a case can wait for the resident, whether it is paused.
 
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -26,6 +29,7 @@ using test_world::DepartmentHandler;
 using test_world::GridWorker;
 using test_world::HotlineOperator;
 using test_world::Machine;
+using test_world::PausedCaseIn;
 using test_world::SubmitTime;
 using test_world::System;
 using test_world::TownshipDispatcher;
@@ -66,7 +70,8 @@ const std::vector<CommandColumn>& Commands() {
                             return r;
                           }(),
                       .request_ref = "k-2"}},
-      {"SetDeadline", "", SetDeadline{.clock = v1::CLOCK_KIND_COMPLETION, .due_at = SubmitTime() + absl::Hours(72)}},
+      {"PauseForResident", "", PauseForResident{.reason = "resident away until Friday"}},
+      {"ResumeHandling", "", ResumeHandling{.note = "resident back"}},
   };
   return *commands;
 }
@@ -90,6 +95,8 @@ v1::Actor ActorFor(const Command& command, const v1::Case& c) {
     case CommandKind::kRequestExtension:
       return DepartmentHandler("D-WATER");
     case CommandKind::kResolve:
+    case CommandKind::kPauseForResident:
+    case CommandKind::kResumeHandling:
       return c.status() == v1::CASE_STATUS_HANDLING_LOCALLY ? CommunityActor("CM1") : DepartmentHandler("D-WATER");
     case CommandKind::kRate:
     case CommandKind::kAddCoRequester:
@@ -97,7 +104,6 @@ v1::Actor ActorFor(const Command& command, const v1::Case& c) {
     case CommandKind::kClose:
     case CommandKind::kReopen:
     case CommandKind::kEscalate:
-    case CommandKind::kSetDeadline:
       return System();
   }
   return v1::Actor();
@@ -120,10 +126,41 @@ const std::map<std::string, v1::CaseStatus>& ShortNames() {
   return *names;
 }
 
-constexpr char kRefused[] = "—";
+// A column of the matrix: a status, paused or not.
+using State = std::pair<v1::CaseStatus, bool>;
 
-// matrix[command row][state] = the cell: a short state name, or kRefused.
-using Matrix = std::map<std::string, std::map<v1::CaseStatus, std::string>>;
+constexpr char kRefused[] = "—";
+constexpr absl::string_view kPausedSuffix = " paused";
+
+// The states a case can be in: every status unpaused, and paused in the states where the case may wait for the
+// resident.
+std::vector<State> AllStates() {
+  std::vector<State> states;
+  const google::protobuf::EnumDescriptor* descriptor = v1::CaseStatus_descriptor();
+  for (int i = 0; i < descriptor->value_count(); ++i) {
+    const auto status = static_cast<v1::CaseStatus>(descriptor->value(i)->number());
+    states.emplace_back(status, false);
+    if (status == v1::CASE_STATUS_HANDLING_LOCALLY || status == v1::CASE_STATUS_IN_PROGRESS) {
+      states.emplace_back(status, true);
+    }
+  }
+  return states;
+}
+
+// "IP" is IN_PROGRESS, "IP paused" the same status paused.
+std::optional<State> ParseState(absl::string_view name) {
+  const bool paused = absl::ConsumeSuffix(&name, kPausedSuffix);
+  auto it = ShortNames().find(std::string(name));
+  if (it == ShortNames().end()) return std::nullopt;
+  return State(it->second, paused);
+}
+
+std::string StateName(const State& state) {
+  return absl::StrCat(v1::CaseStatus_Name(state.first), state.second ? " (paused)" : "");
+}
+
+// matrix[command row][state] = the cell: a state as in ParseState, or kRefused.
+using Matrix = std::map<std::string, std::map<State, std::string>>;
 
 std::string DocPath() {
   const char* dir = std::getenv("GRIDCASE_SOURCE_DIR");
@@ -149,7 +186,7 @@ const Matrix& DocumentedMatrix() {
     }
     std::string line;
     bool inside = false;
-    std::vector<v1::CaseStatus> columns;
+    std::vector<State> columns;
     while (std::getline(in, line)) {
       if (line.find("<!-- matrix:begin -->") != std::string::npos) {
         inside = true;
@@ -160,12 +197,12 @@ const Matrix& DocumentedMatrix() {
       std::vector<std::string> cells = Cells(line);
       if (columns.empty()) {
         for (size_t i = 1; i < cells.size(); ++i) {
-          auto it = ShortNames().find(cells[i]);
-          if (it == ShortNames().end()) {
+          std::optional<State> state = ParseState(cells[i]);
+          if (!state) {
             ADD_FAILURE() << "unknown state column " << cells[i];
             continue;
           }
-          columns.push_back(it->second);
+          columns.push_back(*state);
         }
         continue;
       }
@@ -181,44 +218,38 @@ const Matrix& DocumentedMatrix() {
   return *matrix;
 }
 
-std::vector<v1::CaseStatus> AllStatuses() {
-  std::vector<v1::CaseStatus> statuses;
-  const google::protobuf::EnumDescriptor* descriptor = v1::CaseStatus_descriptor();
-  for (int i = 0; i < descriptor->value_count(); ++i) {
-    statuses.push_back(static_cast<v1::CaseStatus>(descriptor->value(i)->number()));
-  }
-  return statuses;
-}
-
 TEST(DocumentedMatrixTest, HasEveryCommandAndState) {
   const Matrix& matrix = DocumentedMatrix();
   std::vector<bool> kinds_seen(kCommandKindCount);
   for (const CommandColumn& column : Commands()) {
     kinds_seen[static_cast<int>(KindOf(column.command))] = true;
     ASSERT_TRUE(matrix.contains(column.row)) << column.row;
-    for (v1::CaseStatus status : AllStatuses()) {
-      ASSERT_TRUE(matrix.at(column.row).contains(status)) << column.row << " " << v1::CaseStatus_Name(status);
-      const std::string& cell = matrix.at(column.row).at(status);
-      EXPECT_TRUE(cell == kRefused || ShortNames().contains(cell)) << column.row << ": " << cell;
+    for (const State& state : AllStates()) {
+      ASSERT_TRUE(matrix.at(column.row).contains(state)) << column.row << " " << StateName(state);
+      const std::string& cell = matrix.at(column.row).at(state);
+      EXPECT_TRUE(cell == kRefused || ParseState(cell).has_value()) << column.row << ": " << cell;
     }
+    EXPECT_EQ(matrix.at(column.row).size(), AllStates().size()) << column.row << " has a column for no state";
   }
   for (int kind = 0; kind < kCommandKindCount; ++kind) {
     EXPECT_TRUE(kinds_seen[kind]) << CommandKindName(static_cast<CommandKind>(kind)) << " is not checked";
   }
-  EXPECT_EQ(matrix.size(), 19u);
+  EXPECT_EQ(matrix.size(), 20u);
 }
 
-class StateCommandTest : public ::testing::TestWithParam<std::tuple<v1::CaseStatus, int>> {};
+class StateCommandTest : public ::testing::TestWithParam<std::tuple<int, int>> {};
 
 TEST_P(StateCommandTest, FollowsTheDocumentedMatrix) {
-  const auto [status, index] = GetParam();
-  const CommandColumn& column = Commands()[index];
+  const State state = AllStates()[std::get<0>(GetParam())];
+  const auto [status, paused] = state;
+  const CommandColumn& column = Commands()[std::get<1>(GetParam())];
   const Matrix& matrix = DocumentedMatrix();
-  ASSERT_TRUE(matrix.contains(column.row) && matrix.at(column.row).contains(status));
-  const std::string& expected = matrix.at(column.row).at(status);
+  ASSERT_TRUE(matrix.contains(column.row) && matrix.at(column.row).contains(state));
+  const std::string& expected = matrix.at(column.row).at(state);
 
-  const v1::Case c = CaseIn(status);
+  const v1::Case c = paused ? PausedCaseIn(status) : CaseIn(status);
   ASSERT_EQ(c.status(), status);
+  ASSERT_EQ(c.paused(), paused);
   const v1::Actor actor = ActorFor(column.command, c);
   const absl::Time now = SubmitTime() + absl::Hours(10);
   absl::StatusOr<v1::CaseEvent> event = Machine().Decide(c, column.command, actor, c.version(), now);
@@ -227,6 +258,12 @@ TEST_P(StateCommandTest, FollowsTheDocumentedMatrix) {
     ASSERT_FALSE(event.ok()) << event->ShortDebugString();
     EXPECT_EQ(event.status().code(), absl::StatusCode::kFailedPrecondition) << event.status();
     EXPECT_TRUE(absl::StrContains(event.status().message(), v1::CaseStatus_Name(status))) << event.status().message();
+    // Refused only because of the pause: the message says so.
+    const auto other = matrix.at(column.row).find(State(status, !paused));
+    if (other != matrix.at(column.row).end() && other->second != kRefused) {
+      EXPECT_TRUE(absl::StrContains(event.status().message(), paused ? "already paused" : "not paused"))
+          << event.status().message();
+    }
     return;
   }
   ASSERT_TRUE(event.ok()) << event.status();
@@ -237,18 +274,21 @@ TEST_P(StateCommandTest, FollowsTheDocumentedMatrix) {
   EXPECT_EQ(event->actor().person_id(), actor.person_id());
   absl::StatusOr<v1::Case> next = cases::ApplyEvent(c, *event);
   ASSERT_TRUE(next.ok()) << next.status();
-  EXPECT_EQ(next->status(), ShortNames().at(expected))
-      << "got " << v1::CaseStatus_Name(next->status()) << " from " << event->ShortDebugString();
+  const std::optional<State> expected_state = ParseState(expected);
+  ASSERT_TRUE(expected_state.has_value()) << expected;
+  EXPECT_EQ(State(next->status(), next->paused()), *expected_state)
+      << "got " << StateName(State(next->status(), next->paused())) << " from " << event->ShortDebugString();
 }
 
 INSTANTIATE_TEST_SUITE_P(AllPairs, StateCommandTest,
-                         ::testing::Combine(::testing::ValuesIn(AllStatuses()),
+                         ::testing::Combine(::testing::Range(0, static_cast<int>(AllStates().size())),
                                             ::testing::Range(0, static_cast<int>(Commands().size()))),
                          [](const ::testing::TestParamInfo<StateCommandTest::ParamType>& info) {
+                           const State state = AllStates()[std::get<0>(info.param)];
                            const CommandColumn& column = Commands()[std::get<1>(info.param)];
                            std::string name = absl::StrCat(
-                               absl::StripPrefix(v1::CaseStatus_Name(std::get<0>(info.param)), "CASE_STATUS_"), "_",
-                               column.row, column.variant);
+                               absl::StripPrefix(v1::CaseStatus_Name(state.first), "CASE_STATUS_"),
+                               state.second ? "_paused" : "", "_", column.row, column.variant);
                            for (char& ch : name) {
                              if (!absl::ascii_isalnum(ch)) ch = '_';
                            }

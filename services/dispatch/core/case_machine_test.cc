@@ -22,6 +22,7 @@ using test_world::DepartmentHandler;
 using test_world::GridWorker;
 using test_world::HotlineOperator;
 using test_world::Machine;
+using test_world::PausedCaseIn;
 using test_world::Step;
 using test_world::SubmitTime;
 using test_world::SubmittedCase;
@@ -126,7 +127,8 @@ const std::map<CommandKind, std::vector<v1::Role>>& ExpectedIssuers() {
       {CommandKind::kEscalate, {v1::ROLE_SYSTEM, v1::ROLE_SUPERVISOR}},
       {CommandKind::kRate, {v1::ROLE_SYSTEM, v1::ROLE_HOTLINE_OPERATOR}},
       {CommandKind::kAddCoRequester, {v1::ROLE_SYSTEM, v1::ROLE_HOTLINE_OPERATOR}},
-      {CommandKind::kSetDeadline, {v1::ROLE_SYSTEM}},
+      {CommandKind::kPauseForResident, {v1::ROLE_DEPARTMENT_HANDLER, v1::ROLE_COMMUNITY}},
+      {CommandKind::kResumeHandling, {v1::ROLE_DEPARTMENT_HANDLER, v1::ROLE_COMMUNITY}},
   };
   return *issuers;
 }
@@ -178,9 +180,10 @@ std::pair<Command, v1::Case> AllowedExample(CommandKind kind) {
       resident.set_phone("139");
       return {AddCoRequester{.resident = resident, .request_ref = "k"}, CaseIn(v1::CASE_STATUS_IN_PROGRESS)};
     }
-    case CommandKind::kSetDeadline:
-      return {SetDeadline{.clock = v1::CLOCK_KIND_SIGN_OFF, .due_at = SubmitTime() + absl::Hours(4)},
-              CaseIn(v1::CASE_STATUS_DISPATCHED)};
+    case CommandKind::kPauseForResident:
+      return {PauseForResident{.reason = "x"}, CaseIn(v1::CASE_STATUS_IN_PROGRESS)};
+    case CommandKind::kResumeHandling:
+      return {ResumeHandling{}, PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS)};
   }
   return {};
 }
@@ -432,11 +435,12 @@ TEST(CaseMachineFieldTest, FeedbackAndSystemCommands) {
   v1::Resident resident;
   resident.set_resident_id("app-7");
   ExpectBadField(resolved, AddCoRequester{.resident = resident}, System(), "request_ref");
-  ExpectBadField(resolved, SetDeadline{.due_at = SubmitTime() + absl::Hours(1)}, System(), "clock");
-  ExpectBadField(resolved, SetDeadline{.clock = v1::CLOCK_KIND_COMPLETION, .due_at = SubmitTime() - absl::Hours(1)},
-                 System(), "due_at");
-  ExpectBadField(resolved, SetDeadline{.clock = v1::CLOCK_KIND_COMPLETION, .due_at = absl::InfiniteFuture()}, System(),
-                 "due_at");
+}
+
+TEST(CaseMachineFieldTest, PauseForResident) {
+  ExpectBadField(CaseIn(v1::CASE_STATUS_IN_PROGRESS), PauseForResident{}, DepartmentHandler("D-WATER"), "reason");
+  ExpectBadField(CaseIn(v1::CASE_STATUS_HANDLING_LOCALLY), PauseForResident{.reason = "  "}, CommunityActor("CM1"),
+                 "reason");
 }
 
 // --- Dispatch ---
@@ -551,6 +555,95 @@ TEST(CaseMachineEscalationTest, NeedsAUnitOnTheNextRung) {
   EXPECT_TRUE(absl::StrContains(status.message(), "LEVEL_COUNTY")) << status.message();
 }
 
+// --- Waiting for the resident (挂起) ---
+
+TEST(CaseMachinePauseTest, EventsCarryTheText) {
+  absl::StatusOr<v1::CaseEvent> paused = Decide(CaseIn(v1::CASE_STATUS_IN_PROGRESS),
+                                                PauseForResident{.reason = "no access"}, DepartmentHandler("D-WATER"));
+  ASSERT_TRUE(paused.ok()) << paused.status();
+  ASSERT_TRUE(paused->has_paused());
+  EXPECT_EQ(paused->paused().reason(), "no access");
+  absl::StatusOr<v1::CaseEvent> resumed = Decide(PausedCaseIn(v1::CASE_STATUS_HANDLING_LOCALLY),
+                                                 ResumeHandling{.note = "neighbour home"}, CommunityActor("CM1"));
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  ASSERT_TRUE(resumed->has_resumed());
+  EXPECT_EQ(resumed->resumed().note(), "neighbour home");
+  EXPECT_TRUE(Decide(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS), ResumeHandling{}, DepartmentHandler("D-WATER")).ok());
+}
+
+TEST(CaseMachinePauseTest, PauseOnlyWhenNotPausedResumeOnlyWhenPaused) {
+  for (v1::CaseStatus status : {v1::CASE_STATUS_IN_PROGRESS, v1::CASE_STATUS_HANDLING_LOCALLY}) {
+    const v1::Actor holder =
+        status == v1::CASE_STATUS_IN_PROGRESS ? DepartmentHandler("D-WATER") : CommunityActor("CM1");
+    absl::Status again = Decide(PausedCaseIn(status), PauseForResident{.reason = "x"}, holder).status();
+    EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+    EXPECT_TRUE(absl::StrContains(again.message(), "already paused")) << again.message();
+    EXPECT_TRUE(absl::StrContains(again.message(), v1::CaseStatus_Name(status))) << again.message();
+    absl::Status running = Decide(CaseIn(status), ResumeHandling{}, holder).status();
+    EXPECT_EQ(running.code(), absl::StatusCode::kFailedPrecondition) << running;
+    EXPECT_TRUE(absl::StrContains(running.message(), "not paused")) << running.message();
+  }
+}
+
+TEST(CaseMachinePauseTest, OnlyWhileTheHolderIsHandlingIt) {
+  // Dispatched but not accepted: the department is not handling it yet.
+  absl::Status status =
+      Decide(CaseIn(v1::CASE_STATUS_DISPATCHED), PauseForResident{.reason = "x"}, DepartmentHandler("D-WATER"))
+          .status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(status.message(), "CASE_STATUS_DISPATCHED")) << status.message();
+  EXPECT_EQ(CodeOf(CaseIn(v1::CASE_STATUS_AWAITING_COMMUNITY), PauseForResident{.reason = "x"}, CommunityActor("CM1")),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(CaseIn(v1::CASE_STATUS_RESOLVED), ResumeHandling{}, DepartmentHandler("D-WATER")),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(CaseMachinePauseTest, PauseIsCheckedBeforeTheIssuer) {
+  // Like the state, the pause refuses a command whoever issues it.
+  EXPECT_EQ(CodeOf(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS), PauseForResident{.reason = "x"}, CommunityActor("CM1")),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CodeOf(CaseIn(v1::CASE_STATUS_IN_PROGRESS), ResumeHandling{}, DepartmentHandler("D-ROADS")),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(CaseMachinePauseTest, IssuedByTheUnitHandlingTheCase) {
+  const v1::Case in_progress = CaseIn(v1::CASE_STATUS_IN_PROGRESS);
+  const v1::Case local = CaseIn(v1::CASE_STATUS_HANDLING_LOCALLY);
+  EXPECT_EQ(CodeOf(in_progress, PauseForResident{.reason = "x"}, DepartmentHandler("D-ROADS")),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf(in_progress, PauseForResident{.reason = "x"}, CommunityActor("CM1")),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf(local, PauseForResident{.reason = "x"}, CommunityActor("CM2")),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf(local, PauseForResident{.reason = "x"}, DepartmentHandler("D-WATER")),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS), ResumeHandling{}, DepartmentHandler("D-ENV")),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf(PausedCaseIn(v1::CASE_STATUS_HANDLING_LOCALLY), ResumeHandling{}, CommunityActor("CM3")),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CodeOf(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS), ResumeHandling{}, Supervisor("T1")),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(CaseMachinePauseTest, TransferHandsOverAnUnpausedCase) {
+  v1::Case c = Step(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS),
+                    DepartmentTransfer{.to_department_code = "D-ROADS", .reason = "road works first"},
+                    DepartmentHandler("D-WATER"));
+  EXPECT_FALSE(c.paused());
+  c = Step(c, DepartmentAccept{}, DepartmentHandler("D-ROADS"));
+  EXPECT_EQ(CodeOf(c, ResumeHandling{}, DepartmentHandler("D-ROADS")), absl::StatusCode::kFailedPrecondition);
+  c = Step(c, PauseForResident{.reason = "resident away"}, DepartmentHandler("D-ROADS"));
+  EXPECT_TRUE(c.paused());
+}
+
+TEST(CaseMachinePauseTest, CommunityEscalationEndsTheCommunitysPause) {
+  v1::Case c = Step(PausedCaseIn(v1::CASE_STATUS_HANDLING_LOCALLY), CommunityEscalate{.reason = "neighbour refuses"},
+                    CommunityActor("CM1"));
+  EXPECT_EQ(c.status(), v1::CASE_STATUS_AWAITING_DISPATCH);
+  EXPECT_FALSE(c.paused());
+  EXPECT_EQ(CodeOf(c, ResumeHandling{}, CommunityActor("CM1")), absl::StatusCode::kFailedPrecondition);
+}
+
 // --- Whole paths ---
 
 TEST(CaseMachinePathTest, EveryStageWithTransferReturnAndExtension) {
@@ -588,16 +681,15 @@ TEST(CaseMachinePathTest, EveryStageWithTransferReturnAndExtension) {
   c = Step(c, DepartmentAccept{}, DepartmentHandler("D-WATER"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_IN_PROGRESS);
 
-  const absl::Time due = SubmitTime() + absl::Hours(5 * 24);
-  c = Step(c, SetDeadline{.clock = v1::CLOCK_KIND_COMPLETION, .due_at = due}, System());
-  EXPECT_EQ(events::FromProto(c.due_at()), due);
-
+  c = Step(c, PauseForResident{.reason = "resident away, no access to the flat"}, DepartmentHandler("D-WATER"));
+  EXPECT_TRUE(c.paused());
   c = Step(c, RequestExtension{.extra = absl::Hours(16), .reason = "waiting for a valve"},
            DepartmentHandler("D-WATER"));
   c = Step(c, DecideExtension{.approved = true, .extra = absl::Hours(16), .note = "granted"}, TownshipDispatcher("T1"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_IN_PROGRESS);
-  c = Step(c, SetDeadline{.clock = v1::CLOCK_KIND_COMPLETION, .due_at = due + absl::Hours(48)}, System());
-  EXPECT_EQ(events::FromProto(c.due_at()), due + absl::Hours(48));
+  EXPECT_TRUE(c.paused());
+  c = Step(c, ResumeHandling{.note = "resident back"}, DepartmentHandler("D-WATER"));
+  EXPECT_FALSE(c.paused());
 
   c = Step(c, Resolve{.reply = "Valve replaced", .contacted_resident = true}, DepartmentHandler("D-WATER"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_RESOLVED);

@@ -120,16 +120,22 @@ struct AddCoRequester {
   std::string text;
 };
 
-// The SLA service's deadline for a clock. clock required; due_at must not be before the case was created.
-struct SetDeadline {
-  v1::ClockKind clock = v1::CLOCK_KIND_UNSPECIFIED;
-  absl::Time due_at;
+// 挂起: handling waits for the resident (access to the home, documents); the SLA clocks pause until ResumeHandling.
+// Issued by whoever is handling the case, when it is not paused already. reason required.
+struct PauseForResident {
+  std::string reason;
+};
+
+// Ends a pause: handling continues and the SLA clocks run again. Only for a paused case.
+struct ResumeHandling {
+  std::string note;
 };
 
 // The alternatives' order is the order of CommandKind.
 using Command = std::variant<VerifyGrid, MarkInvalid, MarkDuplicate, CommunityHandleLocally, CommunityEscalate,
                              TownshipDispatch, DepartmentAccept, DepartmentTransfer, DepartmentReturn, RequestExtension,
-                             DecideExtension, Resolve, Close, Reopen, Escalate, Rate, AddCoRequester, SetDeadline>;
+                             DecideExtension, Resolve, Close, Reopen, Escalate, Rate, AddCoRequester, PauseForResident,
+                             ResumeHandling>;
 
 enum class CommandKind {
   kVerifyGrid,
@@ -149,9 +155,10 @@ enum class CommandKind {
   kEscalate,
   kRate,
   kAddCoRequester,
-  kSetDeadline,
+  kPauseForResident,
+  kResumeHandling,
 };
-inline constexpr int kCommandKindCount = static_cast<int>(CommandKind::kSetDeadline) + 1;
+inline constexpr int kCommandKindCount = static_cast<int>(CommandKind::kResumeHandling) + 1;
 static_assert(std::variant_size_v<Command> == kCommandKindCount);
 
 inline CommandKind KindOf(const Command& command) { return static_cast<CommandKind>(command.index()); }

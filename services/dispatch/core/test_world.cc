@@ -158,4 +158,10 @@ v1::Case CaseIn(v1::CaseStatus status) {
   }
 }
 
+v1::Case PausedCaseIn(v1::CaseStatus status) {
+  const v1::Actor holder =
+      status == v1::CASE_STATUS_HANDLING_LOCALLY ? CommunityActor("CM1") : DepartmentHandler("D-WATER");
+  return Step(CaseIn(status), PauseForResident{.reason = "resident away until Friday"}, holder);
+}
+
 }  // namespace gridcase::dispatch::test_world

@@ -43,4 +43,8 @@ v1::Case Step(const v1::Case& current, const Command& command, const v1::Actor& 
 // CASE_STATUS_UNSPECIFIED gives the empty case.
 v1::Case CaseIn(v1::CaseStatus status);
 
+// CaseIn(status) paused by the unit handling it (D-WATER in IN_PROGRESS, CM1 in HANDLING_LOCALLY), where the case may
+// wait for the resident.
+v1::Case PausedCaseIn(v1::CaseStatus status);
+
 }  // namespace gridcase::dispatch::test_world

@@ -23,6 +23,7 @@ constexpr std::array<v1::Category, 5> kCategories = {v1::CATEGORY_SIMPLE, v1::CA
 constexpr int kMaxCompletionWorkingDays = 365;
 constexpr absl::Duration kMaxSignOff = absl::Hours(1000);
 constexpr absl::Duration kMaxEmergency = absl::Hours(24 * 7);
+constexpr absl::Duration kMaxCalendarCompletion = absl::Hours(24 * 365);
 
 absl::Status FieldError(absl::string_view field, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
@@ -176,18 +177,41 @@ absl::StatusOr<CategoryPolicy> ParseCategory(const Json& value, absl::string_vie
                                              const std::vector<EscalationRung>& default_ladder) {
   if (absl::Status status = CheckKeys(value, field,
                                       {"sign_off_working_hours", "sign_off_working_hours_by_stage",
-                                       "completion_working_days", "warning_percents", "escalation"});
+                                       "completion_working_days", "sign_off_calendar_seconds",
+                                       "completion_calendar_seconds", "warning_percents", "escalation"});
       !status.ok()) {
     return status;
   }
-  for (absl::string_view required : {"sign_off_working_hours", "completion_working_days"}) {
-    if (!value.contains(required)) return FieldError(absl::StrCat(field, ".", required), "missing");
+  // Each clock is given either on the working calendar or, for drills and tests, in calendar seconds.
+  for (const auto& [working, calendar] :
+       {std::pair<absl::string_view, absl::string_view>{"sign_off_working_hours", "sign_off_calendar_seconds"},
+        {"completion_working_days", "completion_calendar_seconds"}}) {
+    if (value.contains(working) && value.contains(calendar)) {
+      return FieldError(absl::StrCat(field, ".", calendar), absl::StrCat("conflicts with ", working, ": give one"));
+    }
+    if (!value.contains(working) && !value.contains(calendar)) {
+      return FieldError(absl::StrCat(field, ".", working), "missing");
+    }
+  }
+  if (value.contains("sign_off_calendar_seconds") && value.contains("sign_off_working_hours_by_stage")) {
+    return FieldError(absl::StrCat(field, ".sign_off_working_hours_by_stage"),
+                      "conflicts with sign_off_calendar_seconds, which applies to every stage");
   }
   CategoryPolicy policy;
-  absl::StatusOr<absl::Duration> sign_off =
-      GetDuration(value["sign_off_working_hours"], absl::StrCat(field, ".sign_off_working_hours"), absl::Hours(1));
-  if (!sign_off.ok()) return sign_off.status();
-  policy.sign_off = *sign_off;
+  if (value.contains("sign_off_calendar_seconds")) {
+    absl::StatusOr<absl::Duration> seconds = GetDuration(
+        value["sign_off_calendar_seconds"], absl::StrCat(field, ".sign_off_calendar_seconds"), absl::Seconds(1));
+    if (!seconds.ok()) return seconds.status();
+    policy.sign_off_calendar = *seconds;
+    if (policy.sign_off_calendar <= absl::ZeroDuration()) {
+      return FieldError(absl::StrCat(field, ".sign_off_calendar_seconds"), "must be at least one second");
+    }
+  } else {
+    absl::StatusOr<absl::Duration> sign_off =
+        GetDuration(value["sign_off_working_hours"], absl::StrCat(field, ".sign_off_working_hours"), absl::Hours(1));
+    if (!sign_off.ok()) return sign_off.status();
+    policy.sign_off = *sign_off;
+  }
   if (value.contains("sign_off_working_hours_by_stage")) {
     const std::string by_stage_field = absl::StrCat(field, ".sign_off_working_hours_by_stage");
     const Json& by_stage = value["sign_off_working_hours_by_stage"];
@@ -207,9 +231,20 @@ absl::StatusOr<CategoryPolicy> ParseCategory(const Json& value, absl::string_vie
       policy.sign_off_by_stage[*stage] = *duration;
     }
   }
-  absl::StatusOr<int> days = GetInt(value["completion_working_days"], absl::StrCat(field, ".completion_working_days"));
-  if (!days.ok()) return days.status();
-  policy.completion_working_days = *days;
+  if (value.contains("completion_calendar_seconds")) {
+    absl::StatusOr<absl::Duration> seconds = GetDuration(
+        value["completion_calendar_seconds"], absl::StrCat(field, ".completion_calendar_seconds"), absl::Seconds(1));
+    if (!seconds.ok()) return seconds.status();
+    policy.completion_calendar = *seconds;
+    if (policy.completion_calendar <= absl::ZeroDuration()) {
+      return FieldError(absl::StrCat(field, ".completion_calendar_seconds"), "must be at least one second");
+    }
+  } else {
+    absl::StatusOr<int> days =
+        GetInt(value["completion_working_days"], absl::StrCat(field, ".completion_working_days"));
+    if (!days.ok()) return days.status();
+    policy.completion_working_days = *days;
+  }
   policy.warning_percents = default_warnings;
   if (value.contains("warning_percents")) {
     absl::StatusOr<std::vector<int>> percents =
@@ -360,7 +395,9 @@ absl::StatusOr<ClockSpec> SlaPolicy::SignOffClock(v1::Category category, Stage s
   if (policy == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("no SLA policy for category ", v1::Category_Name(category)));
   }
-  spec = ClockSpec::WorkingTime(v1::CLOCK_KIND_SIGN_OFF, policy->SignOffFor(stage));
+  spec = policy->sign_off_calendar > absl::ZeroDuration()
+             ? ClockSpec::CalendarTime(v1::CLOCK_KIND_SIGN_OFF, policy->sign_off_calendar)
+             : ClockSpec::WorkingTime(v1::CLOCK_KIND_SIGN_OFF, policy->SignOffFor(stage));
   spec.warning_percents = policy->warning_percents;
   return spec;
 }
@@ -376,7 +413,9 @@ absl::StatusOr<ClockSpec> SlaPolicy::CompletionClock(v1::Category category, bool
   if (policy == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("no SLA policy for category ", v1::Category_Name(category)));
   }
-  spec = ClockSpec::WorkingDays(v1::CLOCK_KIND_COMPLETION, policy->completion_working_days);
+  spec = policy->completion_calendar > absl::ZeroDuration()
+             ? ClockSpec::CalendarTime(v1::CLOCK_KIND_COMPLETION, policy->completion_calendar)
+             : ClockSpec::WorkingDays(v1::CLOCK_KIND_COMPLETION, policy->completion_working_days);
   spec.warning_percents = policy->warning_percents;
   return spec;
 }
@@ -407,19 +446,42 @@ absl::Status SlaPolicy::Validate() const {
     const std::string field = absl::StrCat("categories.", CategoryName(category));
     const CategoryPolicy* policy = ForCategory(category);
     if (policy == nullptr) return FieldError(field, "missing (every category needs a policy)");
-    if (absl::Status status =
-            ValidatePositive(policy->sign_off, kMaxSignOff, absl::StrCat(field, ".sign_off_working_hours"));
-        !status.ok()) {
-      return status;
-    }
-    for (const auto& [stage, sign_off] : policy->sign_off_by_stage) {
-      if (absl::Status status = ValidatePositive(
-              sign_off, kMaxSignOff, absl::StrCat(field, ".sign_off_working_hours_by_stage.", StageName(stage)));
+    if (policy->sign_off_calendar != absl::ZeroDuration()) {
+      if (absl::Status status = ValidatePositive(policy->sign_off_calendar, kMaxEmergency,
+                                                 absl::StrCat(field, ".sign_off_calendar_seconds"));
           !status.ok()) {
         return status;
       }
+      if (policy->sign_off != absl::ZeroDuration() || !policy->sign_off_by_stage.empty()) {
+        return FieldError(absl::StrCat(field, ".sign_off_calendar_seconds"),
+                          "conflicts with the working-hours sign-off: give one");
+      }
+    } else {
+      if (absl::Status status =
+              ValidatePositive(policy->sign_off, kMaxSignOff, absl::StrCat(field, ".sign_off_working_hours"));
+          !status.ok()) {
+        return status;
+      }
+      for (const auto& [stage, sign_off] : policy->sign_off_by_stage) {
+        if (absl::Status status = ValidatePositive(
+                sign_off, kMaxSignOff, absl::StrCat(field, ".sign_off_working_hours_by_stage.", StageName(stage)));
+            !status.ok()) {
+          return status;
+        }
+      }
     }
-    if (policy->completion_working_days <= 0 || policy->completion_working_days > kMaxCompletionWorkingDays) {
+    if (policy->completion_calendar != absl::ZeroDuration()) {
+      if (absl::Status status = ValidatePositive(policy->completion_calendar, kMaxCalendarCompletion,
+                                                 absl::StrCat(field, ".completion_calendar_seconds"));
+          !status.ok()) {
+        return status;
+      }
+      if (policy->completion_working_days != 0) {
+        return FieldError(absl::StrCat(field, ".completion_calendar_seconds"),
+                          "conflicts with completion_working_days: give one");
+      }
+    } else if (policy->completion_working_days <= 0 ||
+               policy->completion_working_days > kMaxCompletionWorkingDays) {
       return FieldError(
           absl::StrCat(field, ".completion_working_days"),
           absl::StrCat("must be within 1..", kMaxCompletionWorkingDays, ", got ", policy->completion_working_days));

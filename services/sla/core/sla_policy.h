@@ -43,12 +43,18 @@ struct EscalationRung {
 const EscalationRung* RungReached(absl::Span<const EscalationRung> ladder, int percent);
 
 // Deadlines for one case category (working calendar).
+//
+// Drills and tests may instead give a clock in calendar seconds (`sign_off_calendar_seconds`,
+// `completion_calendar_seconds` in the policy file): a non-zero `sign_off_calendar` / `completion_calendar` replaces
+// the working-time sign-off (all stages) / the working-days completion with a calendar-time clock of that length.
 struct CategoryPolicy {
   absl::Duration sign_off = absl::ZeroDuration();  // Working time, for every stage without an override.
   std::map<Stage, absl::Duration> sign_off_by_stage;
   int completion_working_days = 0;
   std::vector<int> warning_percents;
   std::vector<EscalationRung> escalation;
+  absl::Duration sign_off_calendar = absl::ZeroDuration();
+  absl::Duration completion_calendar = absl::ZeroDuration();
 
   absl::Duration SignOffFor(Stage stage) const;
 

@@ -159,6 +159,53 @@ TEST(SlaPolicyTest, OverridesAndFractionalHours) {
   EXPECT_EQ(policy->emergency.escalation.size(), 4u);
 }
 
+TEST(SlaPolicyTest, CategoryClocksInCalendarSecondsForDrillsAndTests) {
+  using Json = nlohmann::json;
+  Json json = ShippedPolicyJson();
+  json["categories"]["GENERAL"] = {{"sign_off_calendar_seconds", 30}, {"completion_calendar_seconds", 20.4}};
+  absl::StatusOr<SlaPolicy> policy = ParseSlaPolicy(json.dump(), "short.json");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  absl::StatusOr<ClockSpec> completion = policy->CompletionClock(v1::CATEGORY_GENERAL, false);
+  ASSERT_TRUE(completion.ok());
+  EXPECT_EQ(*completion, ClockSpec::CalendarTime(v1::CLOCK_KIND_COMPLETION, absl::Seconds(20)));
+  for (Stage stage : kAllStages) {
+    EXPECT_EQ(*policy->SignOffClock(v1::CATEGORY_GENERAL, stage, false),
+              ClockSpec::CalendarTime(v1::CLOCK_KIND_SIGN_OFF, absl::Seconds(30)));
+  }
+  // Other categories keep the working calendar; emergency keeps its minutes.
+  EXPECT_EQ(policy->CompletionClock(v1::CATEGORY_MAJOR, false)->basis, ClockBasis::kWorkingDays);
+  EXPECT_EQ(policy->CompletionClock(v1::CATEGORY_GENERAL, true)->allowance, absl::Minutes(240));
+
+  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) { j["categories"]["SIMPLE"]["completion_calendar_seconds"] = 60; }),
+                        "categories.SIMPLE.completion_calendar_seconds: conflicts with completion_working_days"));
+  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) { j["categories"]["SIMPLE"]["sign_off_calendar_seconds"] = 60; }),
+                        "categories.SIMPLE.sign_off_calendar_seconds: conflicts with sign_off_working_hours"));
+  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) {
+                          j["categories"]["GENERAL"].erase("sign_off_working_hours");
+                          j["categories"]["GENERAL"]["sign_off_calendar_seconds"] = 60;
+                        }),
+                        "categories.GENERAL.sign_off_working_hours_by_stage: conflicts with sign_off_calendar_seconds"));
+  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) {
+                          j["categories"]["SIMPLE"].erase("completion_working_days");
+                          j["categories"]["SIMPLE"]["completion_calendar_seconds"] = 0.2;
+                        }),
+                        "categories.SIMPLE.completion_calendar_seconds: must be at least one second"));
+  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) {
+                          j["categories"]["SIMPLE"].erase("completion_working_days");
+                          j["categories"]["SIMPLE"]["completion_calendar_seconds"] = "soon";
+                        }),
+                        "categories.SIMPLE.completion_calendar_seconds: must be a number"));
+  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) {
+                          j["categories"]["SIMPLE"].erase("sign_off_working_hours");
+                          j["categories"]["SIMPLE"]["sign_off_calendar_seconds"] = 8 * 24 * 3600;
+                        }),
+                        "categories.SIMPLE.sign_off_calendar_seconds: must be positive and at most"));
+  SlaPolicy both = DefaultSlaPolicy();
+  both.categories[v1::CATEGORY_SIMPLE].completion_calendar = absl::Seconds(5);
+  EXPECT_TRUE(HasSubstr(both.Validate().message(),
+                        "categories.SIMPLE.completion_calendar_seconds: conflicts with completion_working_days"));
+}
+
 TEST(SlaPolicyTest, ValidationErrorsNameTheField) {
   using Json = nlohmann::json;
   EXPECT_EQ(ErrorAfter([](Json&) {}), "<ok>");

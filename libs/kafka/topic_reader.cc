@@ -1,0 +1,88 @@
+#include "libs/kafka/topic_reader.h"
+
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "librdkafka/rdkafkacpp.h"
+#include "libs/kafka/producer.h"
+
+namespace gridcase::kafka {
+
+absl::Status ReadTopics(const std::string& brokers, const std::vector<std::string>& topics,
+                        const std::function<absl::Status(const Message&)>& handler, absl::Duration timeout) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string error;
+  for (const auto& [key, value] : std::map<std::string, std::string>{{"bootstrap.servers", brokers},
+                                                                      {"group.id", "gridcase-topic-reader"},
+                                                                      {"enable.auto.commit", "false"},
+                                                                      {"enable.partition.eof", "false"}}) {
+    if (conf->set(key, value, error) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(absl::StrCat("kafka reader config ", key, ": ", error));
+    }
+  }
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (consumer == nullptr) return absl::InternalError(absl::StrCat("kafka reader: ", error));
+
+  // Where each partition ends now: the reader stops there.
+  std::map<std::pair<std::string, int32_t>, int64_t> ends;
+  std::vector<RdKafka::TopicPartition*> assignment;
+  for (const std::string& topic : topics) {
+    std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(consumer.get(), topic, nullptr, error));
+    RdKafka::Metadata* raw = nullptr;
+    RdKafka::ErrorCode err = consumer->metadata(false, handle.get(), &raw, 10000);
+    std::unique_ptr<RdKafka::Metadata> metadata(raw);
+    if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, absl::StrCat("metadata of ", topic));
+    for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+      if (t->err() != RdKafka::ERR_NO_ERROR) return KafkaError(t->err(), absl::StrCat("metadata of ", topic));
+      for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
+        int64_t low = 0;
+        int64_t high = 0;
+        err = consumer->query_watermark_offsets(topic, p->id(), &low, &high, 10000);
+        if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, absl::StrCat("watermarks of ", topic));
+        if (high <= low) continue;
+        ends[{topic, p->id()}] = high;
+        assignment.push_back(RdKafka::TopicPartition::create(topic, p->id(), low));
+      }
+    }
+  }
+  if (assignment.empty()) return absl::OkStatus();
+  RdKafka::ErrorCode err = consumer->assign(assignment);
+  RdKafka::TopicPartition::destroy(assignment);
+  if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, "assign");
+
+  absl::Time deadline = absl::Now() + timeout;
+  absl::Status result;
+  while (!ends.empty()) {
+    if (absl::Now() > deadline) {
+      result = absl::DeadlineExceededError("kafka reader: topics not read to the end in time");
+      break;
+    }
+    std::unique_ptr<RdKafka::Message> raw(consumer->consume(200));
+    if (raw->err() == RdKafka::ERR__TIMED_OUT) continue;
+    if (raw->err() != RdKafka::ERR_NO_ERROR) {
+      result = KafkaError(raw->err(), "read");
+      break;
+    }
+    auto key = std::make_pair(raw->topic_name(), raw->partition());
+    auto end = ends.find(key);
+    if (end == ends.end() || raw->offset() >= end->second) continue;
+    Message message;
+    message.topic = raw->topic_name();
+    message.partition = raw->partition();
+    message.offset = raw->offset();
+    if (raw->key() != nullptr) message.key = *raw->key();
+    message.value.assign(static_cast<const char*>(raw->payload()), raw->len());
+    message.timestamp_ms = raw->timestamp().timestamp;
+    if (absl::Status s = handler(message); !s.ok()) {
+      result = s;
+      break;
+    }
+    if (raw->offset() + 1 >= end->second) ends.erase(end);
+  }
+  consumer->close();
+  return result;
+}
+
+}  // namespace gridcase::kafka

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "libs/kafka/message.h"
+
+namespace gridcase::kafka {
+
+// Reads every record the topics hold now, from the earliest offset to each partition's end as of the call, in
+// offset order per partition (partitions interleaved), and returns. Joins no consumer group and commits nothing:
+// for rebuilding projections and for audits. A handler error stops the read and is returned.
+absl::Status ReadTopics(const std::string& brokers, const std::vector<std::string>& topics,
+                        const std::function<absl::Status(const Message&)>& handler,
+                        absl::Duration timeout = absl::Minutes(10));
+
+}  // namespace gridcase::kafka

@@ -1,0 +1,164 @@
+#include "services/sla/adapters/redis_timer_store.h"
+
+#include <cmath>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace gridcase::sla {
+namespace {
+
+// KEYS: pending, claimed. ARGV: n, then n (score, member) pairs to arm, then members to cancel.
+// A claimed timer is its claimer's: arming leaves it alone. Returns the number of timers newly added.
+const redis::Script& ApplyScript() {
+  static const auto* script = new redis::Script(R"lua(
+local n = tonumber(ARGV[1])
+local added = 0
+for i = 0, n - 1 do
+  local member = ARGV[3 + 2 * i]
+  if not redis.call('ZSCORE', KEYS[2], member) then
+    added = added + redis.call('ZADD', KEYS[1], ARGV[2 + 2 * i], member)
+  end
+end
+for i = 2 + 2 * n, #ARGV do
+  redis.call('ZREM', KEYS[1], ARGV[i])
+end
+return added
+)lua");
+  return *script;
+}
+
+// KEYS: pending, claimed. ARGV: now (ms), limit, lease expiry (ms).
+// Expired claims become pending again, due now; then up to `limit` due timers move to the claimed set.
+// Returns [member, score, member, score, ...] of the claimed timers.
+const redis::Script& ClaimScript() {
+  static const auto* script = new redis::Script(R"lua(
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, member in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], member)
+  redis.call('ZADD', KEYS[1], ARGV[1], member)
+end
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
+for i = 1, #due, 2 do
+  redis.call('ZREM', KEYS[1], due[i])
+  redis.call('ZADD', KEYS[2], ARGV[3], due[i])
+end
+return due
+)lua");
+  return *script;
+}
+
+// KEYS: pending, claimed. ARGV: (score, member) pairs. A claimed timer goes back to pending at its new score.
+const redis::Script& ReleaseScript() {
+  static const auto* script = new redis::Script(R"lua(
+for i = 1, #ARGV, 2 do
+  if redis.call('ZREM', KEYS[2], ARGV[i + 1]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+return 0
+)lua");
+  return *script;
+}
+
+absl::StatusOr<absl::Time> ParseScore(const std::string& text) {
+  double score = 0;
+  if (!absl::SimpleAtod(text, &score)) return absl::DataLossError(absl::StrCat("timer score '", text, "'"));
+  return absl::FromUnixMillis(std::llround(score));
+}
+
+// Runs EVALSHA commands in one round trip, loading the script once if the server does not know it.
+absl::StatusOr<std::vector<redis::Reply>> PipelineScript(redis::RedisClient& redis, const redis::Script& script,
+                                                         const std::vector<redis::Command>& commands) {
+  auto replies = redis.Pipeline(commands);
+  if (replies.ok() || replies.status().message().find("NOSCRIPT") == absl::string_view::npos) return replies;
+  auto loaded = redis.Run({"SCRIPT", "LOAD", script.source()});
+  if (!loaded.ok()) return loaded.status();
+  return redis.Pipeline(commands);
+}
+
+}  // namespace
+
+int64_t CeilUnixMillis(absl::Time t) {
+  const int64_t floor = absl::ToUnixMillis(t);
+  return absl::FromUnixMillis(floor) < t ? floor + 1 : floor;
+}
+
+absl::StatusOr<int64_t> RedisTimerStore::Apply(const std::vector<std::pair<std::string, absl::Time>>& arm,
+                                               const std::vector<std::string>& cancel) {
+  if (arm.empty() && cancel.empty()) return 0;
+  const redis::Script& script = ApplyScript();
+  std::vector<redis::Command> commands;
+  auto header = [&](size_t armed) {
+    return redis::Command{"EVALSHA", script.sha(), "2", keys_.Timers(), keys_.Claimed(), absl::StrCat(armed)};
+  };
+  for (size_t begin = 0; begin < arm.size(); begin += kArmChunk) {
+    const size_t end = std::min(arm.size(), begin + kArmChunk);
+    redis::Command command = header(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      command.push_back(absl::StrCat(CeilUnixMillis(arm[i].second)));
+      command.push_back(arm[i].first);
+    }
+    commands.push_back(std::move(command));
+  }
+  for (size_t begin = 0; begin < cancel.size(); begin += kArmChunk) {
+    const size_t end = std::min(cancel.size(), begin + kArmChunk);
+    redis::Command command = header(0);
+    command.insert(command.end(), cancel.begin() + begin, cancel.begin() + end);
+    commands.push_back(std::move(command));
+  }
+  auto replies = PipelineScript(*redis_, script, commands);
+  if (!replies.ok()) return replies.status();
+  int64_t added = 0;
+  for (const redis::Reply& reply : *replies) added += reply.integer;
+  return added;
+}
+
+absl::StatusOr<std::vector<ClaimedTimer>> RedisTimerStore::Claim(absl::Time now, int limit, absl::Time lease_until) {
+  auto reply = redis_->Eval(ClaimScript(), {keys_.Timers(), keys_.Claimed()},
+                            {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(limit),
+                             absl::StrCat(CeilUnixMillis(lease_until))});
+  if (!reply.ok()) return reply.status();
+  std::vector<ClaimedTimer> claimed;
+  claimed.reserve(reply->elements.size() / 2);
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    absl::StatusOr<absl::Time> due = ParseScore(reply->elements[i + 1].str);
+    if (!due.ok()) return due.status();
+    claimed.push_back({reply->elements[i].str, *due});
+  }
+  return claimed;
+}
+
+absl::Status RedisTimerStore::Ack(const std::vector<std::string>& members) {
+  if (members.empty()) return absl::OkStatus();
+  redis::Command command = {"ZREM", keys_.Claimed()};
+  command.insert(command.end(), members.begin(), members.end());
+  return redis_->Run(command).status();
+}
+
+absl::Status RedisTimerStore::Release(const std::vector<std::pair<std::string, absl::Time>>& timers) {
+  if (timers.empty()) return absl::OkStatus();
+  std::vector<std::string> args;
+  for (const auto& [member, at] : timers) {
+    args.push_back(absl::StrCat(CeilUnixMillis(at)));
+    args.push_back(member);
+  }
+  return redis_->Eval(ReleaseScript(), {keys_.Timers(), keys_.Claimed()}, args).status();
+}
+
+absl::StatusOr<std::optional<absl::Time>> RedisTimerStore::NextDue() {
+  auto reply = redis_->Run({"ZRANGE", keys_.Timers(), "0", "0", "WITHSCORES"});
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.size() < 2) return std::nullopt;
+  absl::StatusOr<absl::Time> due = ParseScore(reply->elements[1].str);
+  if (!due.ok()) return due.status();
+  return *due;
+}
+
+absl::StatusOr<int64_t> RedisTimerStore::Count() {
+  auto replies = redis_->Pipeline({{"ZCARD", keys_.Timers()}, {"ZCARD", keys_.Claimed()}});
+  if (!replies.ok()) return replies.status();
+  return (*replies)[0].integer + (*replies)[1].integer;
+}
+
+}  // namespace gridcase::sla

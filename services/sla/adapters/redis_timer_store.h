@@ -1,0 +1,33 @@
+#pragma once
+
+#include "libs/redis/redis_client.h"
+#include "services/sla/adapters/sla_keys.h"
+#include "services/sla/sla_stores.h"
+
+namespace gridcase::sla {
+
+// TimerStore in Redis: a sorted set of pending timers scored by fire time and a sorted set of claimed timers scored by
+// lease expiry (keys in sla_keys.h). Arming, claiming and releasing are Lua scripts, so a timer moves between the two
+// sets atomically and two claimers never take the same one. Arming many timers sends one script per chunk of
+// `kArmChunk`, all pipelined in one round trip.
+class RedisTimerStore : public TimerStore {
+ public:
+  static constexpr int kArmChunk = 500;
+
+  // `redis` must outlive the store.
+  RedisTimerStore(redis::RedisClient* redis, SlaKeys keys) : redis_(redis), keys_(std::move(keys)) {}
+
+  absl::StatusOr<int64_t> Apply(const std::vector<std::pair<std::string, absl::Time>>& arm,
+                                const std::vector<std::string>& cancel) override;
+  absl::StatusOr<std::vector<ClaimedTimer>> Claim(absl::Time now, int limit, absl::Time lease_until) override;
+  absl::Status Ack(const std::vector<std::string>& members) override;
+  absl::Status Release(const std::vector<std::pair<std::string, absl::Time>>& timers) override;
+  absl::StatusOr<std::optional<absl::Time>> NextDue() override;
+  absl::StatusOr<int64_t> Count() override;
+
+ private:
+  redis::RedisClient* redis_;
+  SlaKeys keys_;
+};
+
+}  // namespace gridcase::sla
