@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "gridcase/v1/case.pb.h"
 #include "gridcase/v1/event.pb.h"
 #include "libs/events/keys.h"
@@ -20,6 +21,11 @@ class CaseViews {
 
   // The case view, or nullopt when the projection does not have the case. DATA_LOSS if the stored bytes are corrupt.
   absl::StatusOr<std::optional<v1::Case>> Get(const std::string& case_id) const;
+  // Cases created in [from, to) (the case index), oldest first, skipping `offset`; at most `count`.
+  absl::StatusOr<std::vector<v1::Case>> ListCreated(absl::Time from, absl::Time to, int64_t offset,
+                                                    int64_t count) const;
+  // The views of these cases, in order, skipping unknown ids.
+  absl::StatusOr<std::vector<v1::Case>> GetMany(const std::vector<std::string>& case_ids) const;
   // The case's events in version order (empty when unknown).
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(const std::string& case_id) const;
 

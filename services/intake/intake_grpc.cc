@@ -38,8 +38,10 @@ grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, v1::Submit
     return server::ToGrpcStatus(result.status());
   }
   (result->duplicate_submit() ? metrics_.repeated : metrics_.accepted).Increment();
-  spdlog::info("msg=case_submitted case_id={} channel={} repeat={} phone={}", result->case_id(),
-               v1::Channel_Name(request.channel()), result->duplicate_submit(),
+  spdlog::info("msg=case_submitted case_id={} channel={} repeat={} linked={} grid={} category={} emergency={} phone={}",
+               result->case_id(), v1::Channel_Name(request.channel()), result->duplicate_submit(),
+               !result->linked_to_case_id().empty(), result->grid_code(),
+               v1::Category_Name(result->suggested_category()), result->emergency(),
                log::MaskPhone(request.resident().phone()));
   *response = *std::move(result);
   return grpc::Status::OK;
@@ -48,6 +50,14 @@ grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, v1::Submit
 grpc::Status IntakeGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                  v1::Case* response) {
   auto result = intake_->GetCase(request->case_id());
+  if (!result.ok()) return server::ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status IntakeGrpc::ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
+                                   v1::ListCasesResponse* response) {
+  auto result = intake_->ListCases(*request);
   if (!result.ok()) return server::ToGrpcStatus(result.status());
   *response = *std::move(result);
   return grpc::Status::OK;

@@ -16,6 +16,8 @@ class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitC
   grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
+  grpc::Status ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
+                         v1::ListCasesResponse* response) override;
 
  private:
   grpc::Status Submit(const v1::SubmitCaseRequest& request, v1::SubmitCaseResponse* response);

@@ -10,11 +10,25 @@
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/grpc_server.h"
+#include "absl/strings/str_split.h"
+#include "grpcpp/create_channel.h"
+#include "libs/registry/registry_holder.h"
+#include "services/intake/adapters/dispatch_case_linker.h"
 #include "services/intake/adapters/redis_submission_store.h"
+#include "services/sla/core/planned_deadline.h"
 #include "services/intake/intake_grpc.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(int64_t, idempotency_ttl_seconds, 30 * 86400, "How long a repeated idempotency key returns its case");
+ABSL_FLAG(std::string, registry, "data/registry/sample-county.json", "The administrative registry (JSON)");
+ABSL_FLAG(std::string, classification_rules, "services/intake/classification-rules.json",
+          "Emergency and category keywords beyond the catalogue");
+ABSL_FLAG(std::string, sla_policy, "services/sla/sla-policy.json", "SLA policy, for the expected completion time");
+ABSL_FLAG(std::string, holiday_files, "services/sla/data/cn-holidays-2026.tsv",
+          "Comma-separated holiday arrangement files (working calendar)");
+ABSL_FLAG(std::string, dispatch_addr, "127.0.0.1:8081", "dispatch's gRPC address, for linking duplicates");
+ABSL_FLAG(absl::Duration, duplicate_window, absl::Hours(72), "How far back a similar request counts as a duplicate");
+ABSL_FLAG(double, duplicate_similarity, 0.5, "Minimum text similarity (0..1) of a duplicate");
 
 namespace gridcase::intake {
 namespace {
@@ -23,6 +37,13 @@ class ViewReader : public CaseReader {
  public:
   explicit ViewReader(events::CaseViews* views) : views_(views) {}
   absl::StatusOr<std::optional<v1::Case>> GetCase(const std::string& case_id) override { return views_->Get(case_id); }
+  absl::StatusOr<std::vector<v1::Case>> ListCreated(absl::Time from, absl::Time to, int64_t offset,
+                                                    int64_t count) override {
+    return views_->ListCreated(from, to, offset, count);
+  }
+  absl::StatusOr<std::vector<v1::Case>> GetMany(const std::vector<std::string>& case_ids) override {
+    return views_->GetMany(case_ids);
+  }
 
  private:
   events::CaseViews* views_;
@@ -35,6 +56,22 @@ int Run() {
     return 2;
   }
   log::Init("intake", config->log_level);
+  auto registry = registry::RegistryHolder::Load(absl::GetFlag(FLAGS_registry));
+  auto rules = ClassificationRules::Load(absl::GetFlag(FLAGS_classification_rules));
+  auto policy = sla::LoadSlaPolicy(absl::GetFlag(FLAGS_sla_policy));
+  std::vector<std::string> holiday_files = absl::StrSplit(absl::GetFlag(FLAGS_holiday_files), ',', absl::SkipEmpty());
+  auto calendar = sla::WorkingCalendar::FromFiles(holiday_files);
+  for (const absl::Status& s : {registry.status(), rules.status(), policy.status(), calendar.status()}) {
+    if (!s.ok()) {
+      spdlog::error("msg=startup_failed step=load_config error={}", log::Quote(s.ToString()));
+      return 1;
+    }
+  }
+  double similarity = absl::GetFlag(FLAGS_duplicate_similarity);
+  if (similarity <= 0 || similarity > 1) {
+    spdlog::error("msg=startup_failed error={}", log::Quote("--duplicate_similarity: must be within (0, 1]"));
+    return 1;
+  }
   events::Topics topics(config->topic_prefix);
   if (absl::Status s = kafka::EnsureTopics(config->kafka_brokers, topics.Specs(config->partitions)); !s.ok()) {
     spdlog::error("msg=startup_failed step=ensure_topics error={}", log::Quote(s.ToString()));
@@ -51,7 +88,27 @@ int Run() {
   events::CaseViews views(redis->get(), events::Keys(config->redis_prefix));
   ViewReader reader(&views);
   RedisSubmissionStore store(redis->get(), config->redis_prefix, absl::GetFlag(FLAGS_idempotency_ttl_seconds));
-  Intake intake(&store, &reader, &publisher, [] { return absl::Now(); });
+  absl::Duration window = absl::GetFlag(FLAGS_duplicate_window);
+  RedisRecentCases recent(redis->get(), config->redis_prefix, window);
+  DispatchCaseLinker linker(
+      grpc::CreateChannel(absl::GetFlag(FLAGS_dispatch_addr), grpc::InsecureChannelCredentials()));
+  Classifier classifier(*std::move(rules));
+  const sla::SlaPolicy& sla_policy = *policy;
+  const sla::WorkingCalendar& working_calendar = *calendar;
+  Intake intake({.store = &store,
+                 .reader = &reader,
+                 .publisher = &publisher,
+                 .registry = registry->get(),
+                 .classifier = &classifier,
+                 .recent = &recent,
+                 .linker = &linker,
+                 .planner = [&](v1::Category category, bool emergency, absl::Time at) -> std::optional<absl::Time> {
+                   auto due = sla::PlannedCompletionDue(sla_policy, working_calendar, category, emergency, at);
+                   if (!due.ok()) return std::nullopt;
+                   return due->due;
+                 },
+                 .clock = [] { return absl::Now(); },
+                 .duplicates = {.window = window, .min_similarity = similarity}});
   IntakeGrpc service(&intake);
 
   auto metrics = metrics::MetricsServer::Start(config->metrics_addr);

@@ -14,9 +14,8 @@ absl::Status ClockKeeper::HandleRecord(const kafka::Message& message) {
   if (!event.ok()) return event.status();
   absl::Status status = Handle(*event);
   if (status.ok() && event->case_version() > 0) {
-    spdlog::debug("msg=event_applied case_id={} version={} type={} topic={} partition={} offset={}",
-                  event->case_id(), event->case_version(), events::EventType(*event), message.topic,
-                  message.partition, message.offset);
+    spdlog::debug("msg=event_applied case_id={} version={} type={} topic={} partition={} offset={}", event->case_id(),
+                  event->case_version(), events::EventType(*event), message.topic, message.partition, message.offset);
   }
   return status;
 }

@@ -20,8 +20,7 @@ namespace gridcase::sla {
 class ClockKeeper {
  public:
   // All pointers must outlive the keeper.
-  ClockKeeper(const ClockPlanner* planner, CaseClockStore* cases, TimerStore* timers, DueIndex* due,
-              SlaEventSink* sink)
+  ClockKeeper(const ClockPlanner* planner, CaseClockStore* cases, TimerStore* timers, DueIndex* due, SlaEventSink* sink)
       : planner_(planner), cases_(cases), timers_(timers), due_(due), sink_(sink) {}
 
   // The kafka::Consumer handler: OK once the event's effects are durable; INVALID_ARGUMENT / DATA_LOSS for records

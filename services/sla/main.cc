@@ -85,9 +85,9 @@ int Run() {
   RedisCaseClockStore firing_cases(firing_redis->get(), keys);
   RedisTimerStore firing_timers(firing_redis->get(), keys);
   AlarmFirer firer(&planner, &firing_cases, &sink, &broadcaster, now);
-  TimerLoop timer_loop(&firing_timers, &firer, now,
-                       {.poll = sla_config->timer_poll, .lease = sla_config->timer_lease,
-                        .batch = sla_config->timer_batch});
+  TimerLoop timer_loop(
+      &firing_timers, &firer, now,
+      {.poll = sla_config->timer_poll, .lease = sla_config->timer_lease, .batch = sla_config->timer_batch});
 
   RedisCaseClockStore reader_cases(reader_redis->get(), keys);
   RedisDueIndex reader_due(reader_redis->get(), keys);
@@ -100,14 +100,13 @@ int Run() {
                                            .extra = runtime->kafka_consumer_props},
                                           producer->get());
   // Every replica tails the SLA topic in a group of its own, from the end, for WatchOverdue.
-  auto tail = kafka::Consumer::Create(
-      {.brokers = runtime->kafka_brokers,
-       .group_id = absl::StrCat(runtime->topic_prefix, "gridcase-sla-watch-", getpid(), "-",
-                                absl::ToUnixMillis(absl::Now())),
-       .topics = {topics.sla()},
-       .client_id = "gridcase-sla-watch",
-       .extra = {{"auto.offset.reset", "latest"}, {"enable.auto.commit", "false"}}},
-      producer->get());
+  auto tail = kafka::Consumer::Create({.brokers = runtime->kafka_brokers,
+                                       .group_id = absl::StrCat(runtime->topic_prefix, "gridcase-sla-watch-", getpid(),
+                                                                "-", absl::ToUnixMillis(absl::Now())),
+                                       .topics = {topics.sla()},
+                                       .client_id = "gridcase-sla-watch",
+                                       .extra = {{"auto.offset.reset", "latest"}, {"enable.auto.commit", "false"}}},
+                                      producer->get());
   if (!consumer.ok() || !tail.ok()) {
     spdlog::error("msg=startup_failed step=consumer error={}",
                   log::Quote((consumer.ok() ? tail.status() : consumer.status()).ToString()));
@@ -129,10 +128,10 @@ int Run() {
     tailing.join();
   };
   auto metrics = metrics::MetricsServer::Start(runtime->metrics_addr);
-  auto server = metrics.ok() ? server::GrpcServer::Start(
-                                   {.address = runtime->grpc_addr, .drain_timeout = runtime->drain_timeout},
-                                   {{v1::SlaService::service_full_name(), &service}})
-                             : absl::StatusOr<std::unique_ptr<server::GrpcServer>>(metrics.status());
+  auto server =
+      metrics.ok() ? server::GrpcServer::Start({.address = runtime->grpc_addr, .drain_timeout = runtime->drain_timeout},
+                                               {{v1::SlaService::service_full_name(), &service}})
+                   : absl::StatusOr<std::unique_ptr<server::GrpcServer>>(metrics.status());
   if (!server.ok()) {
     spdlog::error("msg=startup_failed step=serve error={}", log::Quote(server.status().ToString()));
     stop_workers();

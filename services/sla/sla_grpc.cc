@@ -74,7 +74,8 @@ absl::StatusOr<v1::CaseClocks> SlaGrpc::ReadCaseClocks(const v1::GetCaseClocksRe
   absl::StatusOr<StoredCase> stored = cases_->Load(request.case_id());
   if (!stored.ok()) return stored.status();
   if (stored->version == 0) {
-    return absl::NotFoundError(absl::StrCat("case ", request.case_id(), " has no clocks (not seen by the SLA service)"));
+    return absl::NotFoundError(
+        absl::StrCat("case ", request.case_id(), " has no clocks (not seen by the SLA service)"));
   }
   const absl::Time now = now_();
   v1::CaseClocks clocks;
@@ -141,8 +142,7 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
                  (request.clock() == v1::CLOCK_KIND_UNSPECIFIED || request.clock() == record->kind()) &&
                  (request.level() == v1::LEVEL_UNSPECIFIED || request.level() == c.level()) &&
                  (request.category() == v1::CATEGORY_UNSPECIFIED || request.category() == c.category()) &&
-                 InArea(request.area(), c) &&
-                 events::FromProto(reading.due_at()) <= until;
+                 InArea(request.area(), c) && events::FromProto(reading.due_at()) <= until;
         if (listed) {
           v1::OverdueClock* out = response.add_clocks();
           out->set_case_id(c.id());

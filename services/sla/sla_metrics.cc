@@ -29,8 +29,8 @@ SlaMetrics::SlaMetrics()
       fired_warnings(Fired().Add({{"alarm", "warning"}})),
       fired_breaches(Fired().Add({{"alarm", "breach"}})),
       fired_escalations(Fired().Add({{"alarm", "escalation"}})),
-      timers_dropped(Counter("gridcase_sla_timers_dropped_total",
-                             "Timers that came due for an alarm that no longer applied")),
+      timers_dropped(
+          Counter("gridcase_sla_timers_dropped_total", "Timers that came due for an alarm that no longer applied")),
       firing_lateness(prometheus::BuildHistogram()
                           .Name("gridcase_sla_firing_lateness_seconds")
                           .Help("Time from an alarm's threshold to its publication")

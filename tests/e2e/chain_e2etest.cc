@@ -225,6 +225,39 @@ TEST_F(ChainTest, CaseGoesThroughEveryStageWithTransferReturnAndExtension) {
                                              "extension_decided", "resolved"}));
 }
 
+TEST_F(ChainTest, EmergencySkipsLevelsStraightToTheTownshipAndDepartment) {
+  v1::SubmitCaseRequest request;
+  request.set_idempotency_key(testing::UniqueName("emergency"));
+  request.set_channel(v1::CHANNEL_HOTLINE_12345);
+  request.set_text("紫荆小区5幢楼道闻到很浓的煤气味，怀疑燃气泄漏");
+  request.mutable_point()->set_lat(30.2525);
+  request.mutable_point()->set_lng(120.152);
+  v1::SubmitCaseResponse submitted;
+  grpc::ClientContext context;
+  ASSERT_TRUE(intake_->SubmitCase(&context, request, &submitted).ok());
+  ASSERT_TRUE(submitted.emergency());
+  const std::string id = submitted.case_id();
+  ASSERT_TRUE(testing::WaitFor([&] { return Get(id).version() == 1; }));
+
+  // The township command dispatches it at once: no grid verification, no community step (平急结合).
+  v1::CaseCommandRequest dispatch_now;
+  dispatch_now.mutable_township_dispatch()->set_note("紧急：燃气泄漏");
+  v1::CaseCommandResponse response;
+  grpc::Status status = Run(id, Actor(v1::ROLE_TOWNSHIP_DISPATCHER, kTownship, "t-duty"), dispatch_now, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.case_().status(), v1::CASE_STATUS_DISPATCHED);
+  const std::string gas = response.case_().department_code();
+  EXPECT_EQ(gas, "330199.rqgs");
+  v1::CaseCommandRequest accept;
+  accept.mutable_department_accept();
+  ASSERT_TRUE(Run(id, Actor(v1::ROLE_DEPARTMENT_HANDLER, gas, "rq-1"), accept).ok());
+  v1::CaseCommandRequest resolve;
+  resolve.mutable_resolve()->set_reply("抢修人员20分钟到场，关阀检修，已排除泄漏");
+  ASSERT_TRUE(Run(id, Actor(v1::ROLE_DEPARTMENT_HANDLER, gas, "rq-1"), resolve, &response).ok());
+  EXPECT_EQ(response.case_().status(), v1::CASE_STATUS_RESOLVED);
+  EXPECT_EQ(response.case_().version(), 4) << "submitted, dispatched, accepted, resolved";
+}
+
 TEST_F(ChainTest, RefusesStaleVersionsWrongStatesAndOutsiders) {
   const std::string id = Submit("小区路灯不亮");
   v1::CaseCommandRequest verify;

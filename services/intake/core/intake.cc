@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "libs/events/proto_time.h"
@@ -60,6 +61,7 @@ absl::Status ValidateSubmission(const v1::SubmitCaseRequest& request) {
 }
 
 v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const std::string& case_id,
+                                     const registry::Location& location, const Classification& classification,
                                      absl::Time now) {
   v1::CaseEvent event;
   event.set_event_id(absl::StrCat(case_id, "/1"));
@@ -78,10 +80,11 @@ v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const
   c->set_text(request.text());
   if (request.has_point()) *c->mutable_location()->mutable_point() = request.point();
   c->mutable_location()->set_address(request.address());
-  c->mutable_location()->set_needs_manual_grid(true);
-  c->set_catalogue_item(request.catalogue_item());
-  c->set_category(v1::CATEGORY_GENERAL);
+  location.ApplyTo(c->mutable_location());
+  c->set_catalogue_item(classification.catalogue_item);
+  c->set_category(classification.category);
   c->set_category_suggested(true);
+  c->set_emergency(classification.emergency);
   c->set_status(v1::CASE_STATUS_SUBMITTED);
   c->set_level(v1::LEVEL_GRID);
   c->set_version(1);
@@ -89,52 +92,176 @@ v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const
   *c->mutable_created_at() = ToProto(now);
   *c->mutable_updated_at() = ToProto(now);
   c->set_idempotency_key(request.idempotency_key());
+  if (parts_.planner) {
+    if (std::optional<absl::Time> due = parts_.planner(classification.category, classification.emergency, now)) {
+      *c->mutable_due_at() = ToProto(*due);
+    }
+  }
   return event;
+}
+
+absl::StatusOr<std::optional<std::string>> Intake::FindDuplicate(const registry::Location& location,
+                                                                 const Classification& classification,
+                                                                 const v1::SubmitCaseRequest& request,
+                                                                 absl::Time now) {
+  if (parts_.recent == nullptr || parts_.linker == nullptr) return std::nullopt;
+  if (location.grid_code.empty() || classification.catalogue_item.empty()) return std::nullopt;
+  auto recent = parts_.recent->Since(location.grid_code, classification.catalogue_item, now - parts_.duplicates.window);
+  if (!recent.ok()) return recent.status();
+  std::string text = absl::StrCat(request.title(), request.text());
+  for (const RecentCases::Entry& entry : *recent) {
+    if (TextSimilarity(text, entry.text) < parts_.duplicates.min_similarity) continue;
+    auto open = parts_.reader->GetCase(entry.case_id);
+    if (!open.ok()) return open.status();
+    if (open->has_value()) {
+      v1::CaseStatus status = (*open)->status();
+      if (status == v1::CASE_STATUS_CLOSED || status == v1::CASE_STATUS_INVALID ||
+          status == v1::CASE_STATUS_DUPLICATE || status == v1::CASE_STATUS_RESOLVED) {
+        continue;
+      }
+    }
+    return entry.case_id;
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseRequest& request) {
   if (absl::Status s = ValidateSubmission(request); !s.ok()) return s;
-  absl::Time now = clock_();
-  auto reservation = store_->Reserve(request.channel(), request.idempotency_key(), ShanghaiDay(now));
+  std::shared_ptr<const registry::OrgRegistry> registry = parts_.registry->Get();
+  registry::Location location = registry->Locate(request.has_point() ? &request.point() : nullptr, request.address());
+  auto classification =
+      parts_.classifier->Classify(*registry, request.title(), request.text(), request.catalogue_item(), location);
+  if (!classification.ok()) return classification.status();
+
+  absl::Time now = parts_.clock();
+  auto reservation = parts_.store->Reserve(request.channel(), request.idempotency_key(), ShanghaiDay(now));
   if (!reservation.ok()) return reservation.status();
+
+  v1::SubmitCaseResponse response;
+  if (!reservation->linked_to.empty()) {
+    response.set_case_id(reservation->linked_to);
+    response.set_linked_to_case_id(reservation->linked_to);
+    response.set_duplicate_submit(true);
+    return response;
+  }
+  if (!reservation->published && !reservation->saved_event.has_value()) {
+    auto duplicate = FindDuplicate(location, *classification, request, now);
+    if (!duplicate.ok()) return duplicate.status();
+    if (duplicate->has_value()) {
+      std::string request_ref = absl::StrCat(v1::Channel_Name(request.channel()), ":", request.idempotency_key());
+      auto linked = parts_.linker->AddCoRequester(**duplicate, request.resident(), request_ref, request.text());
+      if (linked.ok()) {
+        if (absl::Status s = parts_.store->MarkLinked(request.channel(), request.idempotency_key(), **duplicate);
+            !s.ok()) {
+          return s;
+        }
+        response.set_case_id(**duplicate);
+        response.set_linked_to_case_id(**duplicate);
+        response.set_grid_code(linked->location().grid_code());
+        response.set_suggested_category(linked->category());
+        response.set_emergency(linked->emergency());
+        if (linked->has_due_at()) *response.mutable_expected_at() = linked->due_at();
+        return response;
+      }
+      // The open case moved on (closed, changed concurrently) or dispatch is away: open a case of its own, so the
+      // request is never lost.
+    }
+  }
 
   v1::CaseEvent event;
   if (reservation->saved_event.has_value()) {
     event = *reservation->saved_event;
   } else {
-    event = BuildSubmitted(request, reservation->case_id, now);
-    if (absl::Status s = store_->SaveEvent(request.channel(), request.idempotency_key(), event); !s.ok()) return s;
+    event = BuildSubmitted(request, reservation->case_id, location, *classification, now);
+    if (absl::Status s = parts_.store->SaveEvent(request.channel(), request.idempotency_key(), event); !s.ok()) {
+      return s;
+    }
   }
   if (!reservation->published) {
-    if (absl::Status s = publisher_->Publish(event); !s.ok()) {
+    if (absl::Status s = parts_.publisher->Publish(event); !s.ok()) {
       return absl::UnavailableError(absl::StrCat("case ", reservation->case_id,
                                                  " reserved but not yet published; retry with the same "
                                                  "idempotency_key: ",
                                                  s.message()));
     }
-    if (absl::Status s = store_->MarkPublished(request.channel(), request.idempotency_key()); !s.ok()) return s;
+    if (absl::Status s = parts_.store->MarkPublished(request.channel(), request.idempotency_key()); !s.ok()) {
+      return s;
+    }
+    const v1::Case& c = event.submitted().initial();
+    if (parts_.recent != nullptr && !c.location().grid_code().empty() && !c.catalogue_item().empty()) {
+      // Best effort: a lost entry only means a later duplicate opens its own case.
+      (void)parts_.recent->Remember(c.location().grid_code(), c.catalogue_item(), c.id(),
+                                    absl::StrCat(c.title(), c.text()), now);
+    }
   }
 
   const v1::Case& submitted = event.submitted().initial();
-  v1::SubmitCaseResponse response;
   response.set_case_id(reservation->case_id);
   response.set_duplicate_submit(!reservation->fresh);
   response.set_grid_code(submitted.location().grid_code());
   response.set_needs_manual_grid(submitted.location().needs_manual_grid());
   response.set_suggested_category(submitted.category());
   response.set_emergency(submitted.emergency());
+  if (submitted.has_due_at()) *response.mutable_expected_at() = submitted.due_at();
   return response;
 }
 
 absl::StatusOr<v1::Case> Intake::GetCase(const std::string& case_id) {
   if (case_id.empty()) return FieldError("case_id", "must not be empty");
-  auto projected = reader_->GetCase(case_id);
+  auto projected = parts_.reader->GetCase(case_id);
   if (!projected.ok()) return projected.status();
   if (projected->has_value()) return **projected;
-  auto submitted = store_->SubmittedCase(case_id);
+  auto submitted = parts_.store->SubmittedCase(case_id);
   if (!submitted.ok()) return submitted.status();
   if (submitted->has_value()) return **submitted;
   return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
+}
+
+absl::StatusOr<v1::ListCasesResponse> Intake::ListCases(const v1::ListCasesRequest& request) {
+  if (request.page_size() < 0 || request.page_size() > 500) return FieldError("page_size", "must be within 0..500");
+  if (request.case_ids_size() > 500) return FieldError("case_ids", "at most 500 ids");
+  int64_t offset = 0;
+  if (!request.page_token().empty() && (!absl::SimpleAtoi(request.page_token(), &offset) || offset < 0)) {
+    return FieldError("page_token", "is not a token from a previous page");
+  }
+  absl::Time from = request.has_created_from() ? events::FromProto(request.created_from()) : absl::InfinitePast();
+  absl::Time to = request.has_created_to() ? events::FromProto(request.created_to()) : absl::InfiniteFuture();
+  if (from > to) return FieldError("created_from", "must not be after created_to");
+  auto matches = [&](const v1::Case& c) {
+    if (request.status() != v1::CASE_STATUS_UNSPECIFIED && c.status() != request.status()) return false;
+    if (!request.grid_code().empty() && c.location().grid_code() != request.grid_code()) return false;
+    if (!request.township_code().empty() && c.location().township_code() != request.township_code()) return false;
+    if (request.category() != v1::CATEGORY_UNSPECIFIED && c.category() != request.category()) return false;
+    if (!request.catalogue_item().empty() && c.catalogue_item() != request.catalogue_item()) return false;
+    absl::Time created = events::FromProto(c.created_at());
+    return created >= from && created < to;
+  };
+  int64_t page_size = request.page_size() == 0 ? 50 : request.page_size();
+  v1::ListCasesResponse response;
+  if (request.case_ids_size() > 0) {
+    auto cases = parts_.reader->GetMany({request.case_ids().begin(), request.case_ids().end()});
+    if (!cases.ok()) return cases.status();
+    for (auto& c : *cases) {
+      if (matches(c)) *response.add_cases() = std::move(c);
+    }
+    return response;
+  }
+  // Scans the creation-time index in batches, filtering, until the page is full or the index ends.
+  constexpr int64_t kBatch = 500;
+  while (response.cases_size() < page_size) {
+    auto batch = parts_.reader->ListCreated(from, to, offset, kBatch);
+    if (!batch.ok()) return batch.status();
+    int64_t used = 0;
+    for (auto& c : *batch) {
+      ++used;
+      if (matches(c)) *response.add_cases() = std::move(c);
+      if (response.cases_size() == page_size) break;
+    }
+    offset += used;
+    if (static_cast<int64_t>(batch->size()) < kBatch && used == static_cast<int64_t>(batch->size())) return response;
+  }
+  response.set_next_page_token(absl::StrCat(offset));
+  return response;
 }
 
 }  // namespace gridcase::intake

@@ -1,40 +1,66 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gridcase/v1/intake.pb.h"
 #include "libs/events/event_publisher.h"
+#include "libs/registry/registry_holder.h"
+#include "services/intake/core/classifier.h"
+#include "services/intake/core/duplicates.h"
 #include "services/intake/core/submission_store.h"
 
 namespace gridcase::intake {
 
-// 群众点单: turns a resident's request into a case. Validates the request field by field, gives it a stable case id
-// per (channel, idempotency key), and publishes one CaseSubmitted event (version 1). Nothing is stored or published
-// for a request that fails validation.
+// The planned completion deadline of a new case (category, emergency, received at); nullopt when unknown.
+using DuePlanner = std::function<std::optional<absl::Time>(v1::Category, bool emergency, absl::Time received)>;
+
+// What intake works with; every pointer must outlive the Intake.
+struct IntakeParts {
+  SubmissionStore* store = nullptr;
+  CaseReader* reader = nullptr;
+  events::EventPublisher* publisher = nullptr;
+  registry::RegistryHolder* registry = nullptr;
+  const Classifier* classifier = nullptr;
+  RecentCases* recent = nullptr;  // Null: no duplicate detection.
+  CaseLinker* linker = nullptr;   // Null: no duplicate detection.
+  DuePlanner planner;             // Empty: no expected time.
+  std::function<absl::Time()> clock;
+  DuplicatePolicy duplicates;
+};
+
+// 群众点单: turns a resident's request into a case. Validates the request field by field, locates it on the grid
+// (coordinates by polygon, else the address by the gazetteer; unlocated requests are kept and flagged for manual grid
+// assignment), suggests a catalogue item, category and the emergency flag, gives it a stable case id per (channel,
+// idempotency key) and publishes one CaseSubmitted event (version 1). A request like an open case at the same grid
+// and catalogue item within the duplicate window is linked to that case as a co-requester (重复件) instead.
+// Nothing is stored or published for a request that fails validation.
 //
-// Exactly-once submit: a repeated key returns the first case id and publishes nothing new once the first event is
+// Exactly-once submit: a repeated key returns the first answer and publishes nothing new once the first event is
 // acknowledged; if an earlier attempt died between reserving and publishing, the repeat publishes the saved event
 // (same event id, so consumers apply it once).
 class Intake {
  public:
-  using Clock = std::function<absl::Time()>;
-
-  Intake(SubmissionStore* store, CaseReader* reader, events::EventPublisher* publisher, Clock clock)
-      : store_(store), reader_(reader), publisher_(publisher), clock_(std::move(clock)) {}
+  explicit Intake(IntakeParts parts) : parts_(std::move(parts)) {}
 
   absl::StatusOr<v1::SubmitCaseResponse> Submit(const v1::SubmitCaseRequest& request);
   // The projected case, or the case as submitted when the projection does not have it yet. NOT_FOUND otherwise.
   absl::StatusOr<v1::Case> GetCase(const std::string& case_id);
+  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
 
  private:
-  v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const std::string& case_id, absl::Time now);
+  v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const std::string& case_id,
+                               const registry::Location& location, const Classification& classification,
+                               absl::Time now);
+  // The open case this request repeats, if any.
+  absl::StatusOr<std::optional<std::string>> FindDuplicate(const registry::Location& location,
+                                                           const Classification& classification,
+                                                           const v1::SubmitCaseRequest& request, absl::Time now);
 
-  SubmissionStore* store_;
-  CaseReader* reader_;
-  events::EventPublisher* publisher_;
-  Clock clock_;
+  IntakeParts parts_;
 };
 
 // Field-level validation of a submission; INVALID_ARGUMENT "<field>: <reason>" for the first bad field.

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
+#include "libs/registry/test_registry.h"
 
 namespace gridcase::intake {
 namespace {
@@ -19,6 +20,7 @@ class MemorySubmissionStore : public SubmissionStore {
     r.case_id = entry.case_id;
     r.published = entry.published;
     r.saved_event = entry.event;
+    r.linked_to = entry.linked_to;
     return r;
   }
   absl::Status SaveEvent(v1::Channel channel, const std::string& key, const v1::CaseEvent& event) override {
@@ -27,6 +29,10 @@ class MemorySubmissionStore : public SubmissionStore {
   }
   absl::Status MarkPublished(v1::Channel channel, const std::string& key) override {
     entries_[{channel, key}].published = true;
+    return absl::OkStatus();
+  }
+  absl::Status MarkLinked(v1::Channel channel, const std::string& key, const std::string& case_id) override {
+    entries_[{channel, key}].linked_to = case_id;
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<v1::Case>> SubmittedCase(const std::string& case_id) override {
@@ -42,14 +48,61 @@ class MemorySubmissionStore : public SubmissionStore {
     std::string case_id;
     bool published = false;
     std::optional<v1::CaseEvent> event;
+    std::string linked_to;
   };
   std::map<std::pair<v1::Channel, std::string>, Entry> entries_;
   int sequence_ = 0;
 };
 
-class NoProjection : public CaseReader {
+// The projection as dispatch would keep it: whatever the test put there.
+class FakeProjection : public CaseReader {
  public:
-  absl::StatusOr<std::optional<v1::Case>> GetCase(const std::string&) override { return std::nullopt; }
+  absl::StatusOr<std::optional<v1::Case>> GetCase(const std::string& id) override {
+    auto it = cases.find(id);
+    if (it == cases.end()) return std::nullopt;
+    return it->second;
+  }
+  absl::StatusOr<std::vector<v1::Case>> ListCreated(absl::Time, absl::Time, int64_t offset, int64_t count) override {
+    std::vector<v1::Case> out;
+    int64_t i = 0;
+    for (const auto& [id, c] : cases) {
+      if (i++ >= offset && static_cast<int64_t>(out.size()) < count) out.push_back(c);
+    }
+    return out;
+  }
+  absl::StatusOr<std::vector<v1::Case>> GetMany(const std::vector<std::string>& ids) override {
+    std::vector<v1::Case> out;
+    for (const auto& id : ids) {
+      if (cases.contains(id)) out.push_back(cases[id]);
+    }
+    return out;
+  }
+  std::map<std::string, v1::Case> cases;
+};
+
+class MemoryRecentCases : public RecentCases {
+ public:
+  absl::StatusOr<std::vector<Entry>> Since(const std::string& grid, const std::string& item, absl::Time) override {
+    return entries[grid + "|" + item];
+  }
+  absl::Status Remember(const std::string& grid, const std::string& item, const std::string& case_id,
+                        absl::string_view text, absl::Time) override {
+    entries[grid + "|" + item].insert(entries[grid + "|" + item].begin(), Entry{case_id, std::string(text)});
+    return absl::OkStatus();
+  }
+  std::map<std::string, std::vector<Entry>> entries;
+};
+
+class RecordingLinker : public CaseLinker {
+ public:
+  absl::StatusOr<v1::Case> AddCoRequester(const std::string& case_id, const v1::Resident& resident,
+                                          const std::string& request_ref, const std::string&) override {
+    links.push_back({case_id, request_ref});
+    v1::Case c;
+    c.set_id(case_id);
+    return c;
+  }
+  std::vector<std::pair<std::string, std::string>> links;
 };
 
 class RecordingPublisher : public events::EventPublisher {
@@ -68,22 +121,40 @@ class RecordingPublisher : public events::EventPublisher {
 
 class IntakeTest : public ::testing::Test {
  protected:
-  IntakeTest() : intake_(&store_, &reader_, &publisher_, [] { return absl::FromUnixSeconds(1795000000); }) {}
+  IntakeTest()
+      : registry_(registry::testing::SmallRegistry()),
+        classifier_(ClassificationRules{.emergency_keywords = {"燃气泄漏"},
+                                        .category_keywords = {{"多次反映", v1::CATEGORY_DIFFICULT}}}),
+        intake_({.store = &store_,
+                 .reader = &reader_,
+                 .publisher = &publisher_,
+                 .registry = &registry_,
+                 .classifier = &classifier_,
+                 .recent = &recent_,
+                 .linker = &linker_,
+                 .planner = [](v1::Category, bool emergency, absl::Time at) -> std::optional<absl::Time> {
+                   return at + (emergency ? absl::Hours(4) : absl::Hours(72));
+                 },
+                 .clock = [] { return absl::FromUnixSeconds(1795000000); }}) {}
 
   static v1::SubmitCaseRequest Request(const std::string& key) {
     v1::SubmitCaseRequest r;
     r.set_idempotency_key(key);
     r.set_channel(v1::CHANNEL_HOTLINE_12345);
-    r.set_text("小区东门井盖丢失，夜间很危险");
+    r.set_text("小区东门路灯不亮，夜间很危险");
     r.mutable_resident()->set_phone("13812345678");
-    r.mutable_point()->set_lat(30.27);
-    r.mutable_point()->set_lng(120.15);
+    r.mutable_point()->set_lat(30.3025);  // 翠苑社区 grid 001 of the small test registry.
+    r.mutable_point()->set_lng(120.1025);
     return r;
   }
 
   MemorySubmissionStore store_;
-  NoProjection reader_;
+  FakeProjection reader_;
   RecordingPublisher publisher_;
+  registry::RegistryHolder registry_;
+  Classifier classifier_;
+  MemoryRecentCases recent_;
+  RecordingLinker linker_;
   Intake intake_;
 };
 
@@ -97,8 +168,116 @@ TEST_F(IntakeTest, SubmitPublishesOneVersionOneEvent) {
   EXPECT_EQ(event.case_version(), 1);
   EXPECT_EQ(event.event_id(), response->case_id() + "/1");
   EXPECT_EQ(event.submitted().initial().status(), v1::CASE_STATUS_SUBMITTED);
-  EXPECT_EQ(event.submitted().initial().text(), "小区东门井盖丢失，夜间很危险");
+  EXPECT_EQ(event.submitted().initial().text(), "小区东门路灯不亮，夜间很危险");
   EXPECT_EQ(response->case_id().substr(0, 12), "GC-20261118-");
+}
+
+TEST_F(IntakeTest, LocatesClassifiesAndPlansTheDeadline) {
+  auto response = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->grid_code(), "330199001001001");
+  EXPECT_FALSE(response->needs_manual_grid());
+  EXPECT_EQ(response->suggested_category(), v1::CATEGORY_SIMPLE);
+  EXPECT_FALSE(response->emergency());
+  EXPECT_EQ(response->expected_at().seconds(), 1795000000 + 72 * 3600);
+  const v1::Case& c = publisher_.published[0].submitted().initial();
+  EXPECT_EQ(c.catalogue_item(), "municipal.street-light");
+  EXPECT_EQ(c.location().community_code(), "330199001001");
+  EXPECT_EQ(c.location().township_code(), "330199001");
+  EXPECT_TRUE(c.category_suggested());
+}
+
+TEST_F(IntakeTest, UnlocatedRequestIsKeptAndFlagged) {
+  auto request = Request("k1");
+  request.mutable_point()->set_lat(40.7);  // New York: outside the county.
+  request.mutable_point()->set_lng(-74.0);
+  request.set_address("");
+  auto response = intake_.Submit(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_TRUE(response->needs_manual_grid());
+  EXPECT_EQ(response->suggested_category(), v1::CATEGORY_CROSS_COUNTY);
+  EXPECT_EQ(publisher_.published.size(), 1u);
+}
+
+TEST_F(IntakeTest, AddressLocatesThroughTheGazetteer) {
+  auto request = Request("k1");
+  request.clear_point();
+  request.set_address("翠苑小区3幢东侧");
+  auto response = intake_.Submit(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->grid_code(), "330199001001002");
+}
+
+TEST_F(IntakeTest, EmergencyKeywordFlagsTheEmergencyPath) {
+  auto request = Request("k1");
+  request.set_text("楼道里闻到很重的味道，疑似燃气泄漏");
+  auto response = intake_.Submit(request);
+  ASSERT_TRUE(response.ok());
+  EXPECT_TRUE(response->emergency());
+  EXPECT_EQ(response->expected_at().seconds(), 1795000000 + 4 * 3600);
+}
+
+TEST_F(IntakeTest, CategoryKeywordRaisesTheCategory) {
+  auto request = Request("k1");
+  request.set_text("路灯不亮已经多次反映，一直没人修");
+  auto response = intake_.Submit(request);
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->suggested_category(), v1::CATEGORY_DIFFICULT);
+}
+
+TEST_F(IntakeTest, UnknownCatalogueItemIsRefusedNamingTheField) {
+  auto request = Request("k1");
+  request.set_catalogue_item("no.such-item");
+  auto response = intake_.Submit(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(response.status().message().rfind("catalogue_item:", 0), 0u);
+  EXPECT_EQ(store_.size(), 0u);
+}
+
+TEST_F(IntakeTest, SimilarRequestIsLinkedToTheOpenCaseNotDoubled) {
+  auto first = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(first.ok());
+  auto again = Request("k2");
+  again.set_text("小区东门的路灯不亮了，晚上很危险！");
+  again.mutable_resident()->set_phone("13900001111");
+  auto second = intake_.Submit(again);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->case_id(), first->case_id());
+  EXPECT_EQ(second->linked_to_case_id(), first->case_id());
+  EXPECT_EQ(publisher_.published.size(), 1u) << "a duplicate must not open a second case";
+  ASSERT_EQ(linker_.links.size(), 1u);
+  EXPECT_EQ(linker_.links[0].second, "CHANNEL_HOTLINE_12345:k2");
+  // A repeat of the linked request answers the same without linking twice.
+  auto repeat = intake_.Submit(again);
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_EQ(repeat->linked_to_case_id(), first->case_id());
+  EXPECT_TRUE(repeat->duplicate_submit());
+  EXPECT_EQ(linker_.links.size(), 1u);
+}
+
+TEST_F(IntakeTest, DifferentTextOrClosedCaseOpensItsOwnCase) {
+  auto first = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(first.ok());
+  auto unrelated = Request("k2");
+  unrelated.set_text("路灯杆被车撞歪了");
+  auto second = intake_.Submit(unrelated);
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(second->case_id(), first->case_id());
+
+  v1::Case closed;
+  closed.set_id(first->case_id());
+  closed.set_status(v1::CASE_STATUS_CLOSED);
+  reader_.cases[first->case_id()] = closed;
+  auto third = intake_.Submit(Request("k3"));
+  ASSERT_TRUE(third.ok());
+  EXPECT_NE(third->case_id(), first->case_id());
+  EXPECT_TRUE(linker_.links.empty());
+}
+
+TEST(TextSimilarityTest, IgnoresPunctuationAndSpaces) {
+  EXPECT_GT(TextSimilarity("3号楼井盖丢了", "3号楼的井盖丢了！"), 0.7);
+  EXPECT_LT(TextSimilarity("3号楼井盖丢了", "广场舞噪音扰民"), 0.1);
+  EXPECT_DOUBLE_EQ(TextSimilarity("", ""), 0.0);
 }
 
 TEST_F(IntakeTest, RepeatedKeyReturnsSameCaseAndPublishesNothing) {
@@ -110,6 +289,7 @@ TEST_F(IntakeTest, RepeatedKeyReturnsSameCaseAndPublishesNothing) {
   EXPECT_EQ(publisher_.published.size(), 1u);
   auto other_channel = Request("k1");
   other_channel.set_channel(v1::CHANNEL_APP);
+  other_channel.set_text("路灯杆被风吹歪了");  // Not a duplicate of the first either.
   auto third = intake_.Submit(other_channel);
   ASSERT_TRUE(third.ok());
   EXPECT_NE(third->case_id(), first->case_id());

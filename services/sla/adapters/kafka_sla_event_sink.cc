@@ -23,13 +23,12 @@ std::vector<absl::Status> KafkaSlaEventSink::PublishAll(const std::vector<v1::Ca
       std::lock_guard lock(batch->mu);
       ++batch->pending;
     }
-    absl::Status enqueued = producer_->ProduceAsync(
-        topics_.ForEvent(event), event.case_id(), event.SerializeAsString(), events::EventHeaders(event),
-        [batch, i](absl::Status delivered) {
-          std::lock_guard lock(batch->mu);
-          batch->statuses[i] = std::move(delivered);
-          if (--batch->pending == 0) batch->done.notify_all();
-        });
+    absl::Status enqueued = producer_->ProduceAsync(topics_.ForEvent(event), event.case_id(), event.SerializeAsString(),
+                                                    events::EventHeaders(event), [batch, i](absl::Status delivered) {
+                                                      std::lock_guard lock(batch->mu);
+                                                      batch->statuses[i] = std::move(delivered);
+                                                      if (--batch->pending == 0) batch->done.notify_all();
+                                                    });
     if (!enqueued.ok()) {
       std::lock_guard lock(batch->mu);
       batch->statuses[i] = enqueued;

@@ -40,8 +40,8 @@ absl::StatusOr<int64_t> ParseInt(const redis::Reply& reply, absl::string_view wh
 }  // namespace
 
 absl::StatusOr<StoredCase> RedisCaseClockStore::Load(const std::string& case_id) {
-  auto replies =
-      redis_->Pipeline({{"HMGET", keys_.Case(case_id), "version", "done", "state"}, {"SMEMBERS", keys_.Fired(case_id)}});
+  auto replies = redis_->Pipeline(
+      {{"HMGET", keys_.Case(case_id), "version", "done", "state"}, {"SMEMBERS", keys_.Fired(case_id)}});
   if (!replies.ok()) return replies.status();
   const std::vector<redis::Reply>& fields = (*replies)[0].elements;
   if (fields.size() != 3) return absl::InternalError("redis: HMGET returned the wrong number of fields");
@@ -109,13 +109,11 @@ absl::Status RedisDueIndex::Apply(const std::vector<DueEntry>& entries) {
   return redis_->Pipeline(commands).status();
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> RedisDueIndex::Range(absl::Time from,
-                                                                                     absl::Time until, int offset,
-                                                                                     int limit) {
+absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> RedisDueIndex::Range(absl::Time from, absl::Time until,
+                                                                                     int offset, int limit) {
   const std::string min = from == absl::InfinitePast() ? "-inf" : absl::StrCat(absl::ToUnixMillis(from));
-  auto reply = redis_->Run({"ZRANGEBYSCORE", keys_.Due(), min,
-                            absl::StrCat(absl::ToUnixMillis(until)), "WITHSCORES", "LIMIT", absl::StrCat(offset),
-                            absl::StrCat(limit)});
+  auto reply = redis_->Run({"ZRANGEBYSCORE", keys_.Due(), min, absl::StrCat(absl::ToUnixMillis(until)), "WITHSCORES",
+                            "LIMIT", absl::StrCat(offset), absl::StrCat(limit)});
   if (!reply.ok()) return reply.status();
   std::vector<std::pair<std::string, absl::Time>> entries;
   for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {

@@ -32,8 +32,8 @@ class RedisDueIndex : public DueIndex {
   RedisDueIndex(redis::RedisClient* redis, SlaKeys keys) : redis_(redis), keys_(std::move(keys)) {}
 
   absl::Status Apply(const std::vector<DueEntry>& entries) override;
-  absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> Range(absl::Time from, absl::Time until,
-                                                                        int offset, int limit) override;
+  absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> Range(absl::Time from, absl::Time until, int offset,
+                                                                        int limit) override;
 
  private:
   redis::RedisClient* redis_;

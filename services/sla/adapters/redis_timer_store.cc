@@ -115,9 +115,9 @@ absl::StatusOr<int64_t> RedisTimerStore::Apply(const std::vector<std::pair<std::
 }
 
 absl::StatusOr<std::vector<ClaimedTimer>> RedisTimerStore::Claim(absl::Time now, int limit, absl::Time lease_until) {
-  auto reply = redis_->Eval(ClaimScript(), {keys_.Timers(), keys_.Claimed()},
-                            {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(limit),
-                             absl::StrCat(CeilUnixMillis(lease_until))});
+  auto reply = redis_->Eval(
+      ClaimScript(), {keys_.Timers(), keys_.Claimed()},
+      {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(limit), absl::StrCat(CeilUnixMillis(lease_until))});
   if (!reply.ok()) return reply.status();
   std::vector<ClaimedTimer> claimed;
   claimed.reserve(reply->elements.size() / 2);

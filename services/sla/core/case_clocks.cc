@@ -319,7 +319,8 @@ absl::StatusOr<AlarmId> AlarmId::FromMember(absl::string_view member) {
   AlarmId id;
   if (parts.size() != 4 || parts[0].empty() || parts[1].empty() || !absl::SimpleAtoi(parts[2], &id.cycle) ||
       !AlarmPercent(parts[3]).has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat("timer member '", member, "' is not <case>|<clock>|<cycle>|<alarm>"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("timer member '", member, "' is not <case>|<clock>|<cycle>|<alarm>"));
   }
   id.case_id = std::string(parts[0]);
   id.clock_id = std::string(parts[1]);
@@ -453,8 +454,8 @@ absl::StatusOr<v1::SlaCaseState> ClockPlanner::Apply(const v1::SlaCaseState& bef
       }
     }
     v1::CaseEvent deadline = AdvisoryEvent(
-        after.case_(), absl::StrCat(after.case_().id(), "/sla/", now_record->id(), "/", cycle, "/deadline.v",
-                                    event.case_version()),
+        after.case_(),
+        absl::StrCat(after.case_().id(), "/sla/", now_record->id(), "/", cycle, "/deadline.v", event.case_version()),
         at);
     deadline.set_correlation_id(event.event_id());
     v1::DeadlineSet* set = deadline.mutable_deadline_set();

@@ -101,8 +101,7 @@ class ClockPlanner {
   // Timer operations that make the timer set match the clocks: every alarm whose threshold is reached before the
   // clock stops or pauses is armed unless in `fired`, every other alarm is cancelled. For the touched clocks only,
   // or for every clock of the case when `all_clocks`.
-  TimerPlan Timers(const v1::SlaCaseState& state, const absl::flat_hash_set<std::string>& fired,
-                   bool all_clocks) const;
+  TimerPlan Timers(const v1::SlaCaseState& state, const absl::flat_hash_set<std::string>& fired, bool all_clocks) const;
   // Due-index entries for the touched clocks (or all).
   std::vector<DueEntry> DueEntries(const v1::SlaCaseState& state, bool all_clocks) const;
 

@@ -12,11 +12,11 @@
 namespace gridcase::sla {
 namespace {
 
+using events::FromProto;
+using events::ToProto;
 using ::gridcase::sla::testing::Beijing;
 using ::gridcase::sla::testing::Calendar2026;
 using ::gridcase::sla::testing::HasSubstr;
-using events::FromProto;
-using events::ToProto;
 
 constexpr char kCase[] = "GC-20260310-000001";
 constexpr char kGrid[] = "330199001001001";
@@ -140,7 +140,9 @@ class CaseClocksTest : public ::testing::Test {
     return record == nullptr ? *empty : *record;
   }
 
-  v1::CaseClock Read(const std::string& id, absl::Time at, int cycle = 1) { return planner_.Read(Clock(id, cycle), at); }
+  v1::CaseClock Read(const std::string& id, absl::Time at, int cycle = 1) {
+    return planner_.Read(Clock(id, cycle), at);
+  }
 
   // The pending DeadlineSet of `clock_id`, if the last event published one.
   std::optional<v1::DeadlineSet> Deadline(const std::string& clock_id) {
@@ -284,7 +286,8 @@ TEST_F(CaseClocksTest, StageTransitionsRestartTheSignOffClockForTheNewHolder) {
   EXPECT_TRUE(Read("sign_off.v4", t0 + absl::Hours(3)).stopped());
   EXPECT_EQ(FindClock(state_, "sign_off.v5", 1), nullptr) << "accepting starts no sign-off clock";
   int running = 0;
-  for (const v1::SlaClockRecord& record : state_.clocks()) running += Read(record.id(), t0 + absl::Hours(3)).stopped() ? 0 : 1;
+  for (const v1::SlaClockRecord& record : state_.clocks())
+    running += Read(record.id(), t0 + absl::Hours(3)).stopped() ? 0 : 1;
   EXPECT_EQ(running, 1) << "only the completion clock runs";
 }
 
@@ -314,8 +317,7 @@ TEST_F(CaseClocksTest, EmergencyClocksRunOnCalendarMinutes) {
   EXPECT_EQ(Clock("sign_off.v2").stage(), "TOWNSHIP_DISPATCH");
   EXPECT_EQ(FromProto(Read("sign_off.v2", t0 + absl::Minutes(5)).due_at()), t0 + absl::Minutes(15));
   // The emergency ladder: township from the start, county at the breach.
-  FireDecision breach =
-      planner_.Decide(state_, {}, AlarmId{kCase, "completion", 1, "breach"}, t0 + absl::Hours(5));
+  FireDecision breach = planner_.Decide(state_, {}, AlarmId{kCase, "completion", 1, "breach"}, t0 + absl::Hours(5));
   ASSERT_EQ(breach.kind, FireDecision::Kind::kFire);
   EXPECT_EQ(breach.event.sla_breached().escalate_to(), v1::LEVEL_COUNTY);
 }
@@ -488,7 +490,8 @@ TEST_F(CaseClocksTest, DecideFiresOnlyWhenDueAndOnlyOnce) {
             FireDecision::Kind::kDrop);
 
   // The breach asks for the rung the ladder reaches at 100 %: township; 200 % asks for the county.
-  FireDecision breach = planner_.Decide(state_, {}, AlarmId{kCase, "completion", 1, "breach"}, Beijing(2026, 4, 1, 0, 0));
+  FireDecision breach =
+      planner_.Decide(state_, {}, AlarmId{kCase, "completion", 1, "breach"}, Beijing(2026, 4, 1, 0, 0));
   ASSERT_EQ(breach.kind, FireDecision::Kind::kFire);
   EXPECT_EQ(breach.event.sla_breached().escalate_to(), v1::LEVEL_TOWNSHIP);
   EXPECT_EQ(FromProto(breach.event.occurred_at()), Beijing(2026, 3, 13, 17, 30));
@@ -534,7 +537,8 @@ TEST(CalendarSecondsPolicyTest, TestPolicyRunsCategoryClocksInCalendarSeconds) {
       "CROSS_COUNTY": {"sign_off_working_hours": 4, "completion_working_days": 15}
     },
     "emergency": {"sign_off_minutes": 0.5, "completion_minutes": 1.5}
-  })json", "short.json");
+  })json",
+                                                    "short.json");
   ASSERT_TRUE(policy.ok()) << policy.status();
   ClockPlanner planner(&*policy, &Calendar2026());
   const absl::Time t0 = Beijing(2026, 3, 14, 23, 59, 50);  // Saturday night: calendar seconds count anyway.

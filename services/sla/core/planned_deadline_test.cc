@@ -45,10 +45,9 @@ TEST(PlannedDeadlineTest, RefusesWhatThePolicyDoesNotCover) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(PlannedCompletionDue(policy, Calendar2026(), v1::CATEGORY_GENERAL, false, absl::InfiniteFuture())
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      PlannedCompletionDue(policy, Calendar2026(), v1::CATEGORY_GENERAL, false, absl::InfiniteFuture()).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -175,10 +175,10 @@ absl::Status ValidatePositive(absl::Duration value, absl::Duration max, absl::st
 absl::StatusOr<CategoryPolicy> ParseCategory(const Json& value, absl::string_view field,
                                              const std::vector<int>& default_warnings,
                                              const std::vector<EscalationRung>& default_ladder) {
-  if (absl::Status status = CheckKeys(value, field,
-                                      {"sign_off_working_hours", "sign_off_working_hours_by_stage",
-                                       "completion_working_days", "sign_off_calendar_seconds",
-                                       "completion_calendar_seconds", "warning_percents", "escalation"});
+  if (absl::Status status =
+          CheckKeys(value, field,
+                    {"sign_off_working_hours", "sign_off_working_hours_by_stage", "completion_working_days",
+                     "sign_off_calendar_seconds", "completion_calendar_seconds", "warning_percents", "escalation"});
       !status.ok()) {
     return status;
   }
@@ -480,8 +480,7 @@ absl::Status SlaPolicy::Validate() const {
         return FieldError(absl::StrCat(field, ".completion_calendar_seconds"),
                           "conflicts with completion_working_days: give one");
       }
-    } else if (policy->completion_working_days <= 0 ||
-               policy->completion_working_days > kMaxCompletionWorkingDays) {
+    } else if (policy->completion_working_days <= 0 || policy->completion_working_days > kMaxCompletionWorkingDays) {
       return FieldError(
           absl::StrCat(field, ".completion_working_days"),
           absl::StrCat("must be within 1..", kMaxCompletionWorkingDays, ", got ", policy->completion_working_days));

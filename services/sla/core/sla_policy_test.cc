@@ -180,11 +180,12 @@ TEST(SlaPolicyTest, CategoryClocksInCalendarSecondsForDrillsAndTests) {
                         "categories.SIMPLE.completion_calendar_seconds: conflicts with completion_working_days"));
   EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) { j["categories"]["SIMPLE"]["sign_off_calendar_seconds"] = 60; }),
                         "categories.SIMPLE.sign_off_calendar_seconds: conflicts with sign_off_working_hours"));
-  EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) {
-                          j["categories"]["GENERAL"].erase("sign_off_working_hours");
-                          j["categories"]["GENERAL"]["sign_off_calendar_seconds"] = 60;
-                        }),
-                        "categories.GENERAL.sign_off_working_hours_by_stage: conflicts with sign_off_calendar_seconds"));
+  EXPECT_TRUE(
+      HasSubstr(ErrorAfter([](Json& j) {
+                  j["categories"]["GENERAL"].erase("sign_off_working_hours");
+                  j["categories"]["GENERAL"]["sign_off_calendar_seconds"] = 60;
+                }),
+                "categories.GENERAL.sign_off_working_hours_by_stage: conflicts with sign_off_calendar_seconds"));
   EXPECT_TRUE(HasSubstr(ErrorAfter([](Json& j) {
                           j["categories"]["SIMPLE"].erase("completion_working_days");
                           j["categories"]["SIMPLE"]["completion_calendar_seconds"] = 0.2;
