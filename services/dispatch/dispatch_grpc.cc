@@ -57,16 +57,18 @@ grpc::Status DispatchGrpc::ListQueue(grpc::ServerContext* context, const v1::Lis
 grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  v1::CaseCommandRequest decoded;
-  grpc::Status status;
-  if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
-    status = server::ToGrpcStatus(s);
-  } else {
-    v1::CaseCommandResponse result;
-    status = Execute(decoded, &result);
-    if (status.ok()) server::EncodeResponse(result, response);
-  }
-  reactor->Finish(status);
+  pool_->Submit([this, reactor, request, response] {
+    v1::CaseCommandRequest decoded;
+    grpc::Status status;
+    if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
+      status = server::ToGrpcStatus(s);
+    } else {
+      v1::CaseCommandResponse result;
+      status = Execute(decoded, &result);
+      if (status.ok()) server::EncodeResponse(result, response);
+    }
+    reactor->Finish(status);
+  });
   return reactor;
 }
 

@@ -2,6 +2,7 @@
 
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "libs/events/case_views.h"
+#include "libs/server/blocking_pool.h"
 #include "services/dispatch/adapters/redis_projection_store.h"
 #include "services/dispatch/case_commands.h"
 
@@ -13,8 +14,9 @@ class DispatchGrpc final
     : public v1::DispatchService::WithRawCallbackMethod_ExecuteCommand<v1::DispatchService::Service> {
  public:
   // All pointers must outlive the service.
-  DispatchGrpc(events::CaseViews* views, RedisProjectionStore* queues, CaseCommands* commands)
-      : views_(views), queues_(queues), commands_(commands) {}
+  DispatchGrpc(events::CaseViews* views, RedisProjectionStore* queues, CaseCommands* commands,
+               server::BlockingPool* pool)
+      : views_(views), queues_(queues), commands_(commands), pool_(pool) {}
 
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
   grpc::Status GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
@@ -30,6 +32,7 @@ class DispatchGrpc final
   events::CaseViews* views_;
   RedisProjectionStore* queues_;
   CaseCommands* commands_;
+  server::BlockingPool* pool_;
 };
 
 }  // namespace gridcase::dispatch

@@ -19,6 +19,7 @@
 #include "services/dispatch/projection_consumer.h"
 #include "spdlog/spdlog.h"
 
+ABSL_FLAG(int, command_threads, 16, "Threads running handlers' commands (each waits on Kafka and Redis)");
 ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
           "The administrative registry (county, townships, communities, grids, departments, catalogue)");
 
@@ -122,7 +123,8 @@ int Run() {
 
   events::CaseViews views(reader_redis->get(), keys);
   RedisProjectionStore queue_reader(reader_redis->get(), keys);
-  DispatchGrpc service(&views, &queue_reader, &commands);
+  server::BlockingPool command_pool(absl::GetFlag(FLAGS_command_threads));
+  DispatchGrpc service(&views, &queue_reader, &commands, &command_pool);
   auto metrics = metrics::MetricsServer::Start(config->metrics_addr);
   auto server = metrics.ok() ? server::GrpcServer::Start(
                                    {.address = config->grpc_addr, .drain_timeout = config->drain_timeout},

@@ -11,17 +11,19 @@ namespace gridcase::intake {
 grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  v1::SubmitCaseRequest decoded;
-  if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
-    metrics_.rejected.Increment();
-    spdlog::warn("msg=submit_refused code=INVALID_ARGUMENT reason={}", log::Quote(s.message()));
-    reactor->Finish(server::ToGrpcStatus(s));
-    return reactor;
-  }
-  v1::SubmitCaseResponse submitted;
-  grpc::Status status = Submit(decoded, &submitted);
-  if (status.ok()) server::EncodeResponse(submitted, response);
-  reactor->Finish(status);
+  pool_->Submit([this, reactor, request, response] {
+    v1::SubmitCaseRequest decoded;
+    if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
+      metrics_.rejected.Increment();
+      spdlog::warn("msg=submit_refused code=INVALID_ARGUMENT reason={}", log::Quote(s.message()));
+      reactor->Finish(server::ToGrpcStatus(s));
+      return;
+    }
+    v1::SubmitCaseResponse submitted;
+    grpc::Status status = Submit(decoded, &submitted);
+    if (status.ok()) server::EncodeResponse(submitted, response);
+    reactor->Finish(status);
+  });
   return reactor;
 }
 

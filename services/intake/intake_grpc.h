@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gridcase/v1/intake.grpc.pb.h"
+#include "libs/server/blocking_pool.h"
 #include "services/intake/core/intake.h"
 #include "services/intake/intake_metrics.h"
 
@@ -11,7 +12,8 @@ namespace gridcase::intake {
 class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitCase<v1::IntakeService::Service> {
  public:
   // `intake` must outlive the service.
-  explicit IntakeGrpc(Intake* intake) : intake_(intake) {}
+  // `intake` and `pool` must outlive the service.
+  IntakeGrpc(Intake* intake, server::BlockingPool* pool) : intake_(intake), pool_(pool) {}
 
   grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -23,6 +25,7 @@ class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitC
   grpc::Status Submit(const v1::SubmitCaseRequest& request, v1::SubmitCaseResponse* response);
 
   Intake* intake_;
+  server::BlockingPool* pool_;
   IntakeMetrics& metrics_ = IntakeMetrics::Get();
 };
 

@@ -20,6 +20,7 @@
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(int64_t, idempotency_ttl_seconds, 30 * 86400, "How long a repeated idempotency key returns its case");
+ABSL_FLAG(int, submit_threads, 16, "Threads running submissions (each waits on Kafka and Redis)");
 ABSL_FLAG(std::string, registry, "data/registry/sample-county.json", "The administrative registry (JSON)");
 ABSL_FLAG(std::string, classification_rules, "services/intake/classification-rules.json",
           "Emergency and category keywords beyond the catalogue");
@@ -109,7 +110,8 @@ int Run() {
                  },
                  .clock = [] { return absl::Now(); },
                  .duplicates = {.window = window, .min_similarity = similarity}});
-  IntakeGrpc service(&intake);
+  server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads));
+  IntakeGrpc service(&intake, &submit_pool);
 
   auto metrics = metrics::MetricsServer::Start(config->metrics_addr);
   if (!metrics.ok()) {
