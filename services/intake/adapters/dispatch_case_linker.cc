@@ -2,8 +2,12 @@
 
 #include <chrono>
 
+#include "absl/time/clock.h"
+
 namespace gridcase::intake {
 namespace {
+
+constexpr absl::Duration kProjectionWait = absl::Seconds(5);
 
 absl::Status FromGrpc(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
@@ -14,13 +18,20 @@ absl::Status FromGrpc(const grpc::Status& status) {
 absl::StatusOr<v1::Case> DispatchCaseLinker::AddCoRequester(const std::string& case_id, const v1::Resident& resident,
                                                             const std::string& request_ref, const std::string& text) {
   absl::Status last;
+  absl::Time give_up = absl::Now() + kProjectionWait;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    grpc::ClientContext read_context;
-    read_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    v1::GetCaseRequest get;
-    get.set_case_id(case_id);
     v1::Case current;
-    if (grpc::Status s = stub_->GetCase(&read_context, get, &current); !s.ok()) return FromGrpc(s);
+    while (true) {
+      grpc::ClientContext read_context;
+      read_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      v1::GetCaseRequest get;
+      get.set_case_id(case_id);
+      grpc::Status s = stub_->GetCase(&read_context, get, &current);
+      if (s.ok()) break;
+      // The open case was submitted moments ago and dispatch has not projected it yet: wait for it a little.
+      if (s.error_code() != grpc::StatusCode::NOT_FOUND || absl::Now() > give_up) return FromGrpc(s);
+      absl::SleepFor(absl::Milliseconds(100));
+    }
 
     v1::CaseCommandRequest command;
     command.set_case_id(case_id);

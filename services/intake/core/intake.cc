@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "libs/events/proto_time.h"
+#include "libs/log/log.h"
+#include "spdlog/spdlog.h"
 #include "libs/server/grpc_status.h"
 #include "services/intake/core/text_rules.h"
 
@@ -165,6 +167,7 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseReques
       }
       // The open case moved on (closed, changed concurrently) or dispatch is away: open a case of its own, so the
       // request is never lost.
+      spdlog::warn("msg=duplicate_not_linked case_id={} error={}", **duplicate, log::Quote(linked.status().ToString()));
     }
   }
 
