@@ -342,6 +342,7 @@ int Main() {
 
   if (!redis_dir.empty()) {
     Run(absl::StrCat(GRIDCASE_SOURCE_DIR, "/scripts/redis stop ", redis_dir, " --purge"));
+    std::filesystem::remove_all(redis_dir, error);
   } else {
     OrDie(redis->Run({"FLUSHDB"}).status(), "FLUSHDB");  // It was empty before the run.
   }

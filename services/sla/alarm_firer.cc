@@ -1,6 +1,7 @@
 #include "services/sla/alarm_firer.h"
 
 #include <map>
+#include <optional>
 
 #include "libs/events/codec.h"
 #include "libs/log/log.h"
@@ -12,16 +13,11 @@ namespace gridcase::sla {
 std::vector<TimerOutcome> AlarmFirer::HandleDue(const std::vector<ClaimedTimer>& timers, absl::Time now) {
   SlaMetrics& metrics = SlaMetrics::Get();
   std::vector<TimerOutcome> outcomes(timers.size());
-  std::map<std::string, absl::StatusOr<StoredCase>> cases;  // Stable addresses: firing points into it.
-  struct Firing {
-    size_t index;
-    AlarmId id;
-    absl::Time at;
-    const v1::Case* c;
-  };
-  std::vector<Firing> firing;
-  std::vector<v1::CaseEvent> events;
 
+  // Parse the members and load every case they concern in one round trip.
+  std::vector<std::optional<AlarmId>> ids(timers.size());
+  std::vector<std::string> case_ids;
+  std::map<std::string, size_t> case_index;
   for (size_t i = 0; i < timers.size(); ++i) {
     absl::StatusOr<AlarmId> id = AlarmId::FromMember(timers[i].member);
     if (!id.ok()) {
@@ -30,18 +26,34 @@ std::vector<TimerOutcome> AlarmFirer::HandleDue(const std::vector<ClaimedTimer>&
       metrics.timers_dropped.Increment();
       continue;  // kDone: a malformed member can never fire.
     }
-    auto [it, inserted] = cases.try_emplace(id->case_id, absl::UnavailableError("not loaded"));
-    if (inserted) it->second = cases_->Load(id->case_id);
-    if (!it->second.ok()) {
-      spdlog::warn("msg=timer_retry member={} error={}", timers[i].member, log::Quote(it->second.status().ToString()));
-      outcomes[i] = {TimerOutcome::Kind::kRetryAt, now + retry_backoff_};
-      continue;
+    if (case_index.try_emplace(id->case_id, case_ids.size()).second) case_ids.push_back(id->case_id);
+    ids[i] = *std::move(id);
+  }
+  absl::StatusOr<std::vector<StoredCase>> cases = cases_->LoadMany(case_ids);
+  if (!cases.ok()) {
+    spdlog::warn("msg=timer_retry timers={} error={}", timers.size(), log::Quote(cases.status().ToString()));
+    for (size_t i = 0; i < timers.size(); ++i) {
+      if (ids[i].has_value()) outcomes[i] = {TimerOutcome::Kind::kRetryAt, now + retry_backoff_};
     }
-    const StoredCase& stored = *it->second;
-    FireDecision decision = planner_->Decide(stored.state, stored.fired, *id, now);
+    return outcomes;
+  }
+
+  struct Firing {
+    size_t index;
+    const AlarmId* id;
+    absl::Time at;
+    const v1::Case* c;
+  };
+  std::vector<Firing> firing;
+  std::vector<v1::CaseEvent> events;
+  for (size_t i = 0; i < timers.size(); ++i) {
+    if (!ids[i].has_value()) continue;
+    const AlarmId& id = *ids[i];
+    const StoredCase& stored = (*cases)[case_index.at(id.case_id)];
+    FireDecision decision = planner_->Decide(stored.state, stored.fired, id, now);
     switch (decision.kind) {
       case FireDecision::Kind::kDrop:
-        spdlog::info("msg=timer_dropped case_id={} alarm={} reason={}", id->case_id, timers[i].member,
+        spdlog::info("msg=timer_dropped case_id={} alarm={} reason={}", id.case_id, timers[i].member,
                      log::Quote(decision.reason));
         metrics.timers_dropped.Increment();
         break;
@@ -49,20 +61,25 @@ std::vector<TimerOutcome> AlarmFirer::HandleDue(const std::vector<ClaimedTimer>&
         outcomes[i] = {TimerOutcome::Kind::kRetryAt, decision.at};
         break;
       case FireDecision::Kind::kFire:
-        firing.push_back({i, *id, decision.at, &stored.state.case_()});
+        firing.push_back({i, &id, decision.at, &stored.state.case_()});
         events.push_back(std::move(decision.event));
         break;
     }
   }
   if (events.empty()) return outcomes;
 
+  // Publish the batch, then record as fired what was published, in one round trip.
   std::vector<absl::Status> published = sink_->PublishAll(events);
+  std::vector<std::pair<std::string, std::string>> fired;
+  for (size_t k = 0; k < firing.size(); ++k) {
+    if (published[k].ok()) fired.emplace_back(firing[k].id->case_id, firing[k].id->FiredKey());
+  }
+  const absl::Status recorded = cases_->MarkFired(fired);
   for (size_t k = 0; k < firing.size(); ++k) {
     const Firing& f = firing[k];
-    absl::Status status = published[k];
-    if (status.ok()) status = cases_->MarkFired(f.id.case_id, f.id.FiredKey());
+    const absl::Status status = published[k].ok() ? recorded : published[k];
     if (!status.ok()) {
-      spdlog::warn("msg=alarm_retry case_id={} alarm={} error={}", f.id.case_id, f.id.Member(),
+      spdlog::warn("msg=alarm_retry case_id={} alarm={} error={}", f.id->case_id, f.id->Member(),
                    log::Quote(status.ToString()));
       outcomes[f.index] = {TimerOutcome::Kind::kRetryAt, now + retry_backoff_};
       continue;
@@ -72,12 +89,12 @@ std::vector<TimerOutcome> AlarmFirer::HandleDue(const std::vector<ClaimedTimer>&
     metrics.firing_lateness.Observe(absl::ToDoubleSeconds(lateness));
     if (event.has_sla_warned()) {
       metrics.fired_warnings.Increment();
-    } else if (f.id.name == "breach") {
+    } else if (f.id->name == "breach") {
       metrics.fired_breaches.Increment();
     } else {
       metrics.fired_escalations.Increment();
     }
-    spdlog::info("msg=alarm_fired case_id={} event_id={} type={} lateness_ms={}", f.id.case_id, event.event_id(),
+    spdlog::info("msg=alarm_fired case_id={} event_id={} type={} lateness_ms={}", f.id->case_id, event.event_id(),
                  events::EventType(event), absl::ToInt64Milliseconds(lateness));
     if (broadcaster_ != nullptr) broadcaster_->Publish(MakeAlert(event, *f.c));
   }

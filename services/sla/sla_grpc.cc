@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/events/proto_time.h"
 #include "libs/server/grpc_status.h"
+#include "services/sla/core/proto_duration.h"
 
 namespace gridcase::sla {
 namespace {
@@ -40,14 +41,6 @@ absl::StatusOr<std::optional<PageToken>> DecodeToken(const std::string& text) {
   }
   token.member = parts[2];
   return token;
-}
-
-google::protobuf::Duration ToProtoDuration(absl::Duration d) {
-  google::protobuf::Duration out;
-  const int64_t nanos = absl::ToInt64Nanoseconds(d);
-  out.set_seconds(nanos / 1000000000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return out;
 }
 
 absl::Status ValidateListRequest(const v1::ListOverdueRequest& request) {
@@ -92,8 +85,7 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
   if (!token.ok()) return token.status();
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   const absl::Time now = now_();
-  const absl::Duration min_lateness =
-      absl::Seconds(request.min_lateness().seconds()) + absl::Nanoseconds(request.min_lateness().nanos());
+  const absl::Duration min_lateness = FromProtoDuration(request.min_lateness());
   const absl::Time until = now - min_lateness;
   const absl::Time from = token->has_value() ? absl::FromUnixMillis((*token)->due_ms) : absl::InfinitePast();
 
@@ -151,9 +143,8 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
           out->set_cycle(record->cycle());
           *out->mutable_due_at() = reading.due_at();
           *out->mutable_late_by() = ToProtoDuration(now - events::FromProto(reading.due_at()));
-          const absl::Duration remaining =
-              absl::Seconds(reading.remaining().seconds()) + absl::Nanoseconds(reading.remaining().nanos());
-          *out->mutable_overdue_working() = ToProtoDuration(std::max(absl::ZeroDuration(), -remaining));
+          *out->mutable_overdue_working() =
+              ToProtoDuration(std::max(absl::ZeroDuration(), -FromProtoDuration(reading.remaining())));
           out->set_holder_unit(record->kind() == v1::CLOCK_KIND_SIGN_OFF ? record->holder_unit() : c.holder_unit());
           out->set_level(c.level());
           out->set_category(c.category());

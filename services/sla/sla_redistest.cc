@@ -135,22 +135,10 @@ class RecordingSink : public SlaEventSink {
   bool fail_ = false;
 };
 
+// Calendar seconds: completion in 20 s (warnings at 10 s and 15 s, county rung at 60 s), sign-off in 600 s.
 SlaPolicy ShortPolicy() {
-  absl::StatusOr<SlaPolicy> policy = ParseSlaPolicy(R"json({
-    "warning_percents": [50, 75],
-    "escalation": [{"level": "GRID", "at_percent": 0, "notify": ["GRID_WORKER"]},
-                   {"level": "COMMUNITY", "at_percent": 75, "notify": ["COMMUNITY"]},
-                   {"level": "TOWNSHIP", "at_percent": 100, "notify": ["SUPERVISOR"]},
-                   {"level": "COUNTY", "at_percent": 300, "notify": ["SUPERVISOR"]}],
-    "categories": {
-      "SIMPLE": {"sign_off_calendar_seconds": 600, "completion_calendar_seconds": 10},
-      "GENERAL": {"sign_off_calendar_seconds": 600, "completion_calendar_seconds": 20},
-      "MAJOR": {"sign_off_working_hours": 4, "completion_working_days": 5},
-      "DIFFICULT": {"sign_off_working_hours": 4, "completion_working_days": 15},
-      "CROSS_COUNTY": {"sign_off_working_hours": 4, "completion_working_days": 15}
-    },
-    "emergency": {"sign_off_minutes": 10, "completion_minutes": 240}
-  })json");
+  absl::StatusOr<SlaPolicy> policy =
+      LoadSlaPolicy(testing::SourceDir() + "/services/sla/testdata/sla-policy-short.json");
   EXPECT_TRUE(policy.ok()) << policy.status();
   return *policy;
 }

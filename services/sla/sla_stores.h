@@ -31,11 +31,14 @@ class CaseClockStore {
   virtual ~CaseClockStore() = default;
 
   virtual absl::StatusOr<StoredCase> Load(const std::string& case_id) = 0;
+  // Many cases in one round trip, in the order asked.
+  virtual absl::StatusOr<std::vector<StoredCase>> LoadMany(const std::vector<std::string>& case_ids) = 0;
   // Stores `state` as `version` when the stored version is `version - 1`; false (nothing written) otherwise.
   virtual absl::StatusOr<bool> Save(const std::string& case_id, int64_t version, const v1::SlaCaseState& state) = 0;
   // Records that the effects of `version` are complete, if the case is still at `version`.
   virtual absl::Status MarkDone(const std::string& case_id, int64_t version) = 0;
-  virtual absl::Status MarkFired(const std::string& case_id, const std::string& fired_key) = 0;
+  // Records alarms as fired: (case id, AlarmId::FiredKey()) pairs, in one round trip.
+  virtual absl::Status MarkFired(const std::vector<std::pair<std::string, std::string>>& fired) = 0;
   // The states of many cases in one round trip, nullopt for unknown ones; in the order asked.
   virtual absl::StatusOr<std::vector<std::optional<v1::SlaCaseState>>> LoadStates(
       const std::vector<std::string>& case_ids) = 0;

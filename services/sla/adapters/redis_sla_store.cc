@@ -40,23 +40,38 @@ absl::StatusOr<int64_t> ParseInt(const redis::Reply& reply, absl::string_view wh
 }  // namespace
 
 absl::StatusOr<StoredCase> RedisCaseClockStore::Load(const std::string& case_id) {
-  auto replies = redis_->Pipeline(
-      {{"HMGET", keys_.Case(case_id), "version", "done", "state"}, {"SMEMBERS", keys_.Fired(case_id)}});
-  if (!replies.ok()) return replies.status();
-  const std::vector<redis::Reply>& fields = (*replies)[0].elements;
-  if (fields.size() != 3) return absl::InternalError("redis: HMGET returned the wrong number of fields");
-  StoredCase stored;
-  absl::StatusOr<int64_t> version = ParseInt(fields[0], "sla case version");
-  absl::StatusOr<int64_t> done = ParseInt(fields[1], "sla case done");
-  if (!version.ok()) return version.status();
-  if (!done.ok()) return done.status();
-  stored.version = *version;
-  stored.done = *done;
-  if (!fields[2].is_nil() && !stored.state.ParseFromString(fields[2].str)) {
-    return absl::DataLossError(absl::StrCat("sla state of case ", case_id, " is corrupt"));
+  absl::StatusOr<std::vector<StoredCase>> loaded = LoadMany({case_id});
+  if (!loaded.ok()) return loaded.status();
+  return std::move(loaded->front());
+}
+
+absl::StatusOr<std::vector<StoredCase>> RedisCaseClockStore::LoadMany(const std::vector<std::string>& case_ids) {
+  std::vector<StoredCase> cases;
+  if (case_ids.empty()) return cases;
+  std::vector<redis::Command> commands;
+  for (const std::string& id : case_ids) {
+    commands.push_back({"HMGET", keys_.Case(id), "version", "done", "state"});
+    commands.push_back({"SMEMBERS", keys_.Fired(id)});
   }
-  for (const redis::Reply& member : (*replies)[1].elements) stored.fired.insert(member.str);
-  return stored;
+  auto replies = redis_->Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < case_ids.size(); ++i) {
+    const std::vector<redis::Reply>& fields = (*replies)[2 * i].elements;
+    if (fields.size() != 3) return absl::InternalError("redis: HMGET returned the wrong number of fields");
+    StoredCase stored;
+    absl::StatusOr<int64_t> version = ParseInt(fields[0], "sla case version");
+    absl::StatusOr<int64_t> done = ParseInt(fields[1], "sla case done");
+    if (!version.ok()) return version.status();
+    if (!done.ok()) return done.status();
+    stored.version = *version;
+    stored.done = *done;
+    if (!fields[2].is_nil() && !stored.state.ParseFromString(fields[2].str)) {
+      return absl::DataLossError(absl::StrCat("sla state of case ", case_ids[i], " is corrupt"));
+    }
+    for (const redis::Reply& member : (*replies)[2 * i + 1].elements) stored.fired.insert(member.str);
+    cases.push_back(std::move(stored));
+  }
+  return cases;
 }
 
 absl::StatusOr<bool> RedisCaseClockStore::Save(const std::string& case_id, int64_t version,
@@ -70,8 +85,11 @@ absl::Status RedisCaseClockStore::MarkDone(const std::string& case_id, int64_t v
   return redis_->Eval(DoneScript(), {keys_.Case(case_id)}, {absl::StrCat(version)}).status();
 }
 
-absl::Status RedisCaseClockStore::MarkFired(const std::string& case_id, const std::string& fired_key) {
-  return redis_->Run({"SADD", keys_.Fired(case_id), fired_key}).status();
+absl::Status RedisCaseClockStore::MarkFired(const std::vector<std::pair<std::string, std::string>>& fired) {
+  if (fired.empty()) return absl::OkStatus();
+  std::vector<redis::Command> commands;
+  for (const auto& [case_id, fired_key] : fired) commands.push_back({"SADD", keys_.Fired(case_id), fired_key});
+  return redis_->Pipeline(commands).status();
 }
 
 absl::StatusOr<std::vector<std::optional<v1::SlaCaseState>>> RedisCaseClockStore::LoadStates(

@@ -15,9 +15,10 @@ class RedisCaseClockStore : public CaseClockStore {
   RedisCaseClockStore(redis::RedisClient* redis, SlaKeys keys) : redis_(redis), keys_(std::move(keys)) {}
 
   absl::StatusOr<StoredCase> Load(const std::string& case_id) override;
+  absl::StatusOr<std::vector<StoredCase>> LoadMany(const std::vector<std::string>& case_ids) override;
   absl::StatusOr<bool> Save(const std::string& case_id, int64_t version, const v1::SlaCaseState& state) override;
   absl::Status MarkDone(const std::string& case_id, int64_t version) override;
-  absl::Status MarkFired(const std::string& case_id, const std::string& fired_key) override;
+  absl::Status MarkFired(const std::vector<std::pair<std::string, std::string>>& fired) override;
   absl::StatusOr<std::vector<std::optional<v1::SlaCaseState>>> LoadStates(
       const std::vector<std::string>& case_ids) override;
 

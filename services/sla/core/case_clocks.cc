@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "libs/case/case_fold.h"
 #include "libs/events/proto_time.h"
+#include "services/sla/core/proto_duration.h"
 
 namespace gridcase::sla {
 namespace {
@@ -22,18 +23,6 @@ using v1::SlaClockRecord;
 constexpr absl::string_view kWarnPrefix = "warn";
 constexpr absl::string_view kBreachName = "breach";
 constexpr absl::string_view kEscalatePrefix = "escalate";
-
-absl::Duration FromProtoDuration(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
-google::protobuf::Duration ToProtoDuration(absl::Duration d) {
-  google::protobuf::Duration out;
-  const int64_t nanos = absl::ToInt64Nanoseconds(d);
-  out.set_seconds(nanos / 1000000000);
-  out.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return out;
-}
 
 v1::SlaClockBasis ToProtoBasis(ClockBasis basis) {
   switch (basis) {
