@@ -17,6 +17,8 @@
 #include "services/intake/adapters/redis_submission_store.h"
 #include "services/sla/core/planned_deadline.h"
 #include "services/intake/intake_grpc.h"
+#include "services/intake/open311/intake_backend.h"
+#include "services/intake/open311/open311_config.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(int64_t, idempotency_ttl_seconds, 30 * 86400, "How long a repeated idempotency key returns its case");
@@ -118,6 +120,15 @@ int Run() {
     spdlog::error("msg=startup_failed step=metrics error={}", log::Quote(metrics.status().ToString()));
     return 1;
   }
+  // The Open311 GeoReport v2 gateway, on when --open311_addr is set. Started before the gRPC server, so that
+  // SERVING means both are up; stopped first on shutdown.
+  open311::IntakeBackend open311_backend(&intake);
+  auto open311_gateway = open311::StartOpen311FromFlags(&open311_backend, registry->get());
+  if (!open311_gateway.ok()) {
+    spdlog::error("msg=startup_failed step=open311 error={}", log::Quote(open311_gateway.status().ToString()));
+    return 1;
+  }
+  if (*open311_gateway != nullptr) spdlog::info("msg=serving_open311 port={}", (*open311_gateway)->port());
   auto server = server::GrpcServer::Start({.address = config->grpc_addr, .drain_timeout = config->drain_timeout},
                                           {{v1::IntakeService::service_full_name(), &service}});
   if (!server.ok()) {
@@ -128,6 +139,7 @@ int Run() {
 
   int signal = server::WaitForShutdownSignal();
   spdlog::info("msg=draining signal={}", signal);
+  if (*open311_gateway != nullptr) (*open311_gateway)->Shutdown();  // Open311 first: stop taking requests.
   (*server)->Shutdown();
   if (absl::Status s = (*producer)->Flush(absl::Seconds(10)); !s.ok()) {
     spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));

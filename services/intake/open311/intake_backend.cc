@@ -1,0 +1,15 @@
+#include "services/intake/open311/intake_backend.h"
+
+namespace gridcase::intake::open311 {
+
+absl::StatusOr<v1::SubmitCaseResponse> IntakeBackend::Submit(const v1::SubmitCaseRequest& request) {
+  return intake_->Submit(request);
+}
+
+absl::StatusOr<v1::Case> IntakeBackend::GetCase(const std::string& case_id) { return intake_->GetCase(case_id); }
+
+absl::StatusOr<v1::ListCasesResponse> IntakeBackend::ListCases(const v1::ListCasesRequest& request) {
+  return intake_->ListCases(request);
+}
+
+}  // namespace gridcase::intake::open311

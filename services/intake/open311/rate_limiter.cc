@@ -1,0 +1,30 @@
+#include "services/intake/open311/rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gridcase::intake::open311 {
+
+absl::Duration TokenBucket::TryTake(absl::Time now) {
+  if (now > refilled_at_) {
+    tokens_ = std::min(limit_.burst, tokens_ + absl::ToDoubleSeconds(now - refilled_at_) * limit_.rate_per_second);
+    refilled_at_ = now;
+  }
+  if (tokens_ >= 1) {
+    tokens_ -= 1;
+    return absl::ZeroDuration();
+  }
+  if (limit_.rate_per_second <= 0) return absl::InfiniteDuration();
+  // Rounded up to a whole microsecond so that waiting exactly this long always finds a token.
+  double seconds = (1 - tokens_) / limit_.rate_per_second;
+  return absl::Microseconds(std::ceil(seconds * 1e6));
+}
+
+absl::Duration RateLimiter::Admit(absl::string_view client, const RateLimit& limit, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = buckets_.find(client);
+  if (it == buckets_.end()) it = buckets_.emplace(std::string(client), TokenBucket(limit, now)).first;
+  return it->second.TryTake(now);
+}
+
+}  // namespace gridcase::intake::open311
