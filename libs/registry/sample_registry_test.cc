@@ -13,6 +13,7 @@
 #include "libs/registry/rules.h"
 #include "libs/registry/service_code_map.h"
 #include "libs/registry/test_registry.h"
+#include "libs/testing/csv.h"
 
 namespace gridcase::registry {
 namespace {
@@ -28,45 +29,6 @@ const OrgRegistry& Sample() {
   }();
   if (sample == nullptr) std::abort();
   return **sample;
-}
-
-// The rows of a CSV file (RFC 4180: quoted fields may hold commas, quotes and newlines).
-std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      rows.back().push_back(std::move(field));
-      field.clear();
-      rows.emplace_back();
-    } else {
-      field.push_back(c);
-    }
-  }
-  if (!field.empty() || !rows.back().empty()) rows.back().push_back(std::move(field));
-  if (rows.back().empty()) rows.pop_back();
-  return rows;
 }
 
 TEST(SampleRegistryTest, HasTheDocumentedCounts) {
@@ -248,7 +210,9 @@ TEST(SampleRegistryTest, NycComplaintTypesMapToOurServiceCodes) {
 
   const std::string csv = testing::SourceDir() + "/../shared/data/nyc311-2000.csv";
   if (!std::filesystem::exists(csv)) GTEST_SKIP() << csv << " is not beside the repository";
-  std::vector<std::vector<std::string>> rows = ReadCsv(csv);
+  absl::StatusOr<std::vector<std::vector<std::string>>> read = ::gridcase::testing::ReadCsvFile(csv);
+  ASSERT_TRUE(read.ok()) << read.status();
+  const std::vector<std::vector<std::string>>& rows = *read;
   ASSERT_GT(rows.size(), 1u);
   const auto column = std::find(rows[0].begin(), rows[0].end(), "Complaint Type");
   ASSERT_NE(column, rows[0].end());

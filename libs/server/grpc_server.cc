@@ -1,7 +1,5 @@
 #include "libs/server/grpc_server.h"
 
-#include <csignal>
-
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/server_builder.h"
@@ -40,28 +38,6 @@ void GrpcServer::Shutdown() {
   health_->Shutdown();
   server_->Shutdown(absl::ToChronoTime(absl::Now() + drain_timeout_));
   server_->Wait();
-}
-
-namespace {
-sigset_t ShutdownSignalSet() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  return set;
-}
-}  // namespace
-
-void BlockShutdownSignals() {
-  sigset_t set = ShutdownSignalSet();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-int WaitForShutdownSignal() {
-  sigset_t set = ShutdownSignalSet();
-  int signal = 0;
-  sigwait(&set, &signal);
-  return signal;
 }
 
 }  // namespace gridcase::server

@@ -45,9 +45,4 @@ class GrpcServer {
   bool shut_down_ = false;
 };
 
-// Blocks SIGTERM and SIGINT in the calling thread and every thread started after it; call first thing in main.
-void BlockShutdownSignals();
-// Waits until SIGTERM or SIGINT arrives (signals must have been blocked); returns the signal number.
-int WaitForShutdownSignal();
-
 }  // namespace gridcase::server

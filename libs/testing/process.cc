@@ -88,6 +88,10 @@ void ChildProcess::Kill() {
   reaped_ = true;
 }
 
+void ChildProcess::Signal(int signal) {
+  if (!reaped_) kill(pid_, signal);
+}
+
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

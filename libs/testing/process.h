@@ -25,6 +25,8 @@ class ChildProcess {
   int Terminate();
   // SIGKILL, then wait.
   void Kill();
+  // Sends `signal` (e.g. SIGHUP) to a running child; no wait.
+  void Signal(int signal);
   bool running();
   pid_t pid() const { return pid_; }
 

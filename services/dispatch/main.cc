@@ -4,6 +4,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
+#include "libs/config/file_reloader.h"
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
@@ -12,8 +13,10 @@
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
+#include "libs/metrics/reload_report.h"
 #include "libs/registry/registry_json.h"
 #include "libs/server/grpc_server.h"
+#include "libs/server/process_signals.h"
 #include "services/dispatch/adapters/redis_projection_store.h"
 #include "services/dispatch/dispatch_grpc.h"
 #include "services/dispatch/projection_consumer.h"
@@ -21,7 +24,10 @@
 
 ABSL_FLAG(int, command_threads, 16, "Threads running handlers' commands (each waits on Kafka and Redis)");
 ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
-          "The administrative registry (county, townships, communities, grids, departments, catalogue)");
+          "The administrative registry (county, townships, communities, grids, departments, catalogue); reloaded on "
+          "SIGHUP and when the file changes");
+ABSL_FLAG(absl::Duration, registry_poll, absl::Seconds(10),
+          "How often to check the registry file for changes (0: only on SIGHUP)");
 
 namespace gridcase::dispatch {
 namespace {
@@ -69,7 +75,8 @@ int Run() {
     return 1;
   }
 
-  CaseMachine machine(*directory);
+  ReplaceableOrgDirectory org_directory(*std::move(directory));
+  CaseMachine machine(org_directory);
   events::KafkaEventPublisher publisher(producer->get(), topics);
   RedisProjectionStore command_store(command_redis->get(), keys);
   RedisVersionClaims claims(command_redis->get(), keys);
@@ -138,7 +145,22 @@ int Run() {
   spdlog::info("msg=serving grpc_port={} metrics_port={} stages={}", (*server)->port(), (*metrics)->port(),
                stages.size());
 
-  int signal = server::WaitForShutdownSignal();
+  // The registry follows its file without a restart; an invalid file is logged and the old directory keeps serving.
+  config::FileReloader reloader({
+      .path = absl::GetFlag(FLAGS_registry),
+      .reload =
+          [&org_directory](const std::string& path) -> absl::Status {
+            auto next_registry = registry::LoadRegistry(path);
+            if (!next_registry.ok()) return next_registry.status();
+            auto next = InMemoryOrgDirectory::Create((*next_registry)->proto());
+            if (!next.ok()) return next.status();
+            org_directory.Replace(*std::move(next));
+            return absl::OkStatus();
+          },
+      .poll_interval = absl::GetFlag(FLAGS_registry_poll),
+      .on_result = [](const absl::Status& status) { metrics::ReportReload("registry", status); },
+  });
+  int signal = server::WaitForShutdownSignal([&reloader] { reloader.ReloadNow().IgnoreError(); });
   spdlog::info("msg=draining signal={}", signal);
   (*server)->Shutdown();
   stop_stages();
@@ -153,7 +175,7 @@ int Run() {
 }  // namespace gridcase::dispatch
 
 int main(int argc, char** argv) {
-  gridcase::server::BlockShutdownSignals();
+  gridcase::server::BlockProcessSignals();
   gridcase::config::ParseFlags(argc, argv, "dispatch: the handlers' API and the case projections");
   return gridcase::dispatch::Run();
 }

@@ -3,13 +3,16 @@
 
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
+#include "libs/config/file_reloader.h"
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
+#include "libs/metrics/reload_report.h"
 #include "libs/server/grpc_server.h"
+#include "libs/server/process_signals.h"
 #include "absl/strings/str_split.h"
 #include "grpcpp/create_channel.h"
 #include "libs/registry/registry_holder.h"
@@ -23,7 +26,10 @@
 
 ABSL_FLAG(int64_t, idempotency_ttl_seconds, 30 * 86400, "How long a repeated idempotency key returns its case");
 ABSL_FLAG(int, submit_threads, 16, "Threads running submissions (each waits on Kafka and Redis)");
-ABSL_FLAG(std::string, registry, "data/registry/sample-county.json", "The administrative registry (JSON)");
+ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
+          "The administrative registry (JSON); reloaded on SIGHUP and when the file changes");
+ABSL_FLAG(absl::Duration, registry_poll, absl::Seconds(10),
+          "How often to check the registry file for changes (0: only on SIGHUP)");
 ABSL_FLAG(std::string, classification_rules, "services/intake/classification-rules.json",
           "Emergency and category keywords beyond the catalogue");
 ABSL_FLAG(std::string, sla_policy, "services/sla/sla-policy.json", "SLA policy, for the expected completion time");
@@ -137,7 +143,14 @@ int Run() {
   }
   spdlog::info("msg=serving grpc_port={} metrics_port={}", (*server)->port(), (*metrics)->port());
 
-  int signal = server::WaitForShutdownSignal();
+  // The registry follows its file without a restart; an invalid file is logged and the old registry keeps serving.
+  config::FileReloader reloader({
+      .path = absl::GetFlag(FLAGS_registry),
+      .reload = [holder = registry->get()](const std::string& path) { return holder->Reload(path); },
+      .poll_interval = absl::GetFlag(FLAGS_registry_poll),
+      .on_result = [](const absl::Status& status) { metrics::ReportReload("registry", status); },
+  });
+  int signal = server::WaitForShutdownSignal([&reloader] { reloader.ReloadNow().IgnoreError(); });
   spdlog::info("msg=draining signal={}", signal);
   if (*open311_gateway != nullptr) (*open311_gateway)->Shutdown();  // Open311 first: stop taking requests.
   (*server)->Shutdown();
@@ -152,7 +165,7 @@ int Run() {
 }  // namespace gridcase::intake
 
 int main(int argc, char** argv) {
-  gridcase::server::BlockShutdownSignals();
+  gridcase::server::BlockProcessSignals();
   gridcase::config::ParseFlags(argc, argv, "intake: accepts residents' requests (gRPC) and publishes cases to Kafka");
   return gridcase::intake::Run();
 }

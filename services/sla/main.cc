@@ -13,6 +13,7 @@
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/server/grpc_server.h"
+#include "libs/server/process_signals.h"
 #include "services/sla/adapters/kafka_sla_event_sink.h"
 #include "services/sla/adapters/redis_sla_store.h"
 #include "services/sla/adapters/redis_timer_store.h"
@@ -162,7 +163,7 @@ int Run() {
 }  // namespace gridcase::sla
 
 int main(int argc, char** argv) {
-  gridcase::server::BlockShutdownSignals();
+  gridcase::server::BlockProcessSignals();
   gridcase::config::ParseFlags(argc, argv, "sla: deadline clocks, warnings, breaches and escalation");
   return gridcase::sla::Run();
 }

@@ -9,7 +9,6 @@
 #include "absl/strings/str_split.h"
 #include "libs/events/proto_time.h"
 #include "libs/server/grpc_status.h"
-#include "services/sla/core/proto_duration.h"
 
 namespace gridcase::sla {
 namespace {
@@ -85,7 +84,7 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
   if (!token.ok()) return token.status();
   const int page_size = request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   const absl::Time now = now_();
-  const absl::Duration min_lateness = FromProtoDuration(request.min_lateness());
+  const absl::Duration min_lateness = events::FromProtoDuration(request.min_lateness());
   const absl::Time until = now - min_lateness;
   const absl::Time from = token->has_value() ? absl::FromUnixMillis((*token)->due_ms) : absl::InfinitePast();
 
@@ -142,9 +141,9 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
           out->set_clock_id(record->id());
           out->set_cycle(record->cycle());
           *out->mutable_due_at() = reading.due_at();
-          *out->mutable_late_by() = ToProtoDuration(now - events::FromProto(reading.due_at()));
+          *out->mutable_late_by() = events::ToProtoDuration(now - events::FromProto(reading.due_at()));
           *out->mutable_overdue_working() =
-              ToProtoDuration(std::max(absl::ZeroDuration(), -FromProtoDuration(reading.remaining())));
+              events::ToProtoDuration(std::max(absl::ZeroDuration(), -events::FromProtoDuration(reading.remaining())));
           out->set_holder_unit(record->kind() == v1::CLOCK_KIND_SIGN_OFF ? record->holder_unit() : c.holder_unit());
           out->set_level(c.level());
           out->set_category(c.category());

@@ -11,25 +11,19 @@
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
+#include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
 
 namespace gridcase {
 namespace {
 
-// Units of the sample registry (data/registry/sample-county.json, 清河县).
-constexpr char kGrid[] = "330199001001001";
-constexpr char kCommunity[] = "330199001001";
-constexpr char kTownship[] = "330199001";
-constexpr char kUrbanManagement[] = "330199.zfj";  // Handles municipal.manhole-cover by the catalogue.
-constexpr char kHousing[] = "330199.zjj";
+using testing::sample::kGrid;
+using testing::sample::kCommunity;
+using testing::sample::kTownship;
+using testing::sample::kUrbanManagement;
+using testing::sample::kHousing;
+using testing::sample::Actor;
 
-v1::Actor Actor(v1::Role role, const std::string& unit, const std::string& person) {
-  v1::Actor actor;
-  actor.set_role(role);
-  actor.set_unit_code(unit);
-  actor.set_person_id(person);
-  return actor;
-}
 
 // Every dispatch projection key under a prefix, with its content, for before/after comparisons.
 std::map<std::string, std::string> Snapshot(redis::RedisClient& redis, const std::string& prefix) {

@@ -25,6 +25,7 @@
 #include "libs/kafka/consumer.h"
 #include "libs/registry/registry_json.h"
 #include "libs/registry/service_code_map.h"
+#include "libs/testing/csv.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
@@ -40,45 +41,6 @@ using testing::ServiceFleet;
 constexpr char kReplayKey[] = "k-e2e-replay-0123456789";
 constexpr char kErrorsKey[] = "k-e2e-errors-0123456789";
 constexpr char kSlowKey[] = "k-e2e-slow-0123456789ab";
-
-// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Returns rows of fields.
-std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-    } else {
-      field.push_back(c);
-    }
-  }
-  if (!field.empty() || !row.empty()) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
 
 class Open311E2eTest : public ::testing::Test {
  protected:
@@ -396,15 +358,13 @@ struct ReplayRow {
 
 std::vector<ReplayRow> LoadNycRows(const registry::ServiceCodeMap& codes, std::string* error) {
   std::string path = testing::SourcePath("../shared/data/nyc311-2000.csv");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::vector<std::vector<std::string>>> read = testing::ReadCsvFile(path);
+  if (!read.ok()) {
     *error = absl::StrCat("the NYC 311 sample is missing: expected ", path,
                           " ($GRIDCASE_SOURCE_DIR/../shared/data/nyc311-2000.csv)");
     return {};
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<std::vector<std::string>> rows = ParseCsv(text.str());
+  std::vector<std::vector<std::string>> rows = *std::move(read);
   if (rows.empty()) {
     *error = absl::StrCat(path, ": empty");
     return {};

@@ -24,18 +24,19 @@
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
+#include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
 
 namespace gridcase {
 namespace {
 
+using testing::sample::kGrid;
+using testing::sample::kCommunity;
+using testing::sample::kTownship;
+
 using events::FromProto;
 using events::ToProto;
 
-// Units of the sample registry (data/registry/sample-county.json, 清河县).
-constexpr char kGrid[] = "330199001001001";
-constexpr char kCommunity[] = "330199001001";
-constexpr char kTownship[] = "330199001";
 
 constexpr absl::Duration kCompletion = absl::Seconds(20);
 

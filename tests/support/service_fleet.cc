@@ -1,6 +1,9 @@
 #include "tests/support/service_fleet.h"
 
+#include <httplib.h>
+
 #include <filesystem>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -99,6 +102,27 @@ void ServiceFleet::Kill(const std::string& service) {
   if (it == processes_.end()) return;
   it->second->Kill();
   processes_.erase(it);
+}
+
+void ServiceFleet::Signal(const std::string& service, int signal) {
+  auto it = processes_.find(service);
+  if (it != processes_.end()) it->second->Signal(signal);
+}
+
+double ServiceFleet::Metric(const std::string& service, const std::string& series) const {
+  httplib::Client client("127.0.0.1", metrics_ports_.at(service));
+  client.set_connection_timeout(5);
+  client.set_read_timeout(5);
+  httplib::Result response = client.Get("/metrics");
+  if (!response || response->status != 200) return -1;
+  double sum = 0;
+  std::istringstream lines(response->body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#' || !line.starts_with(series)) continue;
+    size_t space = line.rfind(' ');
+    if (space != std::string::npos) sum += std::strtod(line.c_str() + space + 1, nullptr);
+  }
+  return sum;
 }
 
 std::shared_ptr<grpc::Channel> ServiceFleet::Channel(const std::string& service) const {

@@ -25,8 +25,14 @@ class ServiceFleet {
   int Stop(const std::string& service);
   // SIGKILL: a crash.
   void Kill(const std::string& service);
+  // Sends `signal` to a running service (SIGHUP: reload files).
+  void Signal(const std::string& service, int signal);
 
   std::shared_ptr<grpc::Channel> Channel(const std::string& service) const;
+  // The sum of the service's /metrics samples whose series starts with `series` (a metric name, optionally with the
+  // opening of its labels, e.g. `gridcase_intake_registry_reloads_total{outcome="failed"`); -1 if /metrics does not
+  // answer.
+  double Metric(const std::string& service, const std::string& series) const;
   int grpc_port(const std::string& service) const { return ports_.at(service); }
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
   const std::string& prefix() const { return prefix_; }

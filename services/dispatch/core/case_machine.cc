@@ -275,14 +275,6 @@ absl::Status CheckDuration(absl::string_view field, absl::Duration d) {
   return absl::OkStatus();
 }
 
-google::protobuf::Duration ToProtoDuration(absl::Duration d) {
-  google::protobuf::Duration out;
-  const int64_t seconds = absl::IDivDuration(d, absl::Seconds(1), &d);
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(d)));
-  return out;
-}
-
 // Builds the payload of `event` for each command, after the state, role and scope checks passed.
 class PayloadBuilder {
  public:
@@ -424,7 +416,7 @@ class PayloadBuilder {
     if (absl::Status s = CheckDuration("extra", cmd.extra); !s.ok()) return s;
     if (absl::Status s = Required("reason", cmd.reason); !s.ok()) return s;
     v1::ExtensionRequested& p = *event_.mutable_extension_requested();
-    *p.mutable_extra() = ToProtoDuration(cmd.extra);
+    *p.mutable_extra() = events::ToProtoDuration(cmd.extra);
     p.set_reason(cmd.reason);
     return absl::OkStatus();
   }
@@ -434,7 +426,7 @@ class PayloadBuilder {
     p.set_approved(cmd.approved);
     if (cmd.approved) {
       if (absl::Status s = CheckDuration("extra", cmd.extra); !s.ok()) return s;
-      *p.mutable_extra() = ToProtoDuration(cmd.extra);
+      *p.mutable_extra() = events::ToProtoDuration(cmd.extra);
     } else if (absl::Status s = Required("note", cmd.note); !s.ok()) {
       return s;
     }

@@ -113,4 +113,27 @@ std::optional<std::string> InMemoryOrgDirectory::DepartmentOfCatalogueItem(absl:
   return Find(catalogue_department_, catalogue_item);
 }
 
+ReplaceableOrgDirectory::ReplaceableOrgDirectory(InMemoryOrgDirectory initial)
+    : current_(std::make_shared<const InMemoryOrgDirectory>(std::move(initial))) {}
+
+void ReplaceableOrgDirectory::Replace(InMemoryOrgDirectory next) {
+  current_.store(std::make_shared<const InMemoryOrgDirectory>(std::move(next)), std::memory_order_release);
+}
+
+std::optional<std::string> ReplaceableOrgDirectory::CommunityOfGrid(absl::string_view grid_code) const {
+  return current()->CommunityOfGrid(grid_code);
+}
+std::optional<std::string> ReplaceableOrgDirectory::TownshipOfCommunity(absl::string_view community_code) const {
+  return current()->TownshipOfCommunity(community_code);
+}
+std::optional<std::string> ReplaceableOrgDirectory::CountyOfTownship(absl::string_view township_code) const {
+  return current()->CountyOfTownship(township_code);
+}
+bool ReplaceableOrgDirectory::DepartmentExists(absl::string_view department_code) const {
+  return current()->DepartmentExists(department_code);
+}
+std::optional<std::string> ReplaceableOrgDirectory::DepartmentOfCatalogueItem(absl::string_view catalogue_item) const {
+  return current()->DepartmentOfCatalogueItem(catalogue_item);
+}
+
 }  // namespace gridcase::dispatch

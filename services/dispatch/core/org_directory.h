@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -52,6 +54,28 @@ class InMemoryOrgDirectory final : public OrgDirectory {
   absl::flat_hash_map<std::string, std::string> township_county_;
   absl::flat_hash_set<std::string> departments_;
   absl::flat_hash_map<std::string, std::string> catalogue_department_;
+};
+
+// OrgDirectory whose contents are replaced while it is being read (the registry reloaded without a restart). Each
+// lookup reads one whole directory; TownshipOfGrid's two lookups may straddle a replacement, which only matters for a
+// unit whose link the new registry changed.
+class ReplaceableOrgDirectory final : public OrgDirectory {
+ public:
+  explicit ReplaceableOrgDirectory(InMemoryOrgDirectory initial);
+
+  // Makes `next` current; concurrent lookups finish on the directory they started with.
+  void Replace(InMemoryOrgDirectory next);
+
+  std::optional<std::string> CommunityOfGrid(absl::string_view grid_code) const override;
+  std::optional<std::string> TownshipOfCommunity(absl::string_view community_code) const override;
+  std::optional<std::string> CountyOfTownship(absl::string_view township_code) const override;
+  bool DepartmentExists(absl::string_view department_code) const override;
+  std::optional<std::string> DepartmentOfCatalogueItem(absl::string_view catalogue_item) const override;
+
+ private:
+  std::shared_ptr<const InMemoryOrgDirectory> current() const { return current_.load(std::memory_order_acquire); }
+
+  std::atomic<std::shared_ptr<const InMemoryOrgDirectory>> current_;
 };
 
 }  // namespace gridcase::dispatch

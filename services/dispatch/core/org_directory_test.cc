@@ -87,5 +87,26 @@ TEST(InMemoryOrgDirectoryTest, RejectsEmptyAndRepeatedCodes) {
   }
 }
 
+TEST(ReplaceableOrgDirectoryTest, ServesTheDirectoryLastPutIn) {
+  absl::StatusOr<InMemoryOrgDirectory> first = InMemoryOrgDirectory::Create(Parse(kRegistry));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ReplaceableOrgDirectory dir(*std::move(first));
+  EXPECT_EQ(dir.DepartmentOfCatalogueItem("water.leak"), "D-WATER");
+  EXPECT_FALSE(dir.DepartmentExists("D-GAS"));
+
+  v1::Registry next = Parse(kRegistry);
+  next.add_departments()->set_code("D-GAS");
+  next.mutable_catalogue(0)->set_department_code("D-GAS");
+  next.mutable_grids(1)->set_community_code("CM1");
+  absl::StatusOr<InMemoryOrgDirectory> second = InMemoryOrgDirectory::Create(next);
+  ASSERT_TRUE(second.ok()) << second.status();
+  dir.Replace(*std::move(second));
+  EXPECT_TRUE(dir.DepartmentExists("D-GAS"));
+  EXPECT_EQ(dir.DepartmentOfCatalogueItem("water.leak"), "D-GAS");
+  EXPECT_EQ(dir.TownshipOfGrid("G2"), "T1");
+  EXPECT_EQ(dir.CountyOfTownship("T1"), "C1");
+  EXPECT_EQ(dir.TownshipOfCommunity("CM2"), "T2");
+}
+
 }  // namespace
 }  // namespace gridcase::dispatch

@@ -16,6 +16,7 @@
 #include "libs/events/proto_time.h"
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
+#include "libs/server/http_status.h"
 #include "services/intake/open311/open311_metrics.h"
 #include "spdlog/spdlog.h"
 
@@ -229,7 +230,7 @@ std::optional<Open311Gateway::Reply> Open311Gateway::Admit(const Params& params,
 
 Open311Gateway::Reply Open311Gateway::Failed(const absl::Status& status, std::string client,
                                              absl::Duration retry_after) {
-  int http = HttpStatusFor(status);
+  int http = server::ToHttpStatus(status);
   std::string description = http == 500 ? absl::StrCat("internal error: ", absl::StatusCodeToString(status.code()))
                                         : std::string(status.message());
   return Reply{.http_status = http,

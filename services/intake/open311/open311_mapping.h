@@ -76,10 +76,6 @@ absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, 
 // description, resident.phone → phone, …); other statuses unchanged.
 absl::Status ToOpen311Status(const absl::Status& status);
 
-// The HTTP status for a failed call: INVALID_ARGUMENT / OUT_OF_RANGE 400, UNAUTHENTICATED / PERMISSION_DENIED 403,
-// NOT_FOUND 404, FAILED_PRECONDITION / ABORTED / ALREADY_EXISTS 409, RESOURCE_EXHAUSTED 429, UNAVAILABLE /
-// DEADLINE_EXCEEDED 503 (retryable), anything else 500.
-int HttpStatusFor(const absl::Status& status);
 // The GeoReport error body: [{"code": 400, "description": "lat: must be within [-90, 90]"}].
 std::string ErrorBody(int http_status, absl::string_view description);
 

@@ -9,7 +9,6 @@
 #include "absl/strings/strip.h"
 #include "libs/case/case_fold.h"
 #include "libs/events/proto_time.h"
-#include "services/sla/core/proto_duration.h"
 
 namespace gridcase::sla {
 namespace {
@@ -52,7 +51,7 @@ absl::StatusOr<ClockSpec> SpecOf(const SlaClockRecord& record) {
     default:
       return absl::DataLossError(absl::StrCat("clock ", record.id(), ": unknown basis ", record.basis()));
   }
-  spec.allowance = FromProtoDuration(record.allowance());
+  spec.allowance = events::FromProtoDuration(record.allowance());
   spec.working_days = record.working_days();
   spec.warning_percents.assign(record.warning_percents().begin(), record.warning_percents().end());
   return spec;
@@ -61,7 +60,7 @@ absl::StatusOr<ClockSpec> SpecOf(const SlaClockRecord& record) {
 void SetSpec(SlaClockRecord& record, const ClockSpec& spec) {
   record.set_kind(spec.kind);
   record.set_basis(ToProtoBasis(spec.basis));
-  *record.mutable_allowance() = ToProtoDuration(spec.allowance);
+  *record.mutable_allowance() = events::ToProtoDuration(spec.allowance);
   record.set_working_days(spec.working_days);
   record.clear_warning_percents();
   for (int percent : spec.warning_percents) record.add_warning_percents(percent);
@@ -92,7 +91,7 @@ absl::Status ApplyOp(Clock& clock, const SlaClockOp& op) {
     case SlaClockOp::TYPE_RESUME:
       return clock.Resume(at);
     case SlaClockOp::TYPE_EXTEND:
-      return clock.Extend(FromProtoDuration(op.extra()));
+      return clock.Extend(events::FromProtoDuration(op.extra()));
     case SlaClockOp::TYPE_STOP:
       return clock.Stop(at);
     default:
@@ -266,7 +265,7 @@ class EventApplier {
     SlaClockOp* op = candidate.add_ops();
     op->set_type(type);
     *op->mutable_at() = ToProto(std::max(at_, LastOpTime(record)));
-    if (type == SlaClockOp::TYPE_EXTEND) *op->mutable_extra() = ToProtoDuration(extra);
+    if (type == SlaClockOp::TYPE_EXTEND) *op->mutable_extra() = events::ToProtoDuration(extra);
     op->set_case_version(event_.case_version());
     if (absl::StatusOr<Clock> clock = planner_.BuildClock(candidate); !clock.ok()) {
       Note(absl::StrCat("clock ", record.id(), " cycle ", record.cycle(), ": ", clock.status().message()));
@@ -395,7 +394,7 @@ absl::StatusOr<v1::SlaCaseState> ClockPlanner::Apply(const v1::SlaCaseState& bef
       break;
     case CaseEvent::kExtensionDecided: {
       const v1::ExtensionDecided& decided = event.extension_decided();
-      const absl::Duration extra = FromProtoDuration(decided.extra());
+      const absl::Duration extra = events::FromProtoDuration(decided.extra());
       if (decided.approved() && extra > absl::ZeroDuration()) applier.OnCompletion(SlaClockOp::TYPE_EXTEND, extra);
       break;
     }
@@ -574,10 +573,10 @@ v1::CaseClock ClockPlanner::Read(const v1::SlaClockRecord& record, absl::Time at
   out.set_basis(std::string(ClockBasisName(clock->spec().basis)));
   const ClockReading reading = clock->ReadAt(*calendar_, at);
   if (reading.due != absl::InfiniteFuture()) *out.mutable_due_at() = ToProto(reading.due);
-  *out.mutable_elapsed() = ToProtoDuration(reading.elapsed);
-  *out.mutable_remaining() = ToProtoDuration(reading.remaining);
-  *out.mutable_allowance() = ToProtoDuration(reading.allowance);
-  *out.mutable_paused_for() = ToProtoDuration(reading.paused_for);
+  *out.mutable_elapsed() = events::ToProtoDuration(reading.elapsed);
+  *out.mutable_remaining() = events::ToProtoDuration(reading.remaining);
+  *out.mutable_allowance() = events::ToProtoDuration(reading.allowance);
+  *out.mutable_paused_for() = events::ToProtoDuration(reading.paused_for);
   out.set_paused(reading.paused);
   out.set_breached(reading.breached);
   out.set_stopped(reading.stopped);

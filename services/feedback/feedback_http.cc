@@ -1,0 +1,271 @@
+#include "services/feedback/feedback_http.h"
+
+#include <httplib.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "libs/config/config.h"
+#include "libs/log/log.h"
+#include "libs/server/grpc_status.h"
+#include "libs/server/http_status.h"
+#include "nlohmann/json.hpp"
+#include "services/feedback/feedback_metrics.h"
+#include "spdlog/spdlog.h"
+
+namespace gridcase::feedback {
+namespace {
+
+constexpr char kJson[] = "application/json; charset=utf-8";
+
+std::string ProtoJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+absl::StatusOr<v1::Satisfaction> ParseSatisfaction(const std::string& raw) {
+  std::string v(absl::StripAsciiWhitespace(raw));
+  std::string upper = absl::AsciiStrToUpper(v);
+  if (v == "满意" || upper == "SATISFIED" || upper == "SATISFACTION_SATISFIED" || v == "1") {
+    return v1::SATISFACTION_SATISFIED;
+  }
+  if (v == "基本满意" || upper == "BASICALLY" || upper == "SATISFACTION_BASICALLY" || v == "2") {
+    return v1::SATISFACTION_BASICALLY;
+  }
+  if (v == "不满意" || upper == "DISSATISFIED" || upper == "SATISFACTION_DISSATISFIED" || v == "3") {
+    return v1::SATISFACTION_DISSATISFIED;
+  }
+  return server::FieldError("satisfaction",
+                            "must be 满意, 基本满意 or 不满意 (SATISFIED, BASICALLY, DISSATISFIED; 1, 2, 3)");
+}
+
+absl::StatusOr<bool> ParseBool(const std::string& raw) {
+  std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
+  if (v == "true" || v == "1" || v == "yes" || raw == "是") return true;
+  if (v == "false" || v == "0" || v == "no" || raw == "否") return false;
+  return server::FieldError("problem_solved", "must be true or false (1/0, 是/否)");
+}
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = kJson;
+  std::map<std::string, std::string> headers;
+};
+
+Reply Error(const absl::Status& status) { return {server::ToHttpStatus(status), ErrorJson(status)}; }
+
+std::map<std::string, std::string> Params(const httplib::Request& req) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : req.params) out.emplace(key, value);  // The first of repeated keys.
+  return out;
+}
+
+std::string Param(const std::map<std::string, std::string>& params, const std::string& name) {
+  auto it = params.find(name);
+  return it == params.end() ? "" : it->second;
+}
+
+}  // namespace
+
+std::string ErrorJson(const absl::Status& status) {
+  nlohmann::json error = {{"status", absl::StatusCodeToString(status.code())},
+                          {"message", std::string(status.message())}};
+  absl::string_view message = status.message();
+  size_t colon = message.find(": ");
+  if (colon != absl::string_view::npos && colon > 0 &&
+      std::all_of(message.begin(), message.begin() + colon,
+                  [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; })) {
+    error["field"] = std::string(message.substr(0, colon));
+  }
+  return nlohmann::json({{"error", error}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+absl::StatusOr<v1::RateCaseRequest> RatingFromFields(const std::map<std::string, std::string>& fields) {
+  v1::RateCaseRequest request;
+  auto get = [&](const std::string& name) -> const std::string* {
+    auto it = fields.find(name);
+    return it == fields.end() ? nullptr : &it->second;
+  };
+  const std::string* case_id = get("case_id");
+  if (case_id == nullptr || case_id->empty()) return server::FieldError("case_id", "required");
+  request.set_case_id(*case_id);
+  const std::string* code = get("rating_code");
+  if (code == nullptr || code->empty()) return server::FieldError("rating_code", "required");
+  request.set_rating_code(*code);
+  const std::string* satisfaction = get("satisfaction");
+  if (satisfaction == nullptr) return server::FieldError("satisfaction", "required");
+  auto parsed = ParseSatisfaction(*satisfaction);
+  if (!parsed.ok()) return parsed.status();
+  request.set_satisfaction(*parsed);
+  const std::string* solved = get("problem_solved");
+  if (solved == nullptr) return server::FieldError("problem_solved", "required");
+  auto solved_value = ParseBool(*solved);
+  if (!solved_value.ok()) return solved_value.status();
+  request.set_problem_solved(*solved_value);
+  if (const std::string* comment = get("comment"); comment != nullptr) request.set_comment(*comment);
+  return request;
+}
+
+absl::StatusOr<v1::RateCaseRequest> RatingFromJson(const std::string& body) {
+  nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) return server::FieldError("body", "must be a JSON object");
+  std::map<std::string, std::string> fields;
+  for (const char* name : {"case_id", "rating_code", "satisfaction", "problem_solved", "comment"}) {
+    auto it = doc.find(name);
+    if (it == doc.end() || it->is_null()) continue;
+    if (it->is_string()) {
+      fields[name] = it->get<std::string>();
+    } else if (it->is_boolean()) {
+      fields[name] = it->get<bool>() ? "true" : "false";
+    } else if (it->is_number_integer()) {
+      fields[name] = absl::StrCat(it->get<int64_t>());
+    } else {
+      return server::FieldError(name, "must be a string");
+    }
+  }
+  return RatingFromFields(fields);
+}
+
+absl::StatusOr<std::unique_ptr<FeedbackHttp>> FeedbackHttp::Start(FeedbackHttpOptions options, FeedbackFront* front) {
+  auto address = config::ParseHostPort(options.address, "--http_addr");
+  if (!address.ok()) return address.status();
+  std::unique_ptr<FeedbackHttp> http(new FeedbackHttp(std::move(options), front));
+  httplib::Server& server = *http->server_;
+  int threads = http->options_.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server.set_payload_max_length(http->options_.max_body_bytes);
+  server.set_read_timeout(10, 0);
+  server.set_write_timeout(10, 0);
+  http->Route();
+  int port = address->port == 0 ? server.bind_to_any_port(address->host)
+                                : (server.bind_to_port(address->host, address->port) ? address->port : -1);
+  if (port <= 0) return absl::UnavailableError(absl::StrCat("--http_addr: cannot listen on ", http->options_.address));
+  http->port_ = port;
+  FeedbackHttp* raw = http.get();
+  http->listener_ = std::thread([raw] { raw->server_->listen_after_bind(); });
+  return http;
+}
+
+FeedbackHttp::FeedbackHttp(FeedbackHttpOptions options, FeedbackFront* front)
+    : options_(std::move(options)), front_(front), server_(std::make_unique<httplib::Server>()) {}
+
+FeedbackHttp::~FeedbackHttp() { Shutdown(); }
+
+void FeedbackHttp::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->stop();
+  if (listener_.joinable()) listener_.join();
+}
+
+void FeedbackHttp::Route() {
+  auto serve = [](const char* endpoint, httplib::Response& res, const Reply& reply) {
+    res.status = reply.status;
+    for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+    res.set_content(reply.body, reply.content_type);
+    FeedbackMetrics::Get().Http(endpoint, reply.status).Increment();
+  };
+  httplib::Server& server = *server_;
+  server.Post("/v1/ratings", [this, serve](const httplib::Request& req, httplib::Response& res) {
+    std::string media = absl::AsciiStrToLower(
+        absl::StripAsciiWhitespace(absl::string_view(req.get_header_value("Content-Type"))
+                                       .substr(0, req.get_header_value("Content-Type").find(';'))));
+    absl::StatusOr<v1::RateCaseRequest> request = absl::InvalidArgumentError("unset");
+    if (media == "application/json") {
+      request = RatingFromJson(req.body);
+    } else if (media == "application/x-www-form-urlencoded") {
+      request = RatingFromFields(Params(req));
+    } else {
+      serve("ratings", res,
+            {415, ErrorJson(server::FieldError("Content-Type",
+                                               "must be application/x-www-form-urlencoded or application/json"))});
+      return;
+    }
+    if (!request.ok()) {
+      serve("ratings", res, Error(request.status()));
+      return;
+    }
+    auto rated = front_->RateCase(*request, "http");
+    if (!rated.ok()) {
+      serve("ratings", res, Error(rated.status()));
+      return;
+    }
+    nlohmann::json body = nlohmann::json::parse(ProtoJson(*rated), nullptr, false);
+    body["case_id"] = request->case_id();
+    serve("ratings", res, {200, body.dump()});
+  });
+  server.Get("/v1/reports", [this, serve](const httplib::Request& req, httplib::Response& res) {
+    std::map<std::string, std::string> params = Params(req);
+    v1::GetReportRequest request;
+    request.set_from(Param(params, "from"));
+    request.set_to(Param(params, "to"));
+    request.set_area(Param(params, "area"));
+    std::string format = absl::AsciiStrToLower(Param(params, "format"));
+    if (format.empty() || format == "json") {
+      request.set_format(v1::REPORT_FORMAT_JSON);
+    } else if (format == "csv") {
+      request.set_format(v1::REPORT_FORMAT_CSV);
+    } else if (format == "html") {
+      request.set_format(v1::REPORT_FORMAT_HTML);
+    } else {
+      serve("reports", res, Error(server::FieldError("format", "must be json, csv or html")));
+      return;
+    }
+    auto report = front_->GetReport(request);
+    if (!report.ok()) {
+      serve("reports", res, Error(report.status()));
+      return;
+    }
+    Reply reply{200, report->document(), report->content_type()};
+    if (request.format() == v1::REPORT_FORMAT_CSV) {
+      reply.headers["Content-Disposition"] =
+          absl::StrCat("attachment; filename=\"report-", request.area().empty() ? "all" : request.area(), "-",
+                       request.from(), "-", request.to(), ".csv\"");
+    }
+    serve("reports", res, reply);
+  });
+  server.Get("/v1/public/cases", [this, serve](const httplib::Request& req, httplib::Response& res) {
+    std::map<std::string, std::string> params = Params(req);
+    v1::ListPublicCasesRequest request;
+    request.set_area(Param(params, "area"));
+    request.set_page_token(Param(params, "page_token"));
+    if (std::string size = Param(params, "page_size"); !size.empty()) {
+      int n = 0;
+      if (!absl::SimpleAtoi(size, &n)) {
+        serve("public_cases", res, Error(server::FieldError("page_size", "must be a number")));
+        return;
+      }
+      request.set_page_size(n);
+    }
+    auto cases = front_->ListPublicCases(request);
+    if (!cases.ok()) {
+      serve("public_cases", res, Error(cases.status()));
+      return;
+    }
+    serve("public_cases", res, {200, ProtoJson(*cases)});
+  });
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        absl::Status status = res.status == 404
+                                  ? absl::NotFoundError(absl::StrCat("no such endpoint: ", req.method, " ", req.path))
+                              : res.status == 413 ? absl::InvalidArgumentError("body: too large")
+                                                  : absl::InvalidArgumentError(absl::StrCat("HTTP ", res.status));
+        res.set_content(ErrorJson(status), kJson);
+        FeedbackMetrics::Get().Http("other", res.status).Increment();
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content(ErrorJson(absl::InternalError("internal error")), kJson);
+    spdlog::error("msg=http_exception method={} path={}", req.method, log::Quote(req.path));
+  });
+}
+
+}  // namespace gridcase::feedback
