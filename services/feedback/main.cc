@@ -6,11 +6,13 @@
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/config/file_reloader.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
+#include "libs/metrics/reload_report.h"
 #include "libs/registry/registry_json.h"
 #include "libs/server/grpc_server.h"
 #include "libs/server/process_signals.h"
@@ -121,7 +123,20 @@ int Run() {
                (*server)->port(), (*http)->port(), (*metrics)->port(), config->dispatch_addr,
                absl::FormatDuration(policy.rating.window), policy.rating.max_reopens);
 
-  int signal = server::WaitForShutdownSignal();
+  // The registry (names in reports) follows its file without a restart; an invalid file keeps the old one.
+  config::FileReloader reloader({
+      .path = config->registry_path,
+      .reload =
+          [&units](const std::string& path) -> absl::Status {
+            auto next = registry::LoadRegistry(path);
+            if (!next.ok()) return next.status();
+            units.Replace(*std::move(next));
+            return absl::OkStatus();
+          },
+      .poll_interval = config->registry_poll,
+      .on_result = [](const absl::Status& status) { metrics::ReportReload("registry", status); },
+  });
+  int signal = server::WaitForShutdownSignal([&reloader] { reloader.ReloadNow().IgnoreError(); });
   spdlog::info("msg=draining signal={}", signal);
   (*server)->Shutdown();
   (*http)->Shutdown();

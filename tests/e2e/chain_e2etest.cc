@@ -11,6 +11,7 @@
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
+#include "tests/support/case_calls.h"
 #include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
 
@@ -89,14 +90,7 @@ class ChainTest : public ::testing::Test {
     return response.case_id();
   }
 
-  v1::Case Get(const std::string& case_id) {
-    grpc::ClientContext context;
-    v1::GetCaseRequest request;
-    request.set_case_id(case_id);
-    v1::Case c;
-    (void)dispatch_->GetCase(&context, request, &c);
-    return c;
-  }
+  v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }
 
   // Runs a command at the case's current version.
   grpc::Status Run(const std::string& case_id, const v1::Actor& actor, v1::CaseCommandRequest request,

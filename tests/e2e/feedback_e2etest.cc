@@ -17,6 +17,7 @@
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
 #include "nlohmann/json.hpp"
+#include "tests/support/case_calls.h"
 #include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
 
@@ -61,14 +62,7 @@ class FeedbackE2eTest : public ::testing::Test {
     feedback_ = v1::FeedbackService::NewStub(fleet_->Channel("feedback"));
   }
 
-  v1::Case Get(const std::string& case_id) {
-    grpc::ClientContext context;
-    v1::GetCaseRequest request;
-    request.set_case_id(case_id);
-    v1::Case c;
-    (void)dispatch_->GetCase(&context, request, &c);
-    return c;
-  }
+  v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }
 
   std::vector<v1::CaseEvent> Timeline(const std::string& case_id) {
     grpc::ClientContext context;

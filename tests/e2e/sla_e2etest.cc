@@ -24,6 +24,7 @@
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
+#include "tests/support/case_calls.h"
 #include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
 
@@ -80,14 +81,7 @@ class SlaTest : public ::testing::Test {
     sla_ = v1::SlaService::NewStub(fleet_->Channel("sla"));
   }
 
-  v1::Case Get(const std::string& case_id) {
-    grpc::ClientContext context;
-    v1::GetCaseRequest request;
-    request.set_case_id(case_id);
-    v1::Case c;
-    (void)dispatch_->GetCase(&context, request, &c);
-    return c;
-  }
+  v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }
 
   // Submits a general case and waits until dispatch has projected it; returns it.
   v1::Case Submit(const std::string& text) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,18 +21,30 @@ class UnitDirectory {
   virtual bool IsArea(const std::string& code) const = 0;
 };
 
-// Names from the administrative registry (data/registry/*.json).
+// Names from the administrative registry (data/registry/*.json), replaceable while in use (registry reload): each
+// lookup reads one whole registry.
 class RegistryUnitDirectory : public UnitDirectory {
  public:
+  // `registry` must not be null.
   explicit RegistryUnitDirectory(std::shared_ptr<const registry::OrgRegistry> registry);
+
+  // Makes `registry` (not null) current; lookups under way finish on the one they started with.
+  void Replace(std::shared_ptr<const registry::OrgRegistry> registry);
+
   std::string UnitName(const std::string& code) const override;
   std::string ItemName(const std::string& item_code) const override;
   std::string PersonName(const std::string& person_id) const override;
   bool IsArea(const std::string& code) const override;
 
  private:
-  std::shared_ptr<const registry::OrgRegistry> registry_;
-  std::map<std::string, std::string> people_;
+  struct Snapshot {
+    std::shared_ptr<const registry::OrgRegistry> registry;
+    std::map<std::string, std::string> people;  // person id → name
+  };
+  static std::shared_ptr<const Snapshot> MakeSnapshot(std::shared_ptr<const registry::OrgRegistry> registry);
+  std::shared_ptr<const Snapshot> current() const { return current_.load(std::memory_order_acquire); }
+
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
 };
 
 }  // namespace gridcase::feedback
