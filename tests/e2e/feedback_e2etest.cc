@@ -44,11 +44,13 @@ std::string Tomorrow() {
 
 class FeedbackE2eTest : public ::testing::Test {
  protected:
-  // Starts dispatch, intake and feedback; `rating_window` is the feedback rating window.
+  // Starts every service: dispatch, intake, sla (its deadlines feed the 响应率) and feedback; `rating_window` is the
+  // feedback rating window.
   void StartFleet(const std::string& name, const std::string& rating_window) {
     fleet_ = std::make_unique<testing::ServiceFleet>(name);
     ASSERT_TRUE(fleet_->Start("dispatch").ok());
     ASSERT_TRUE(fleet_->Start("intake").ok());
+    ASSERT_TRUE(fleet_->Start("sla").ok());
     http_port_ = testing::FreePort();
     ASSERT_TRUE(
         fleet_
