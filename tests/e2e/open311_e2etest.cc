@@ -291,6 +291,11 @@ TEST_F(Open311E2eTest, RefusalsFollowTheSpecAndPublishNothing) {
   EXPECT_EQ(bad_phone->status, 400);
   EXPECT_TRUE(absl::StartsWith(ErrorOf(bad_phone), "phone: ")) << bad_phone->body;
 
+  auto bad_media = with({{"media_url", "ftp://example.cn/x.jpg"}}, {});
+  ASSERT_TRUE(bad_media);
+  EXPECT_EQ(bad_media->status, 400);
+  EXPECT_EQ(ErrorOf(bad_media), "media_url: must be an http(s) URL of at most 1024 printable ASCII characters");
+
   auto no_key = with({}, {"api_key"});
   ASSERT_TRUE(no_key);
   EXPECT_EQ(no_key->status, 403);

@@ -1,16 +1,17 @@
-#include "absl/strings/string_view.h"
 #include "services/intake/core/intake.h"
 
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "libs/events/proto_time.h"
 #include "libs/log/log.h"
-#include "spdlog/spdlog.h"
 #include "libs/server/grpc_status.h"
 #include "services/intake/core/text_rules.h"
+#include "spdlog/spdlog.h"
 
 namespace gridcase::intake {
 namespace {
@@ -59,6 +60,18 @@ absl::Status ValidateSubmission(const v1::SubmitCaseRequest& request) {
     if (!std::isfinite(lat) || lat < -90 || lat > 90) return FieldError("point.lat", "must be within [-90, 90]");
     if (!std::isfinite(lng) || lng < -180 || lng > 180) return FieldError("point.lng", "must be within [-180, 180]");
   }
+  if (request.media_urls_size() > kMaxMediaUrls) {
+    return FieldError("media_urls", absl::StrCat("at most ", kMaxMediaUrls, " URLs"));
+  }
+  for (int i = 0; i < request.media_urls_size(); ++i) {
+    const std::string& url = request.media_urls(i);
+    if (url.size() > 1024 || !IsPrintableAscii(url) ||
+        !(absl::StartsWith(url, "http://") || absl::StartsWith(url, "https://")) ||
+        url.find("://") + 3 == url.size()) {
+      return FieldError(absl::StrCat("media_urls[", i, "]"),
+                        "must be an http(s) URL of at most 1024 printable ASCII characters");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -80,6 +93,7 @@ v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const
   *c->mutable_resident() = request.resident();
   c->set_title(request.title());
   c->set_text(request.text());
+  *c->mutable_media_urls() = request.media_urls();
   if (request.has_point()) *c->mutable_location()->mutable_point() = request.point();
   c->mutable_location()->set_address(request.address());
   location.ApplyTo(c->mutable_location());

@@ -63,6 +63,9 @@ class Intake {
   IntakeParts parts_;
 };
 
+// Photos or videos one submission may carry.
+inline constexpr int kMaxMediaUrls = 5;
+
 // Field-level validation of a submission; INVALID_ARGUMENT "<field>: <reason>" for the first bad field.
 absl::Status ValidateSubmission(const v1::SubmitCaseRequest& request);
 

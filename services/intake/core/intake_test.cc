@@ -172,6 +172,17 @@ TEST_F(IntakeTest, SubmitPublishesOneVersionOneEvent) {
   EXPECT_EQ(response->case_id().substr(0, 12), "GC-20261118-");
 }
 
+TEST_F(IntakeTest, MediaUrlsTravelWithTheCase) {
+  v1::SubmitCaseRequest request = Request("with-photos");
+  request.add_media_urls("https://img.example.cn/a/1.jpg");
+  request.add_media_urls("http://img.example.cn/a/2.mp4");
+  ASSERT_TRUE(intake_.Submit(request).ok());
+  ASSERT_EQ(publisher_.published.size(), 1u);
+  const v1::Case& c = publisher_.published[0].submitted().initial();
+  ASSERT_EQ(c.media_urls_size(), 2);
+  EXPECT_EQ(c.media_urls(1), "http://img.example.cn/a/2.mp4");
+}
+
 TEST_F(IntakeTest, LocatesClassifiesAndPlansTheDeadline) {
   auto response = intake_.Submit(Request("k1"));
   ASSERT_TRUE(response.ok()) << response.status();
@@ -351,7 +362,22 @@ INSTANTIATE_TEST_SUITE_P(
                  "channel: must be one of HOTLINE_12345, APP, GRID_PATROL, OPEN311"},
         BadInput{"Phone", [](auto& r) { r.mutable_resident()->set_phone("555-0100"); },
                  "resident.phone: is not a mainland China mobile or landline number"},
-        BadInput{"TitleUtf8", [](auto& r) { r.set_title("\xff"); }, "title: is not valid UTF-8"}),
+        BadInput{"TitleUtf8", [](auto& r) { r.set_title("\xff"); }, "title: is not valid UTF-8"},
+        BadInput{"MediaScheme", [](auto& r) { r.add_media_urls("ftp://example.cn/x"); },
+                 "media_urls[0]: must be an http(s) URL of at most 1024 printable ASCII characters"},
+        BadInput{"MediaEmptyHost",
+                 [](auto& r) {
+                   r.add_media_urls("https://img.example.cn/1.jpg");
+                   r.add_media_urls("https://");
+                 },
+                 "media_urls[1]: must be an http(s) URL of at most 1024 printable ASCII characters"},
+        BadInput{"MediaSpace", [](auto& r) { r.add_media_urls("https://img.example.cn/a b.jpg"); },
+                 "media_urls[0]: must be an http(s) URL of at most 1024 printable ASCII characters"},
+        BadInput{"MediaTooMany",
+                 [](auto& r) {
+                   for (int i = 0; i < 6; ++i) r.add_media_urls("https://img.example.cn/" + std::to_string(i));
+                 },
+                 "media_urls: at most 5 URLs"}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

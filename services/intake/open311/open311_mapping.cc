@@ -24,7 +24,6 @@ namespace {
 using nlohmann::json;
 using server::FieldError;
 
-constexpr absl::string_view kMediaMarker = "\n\n[media_url] ";
 
 // The fields of a submission that identify it (and so feed a content-derived idempotency key).
 constexpr absl::string_view kSubmitFields[] = {
@@ -230,19 +229,11 @@ absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, 
   }
   request.set_address(address.empty() ? address_id : address);
 
-  // Text: the description (the service's name when empty), then the media URL.
+  // Text: the description (the service's name when empty). The media URL is checked by intake (media_urls[0]).
   std::string description = Get(form, "description");
-  std::string media_url = Get(form, "media_url");
   if (absl::Status s = CheckText("description", description, 0, 4000); !s.ok()) return s;
-  if (!media_url.empty()) {
-    if (media_url.size() > 1024 || !IsPrintableAscii(media_url) ||
-        !(absl::StartsWith(media_url, "http://") || absl::StartsWith(media_url, "https://"))) {
-      return FieldError("media_url", "must be an http(s) URL of at most 1024 printable ASCII characters");
-    }
-  }
-  std::string text = description.empty() ? (*item)->name() : description;
-  if (!media_url.empty()) absl::StrAppend(&text, kMediaMarker, media_url);
-  request.set_text(std::move(text));
+  request.set_text(description.empty() ? (*item)->name() : description);
+  if (std::string media_url = Get(form, "media_url"); !media_url.empty()) request.add_media_urls(media_url);
 
   // The resident, as the client knows them.
   std::string first = Get(form, "first_name");
@@ -313,6 +304,7 @@ absl::Status ToOpen311Status(const absl::Status& status) {
       {"resident.resident_id", "account_id"},
       {"catalogue_item", "service_code"},
       {"idempotency_key", "external_id"},
+      {"media_urls[0]", "media_url"},
   };
   absl::string_view message = status.message();
   for (const auto& [core, open311] : kRenames) {
@@ -326,17 +318,6 @@ absl::Status ToOpen311Status(const absl::Status& status) {
 std::string ErrorBody(int http_status, absl::string_view description) {
   json body = json::array({{{"code", http_status}, {"description", std::string(description)}}});
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::pair<std::string, std::string> SplitText(absl::string_view text) {
-  size_t at = text.rfind(kMediaMarker);
-  if (at != absl::string_view::npos) {
-    absl::string_view url = text.substr(at + kMediaMarker.size());
-    if ((absl::StartsWith(url, "http://") || absl::StartsWith(url, "https://")) && IsPrintableAscii(url)) {
-      return {std::string(text.substr(0, at)), std::string(url)};
-    }
-  }
-  return {std::string(text), std::string()};
 }
 
 nlohmann::json ServiceList(const registry::OrgRegistry& registry) {
@@ -413,14 +394,13 @@ nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& regis
     notices.push_back("The location is not on the county's grid map: a grid worker will assign it.");
   }
   if (c.emergency()) notices.push_back("Handled as an emergency.");
-  auto [description, media_url] = SplitText(c.text());
   json request = {
       {"service_request_id", c.id()},
       {"status", std::string(Open311Status(c.status()))},
       {"status_notes", StatusNotes(c, registry)},
       {"service_name", item == nullptr ? json(nullptr) : json(item->name())},
       {"service_code", item == nullptr ? json(nullptr) : StringOrNull(item->open311_service_code())},
-      {"description", description},
+      {"description", c.text()},
       {"agency_responsible", StringOrNull(agency)},
       {"service_notice", notices.empty() ? json(nullptr) : json(absl::StrJoin(notices, " "))},
       {"requested_datetime",
@@ -433,7 +413,7 @@ nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& regis
       {"zipcode", nullptr},
       {"lat", c.location().has_point() ? json(c.location().point().lat()) : json(nullptr)},
       {"long", c.location().has_point() ? json(c.location().point().lng()) : json(nullptr)},
-      {"media_url", StringOrNull(media_url)},
+      {"media_url", c.media_urls().empty() ? json(nullptr) : json(c.media_urls(0))},
   };
   return request;
 }

@@ -59,7 +59,7 @@ struct SubmitContext {
 // - resident.name: "first last", or last+first when either is written in CJK; resident.phone: phone without spaces,
 //   dots or parentheses; resident.resident_id: "<client>:account:<account_id>", else "…:email:<email>", else
 //   "…:device:<device_id>".
-// - text: description, then "\n\n[media_url] <url>" when media_url is given (SplitText reverses it).
+// - text: description; media_urls: media_url, when given (checked by intake; its errors name media_url).
 // - idempotency_key: "o311:<client>:t:<32 hex>" from SHA-256 of the client's token (the Idempotency-Key header or the
 //   external_id field; both given must agree), else "o311:<client>:m:<32 hex>" from SHA-256 of the request's fields
 //   (all but api_key, ignored fields excluded) and the minute it arrived: an identical request in the same minute
@@ -79,9 +79,6 @@ absl::Status ToOpen311Status(const absl::Status& status);
 // The GeoReport error body: [{"code": 400, "description": "lat: must be within [-90, 90]"}].
 std::string ErrorBody(int http_status, absl::string_view description);
 
-// The resident's description and the media URL a case's text was composed from (see SubmitRequestFromForm); the
-// URL is empty when the text has none.
-std::pair<std::string, std::string> SplitText(absl::string_view text);
 
 // GET /services.json: every catalogue item with an Open311 service code, in catalogue order.
 nlohmann::json ServiceList(const registry::OrgRegistry& registry);

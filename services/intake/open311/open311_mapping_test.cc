@@ -127,18 +127,17 @@ TEST(SubmitRequestFromFormTest, EmptyDescriptionBecomesTheServiceName) {
   EXPECT_EQ(request->text(), "路灯故障");
 }
 
-TEST(SubmitRequestFromFormTest, MediaUrlTravelsInTheTextAndSplitsBack) {
+TEST(SubmitRequestFromFormTest, MediaUrlBecomesTheCasesMedia) {
   Params form = StreetLight();
   form["media_url"] = "https://img.example.cn/a/1.jpg";
   auto request = SubmitRequestFromForm(form, Context(), Sample());
   ASSERT_TRUE(request.ok()) << request.status();
-  EXPECT_EQ(request->text(), "路灯不亮已经三天了\n\n[media_url] https://img.example.cn/a/1.jpg");
-  auto [description, url] = SplitText(request->text());
-  EXPECT_EQ(description, "路灯不亮已经三天了");
-  EXPECT_EQ(url, "https://img.example.cn/a/1.jpg");
-  auto [plain, none] = SplitText("路灯不亮\n\n[media_url] not a url");
-  EXPECT_EQ(plain, "路灯不亮\n\n[media_url] not a url");
-  EXPECT_EQ(none, "");
+  EXPECT_EQ(request->text(), "路灯不亮已经三天了");
+  ASSERT_EQ(request->media_urls_size(), 1);
+  EXPECT_EQ(request->media_urls(0), "https://img.example.cn/a/1.jpg");
+  // Intake checks it; the error names the Open311 field.
+  EXPECT_EQ(ToOpen311Status(absl::InvalidArgumentError("media_urls[0]: must be an http(s) URL")).message(),
+            "media_url: must be an http(s) URL");
 }
 
 TEST(SubmitRequestFromFormTest, AddressAloneOrAddressIdIsALocation) {
@@ -185,10 +184,6 @@ TEST(SubmitRequestFromFormTest, RefusesBadFieldsNamingThem) {
        {},
        absl::StatusCode::kInvalidArgument,
        "email: must be an email address of at most 80 characters"},
-      {{{"media_url", "ftp://example.cn/x"}},
-       {},
-       absl::StatusCode::kInvalidArgument,
-       "media_url: must be an http(s) URL of at most 1024 printable ASCII characters"},
       {{{"description", std::string(4001, 'x')}},
        {},
        absl::StatusCode::kInvalidArgument,
@@ -398,7 +393,8 @@ v1::Case SampleCase() {
   c.set_channel(v1::CHANNEL_OPEN311);
   c.mutable_resident()->set_name("王小明");
   c.mutable_resident()->set_phone("13912345678");
-  c.set_text("路灯不亮已经三天了\n\n[media_url] https://img.example.cn/a/1.jpg");
+  c.set_text("路灯不亮已经三天了");
+  c.add_media_urls("https://img.example.cn/a/1.jpg");
   c.mutable_location()->mutable_point()->set_lat(30.2525);
   c.mutable_location()->mutable_point()->set_lng(120.152);
   c.mutable_location()->set_address("碧桂家园1幢东侧");
