@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "libs/redis/redis_client.h"
 
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "hiredis.h"
 
 namespace gridcase::redis {
@@ -54,22 +54,44 @@ Script::Script(std::string source) : source_(std::move(source)) {
 }
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(const RedisOptions& options) {
+  if (options.connections < 1) return absl::InvalidArgumentError("redis: connections must be at least 1");
   auto client = std::unique_ptr<RedisClient>(new RedisClient(options));
-  std::lock_guard lock(client->mu_);
-  if (absl::Status s = client->ConnectLocked(); !s.ok()) return s;
+  Connection& first = *client->connections_.front();
+  std::lock_guard lock(first.mu);
+  if (absl::Status s = client->ConnectLocked(first); !s.ok()) return s;
   return client;
 }
 
-RedisClient::RedisClient(const RedisOptions& options) : options_(options) {}
-
-RedisClient::~RedisClient() {
-  if (context_ != nullptr) redisFree(context_);
+RedisClient::RedisClient(const RedisOptions& options) : options_(options) {
+  for (int i = 0; i < options.connections; ++i) connections_.push_back(std::make_unique<Connection>());
 }
 
-absl::Status RedisClient::ConnectLocked() {
-  if (context_ != nullptr) {
-    redisFree(context_);
-    context_ = nullptr;
+RedisClient::~RedisClient() {
+  for (auto& connection : connections_) {
+    if (connection->context != nullptr) redisFree(connection->context);
+  }
+}
+
+std::unique_lock<std::mutex> RedisClient::Acquire(Connection** connection) {
+  const size_t n = connections_.size();
+  const size_t start = next_.fetch_add(1, std::memory_order_relaxed) % n;
+  for (size_t i = 0; i < n; ++i) {
+    Connection& candidate = *connections_[(start + i) % n];
+    std::unique_lock lock(candidate.mu, std::try_to_lock);
+    if (lock.owns_lock()) {
+      *connection = &candidate;
+      return lock;
+    }
+  }
+  *connection = connections_[start].get();
+  return std::unique_lock((*connection)->mu);
+}
+
+absl::Status RedisClient::ConnectLocked(Connection& connection) {
+  redisContext*& context = connection.context;
+  if (context != nullptr) {
+    redisFree(context);
+    context = nullptr;
   }
   redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port, absl::ToTimeval(options_.connect_timeout));
   if (c == nullptr) return absl::UnavailableError("redis: cannot allocate context");
@@ -79,13 +101,15 @@ absl::Status RedisClient::ConnectLocked() {
     return absl::UnavailableError(absl::StrCat("redis: connect ", options_.host, ":", options_.port, ": ", error));
   }
   redisSetTimeout(c, absl::ToTimeval(options_.command_timeout));
-  context_ = c;
+  context = c;
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(const std::vector<Command>& commands) {
-  if (context_ == nullptr) {
-    if (absl::Status s = ConnectLocked(); !s.ok()) return s;
+absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(Connection& connection,
+                                                           const std::vector<Command>& commands) {
+  redisContext*& context = connection.context;
+  if (context == nullptr) {
+    if (absl::Status s = ConnectLocked(connection); !s.ok()) return s;
   }
   std::vector<const char*> argv;
   std::vector<size_t> argvlen;
@@ -96,8 +120,8 @@ absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(const std::vector<Com
       argv.push_back(arg.data());
       argvlen.push_back(arg.size());
     }
-    if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), argvlen.data()) != REDIS_OK) {
-      return absl::UnavailableError(absl::StrCat("redis: ", context_->errstr));
+    if (redisAppendCommandArgv(context, static_cast<int>(argv.size()), argv.data(), argvlen.data()) != REDIS_OK) {
+      return absl::UnavailableError(absl::StrCat("redis: ", context->errstr));
     }
   }
   std::vector<Reply> replies;
@@ -105,10 +129,10 @@ absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(const std::vector<Com
   absl::Status first_error;
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
-    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
-      std::string error = context_->errstr;
-      redisFree(context_);
-      context_ = nullptr;
+    if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
+      std::string error = context->errstr;
+      redisFree(context);
+      context = nullptr;
       return absl::UnavailableError(absl::StrCat("redis: ", error));
     }
     auto* reply = static_cast<redisReply*>(raw);
@@ -125,11 +149,12 @@ absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(const std::vector<Com
 }
 
 absl::StatusOr<std::vector<Reply>> RedisClient::Pipeline(const std::vector<Command>& commands) {
-  std::lock_guard lock(mu_);
-  auto replies = SendLocked(commands);
+  Connection* connection = nullptr;
+  std::unique_lock lock = Acquire(&connection);
+  auto replies = SendLocked(*connection, commands);
   if (replies.status().code() == absl::StatusCode::kUnavailable) {
-    if (absl::Status s = ConnectLocked(); !s.ok()) return s;
-    replies = SendLocked(commands);
+    if (absl::Status s = ConnectLocked(*connection); !s.ok()) return s;
+    replies = SendLocked(*connection, commands);
   }
   return replies;
 }

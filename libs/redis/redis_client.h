@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,6 +21,9 @@ struct RedisOptions {
   int port = 6379;
   absl::Duration connect_timeout = absl::Seconds(2);
   absl::Duration command_timeout = absl::Seconds(5);
+  // Connections the client may open: up to this many calls run at once, each on its own connection. The first is
+  // opened by Create, the others when concurrent calls first need them.
+  int connections = 1;
 };
 
 // A Lua script run by its SHA1 (EVALSHA), loaded on first use and again after the server forgot it (NOSCRIPT).
@@ -36,13 +40,16 @@ class Script {
 
 using Command = std::vector<std::string>;
 
-// One connection to a Redis server. Thread-safe (calls are serialised); binary-safe arguments.
+// A client of one Redis server over up to RedisOptions::connections connections. Thread-safe: each call (one command,
+// a pipeline, a script) runs on one connection, which it has to itself; calls from one thread run in order, calls
+// from different threads may run at once. Binary-safe arguments.
 //
 // On a connection error the client reconnects and sends the command once more, so a command may reach the server
 // twice: gridcase sends only idempotent writes (SET NX, version-checked scripts). Error replies are INTERNAL with the
 // server's message; connection failures are UNAVAILABLE (retryable).
 class RedisClient {
  public:
+  // INVALID_ARGUMENT when options.connections < 1; UNAVAILABLE when the first connection cannot be opened.
   static absl::StatusOr<std::unique_ptr<RedisClient>> Create(const RedisOptions& options);
   ~RedisClient();
 
@@ -53,13 +60,20 @@ class RedisClient {
                              const std::vector<std::string>& args);
 
  private:
+  struct Connection {
+    std::mutex mu;
+    redisContext* context = nullptr;  // Guarded by mu; null until connected or after a connection error.
+  };
+
   explicit RedisClient(const RedisOptions& options);
-  absl::Status ConnectLocked();
-  absl::StatusOr<std::vector<Reply>> SendLocked(const std::vector<Command>& commands);
+  // A connection locked for the caller: a free one if there is one, else the next in turn, waited for.
+  std::unique_lock<std::mutex> Acquire(Connection** connection);
+  absl::Status ConnectLocked(Connection& connection);
+  absl::StatusOr<std::vector<Reply>> SendLocked(Connection& connection, const std::vector<Command>& commands);
 
   RedisOptions options_;
-  std::mutex mu_;
-  redisContext* context_ = nullptr;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::atomic<unsigned> next_{0};
 };
 
 }  // namespace gridcase::redis

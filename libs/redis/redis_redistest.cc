@@ -1,3 +1,8 @@
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "libs/redis/redis_client.h"
@@ -74,6 +79,48 @@ TEST(RedisClientTest, ReconnectsAfterServerClosesConnection) {
 TEST(RedisClientTest, UnreachableServerIsUnavailable) {
   auto client = RedisClient::Create({.host = "127.0.0.1", .port = 1});
   EXPECT_EQ(client.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(RedisClientTest, AtLeastOneConnection) {
+  const auto& infra = testing::TestInfra();
+  auto client = RedisClient::Create({.host = infra.redis.host, .port = infra.redis.port, .connections = 0});
+  EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Calls from different threads run on different connections: three blocking pops wait on the server while a fourth
+// call, from the test thread, pushes what they wait for. On one connection the push would queue behind the pops and
+// they would time out empty.
+TEST(RedisClientTest, ConcurrentCallsRunOnTheirOwnConnections) {
+  const auto& infra = testing::TestInfra();
+  auto client = RedisClient::Create({.host = infra.redis.host, .port = infra.redis.port, .connections = 4});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const std::string key = testing::UniqueName("redistest:pool");
+  std::vector<std::string> popped(3);
+  std::vector<std::thread> poppers;
+  for (int i = 0; i < 3; ++i) {
+    poppers.emplace_back([&, i] {
+      auto reply = (*client)->Run({"BLPOP", key, "20"});
+      if (reply.ok() && reply->type == Reply::Type::kArray && reply->elements.size() == 2) {
+        popped[i] = reply->elements[1].str;
+      }
+    });
+  }
+  // Wait until the three pops are blocked on the server (CLIENT LIST shows them), then push.
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    auto clients = (*client)->Run({"CLIENT", "LIST"});
+    ASSERT_TRUE(clients.ok()) << clients.status();
+    size_t blocked = 0;
+    for (size_t at = clients->str.find("cmd=blpop"); at != std::string::npos;
+         at = clients->str.find("cmd=blpop", at + 1)) {
+      ++blocked;
+    }
+    if (blocked >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE((*client)->Run({"RPUSH", key, "a", "b", "c"}).ok());
+  for (std::thread& t : poppers) t.join();
+  std::sort(popped.begin(), popped.end());
+  EXPECT_EQ(popped, (std::vector<std::string>{"a", "b", "c"}));
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 
 ABSL_FLAG(int64_t, idempotency_ttl_seconds, 30 * 86400, "How long a repeated idempotency key returns its case");
 ABSL_FLAG(int, submit_threads, 16, "Threads running submissions (each waits on Kafka and Redis)");
+ABSL_FLAG(int, redis_connections, 8, "Redis connections shared by the submission threads (at least 1)");
 ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
           "The administrative registry (JSON); reloaded on SIGHUP and when the file changes");
 ABSL_FLAG(absl::Duration, registry_poll, absl::Seconds(10),
@@ -87,7 +88,9 @@ int Run() {
     return 1;
   }
   auto producer = kafka::Producer::Create({.brokers = config->kafka_brokers, .client_id = "gridcase-intake"});
-  auto redis = redis::RedisClient::Create({.host = config->redis.host, .port = config->redis.port});
+  auto redis = redis::RedisClient::Create({.host = config->redis.host,
+                                           .port = config->redis.port,
+                                           .connections = absl::GetFlag(FLAGS_redis_connections)});
   if (!producer.ok() || !redis.ok()) {
     spdlog::error("msg=startup_failed kafka={} redis={}", log::Quote(producer.status().ToString()),
                   log::Quote(redis.status().ToString()));
