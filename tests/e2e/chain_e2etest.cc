@@ -78,16 +78,7 @@ class ChainTest : public ::testing::Test {
   }
 
   std::string Submit(const std::string& text) {
-    v1::SubmitCaseRequest request;
-    request.set_idempotency_key(testing::UniqueName("chain"));
-    request.set_channel(v1::CHANNEL_HOTLINE_12345);
-    request.set_text(text);
-    request.mutable_resident()->set_phone("13712345678");
-    v1::SubmitCaseResponse response;
-    grpc::ClientContext context;
-    EXPECT_TRUE(intake_->SubmitCase(&context, request, &response).ok());
-    EXPECT_TRUE(testing::WaitFor([&] { return Get(response.case_id()).version() == 1; }));
-    return response.case_id();
+    return testing::SubmitHotlineCase(*intake_, *dispatch_, "chain", text).id();
   }
 
   v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }

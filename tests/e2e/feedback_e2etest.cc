@@ -88,17 +88,7 @@ class FeedbackE2eTest : public ::testing::Test {
 
   // A resident's request, verified on the grid as a loose manhole cover.
   std::string SubmitAndVerify(const std::string& text) {
-    v1::SubmitCaseRequest request;
-    request.set_idempotency_key(testing::UniqueName("feedback"));
-    request.set_channel(v1::CHANNEL_HOTLINE_12345);
-    request.set_text(text);
-    request.mutable_resident()->set_name("王小明");
-    request.mutable_resident()->set_phone("13712345678");
-    v1::SubmitCaseResponse response;
-    grpc::ClientContext context;
-    EXPECT_TRUE(intake_->SubmitCase(&context, request, &response).ok());
-    const std::string id = response.case_id();
-    EXPECT_TRUE(testing::WaitFor([&] { return Get(id).version() == 1; })) << id;
+    const std::string id = testing::SubmitHotlineCase(*intake_, *dispatch_, "feedback", text).id();
     v1::CaseCommandRequest verify;
     verify.mutable_verify_grid()->set_grid_code(kGrid);
     verify.mutable_verify_grid()->set_category(v1::CATEGORY_SIMPLE);

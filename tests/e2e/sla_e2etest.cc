@@ -84,19 +84,7 @@ class SlaTest : public ::testing::Test {
   v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }
 
   // Submits a general case and waits until dispatch has projected it; returns it.
-  v1::Case Submit(const std::string& text) {
-    v1::SubmitCaseRequest request;
-    request.set_idempotency_key(testing::UniqueName("sla"));
-    request.set_channel(v1::CHANNEL_HOTLINE_12345);
-    request.set_text(text);
-    request.mutable_resident()->set_phone("13712345678");
-    v1::SubmitCaseResponse response;
-    grpc::ClientContext context;
-    EXPECT_TRUE(intake_->SubmitCase(&context, request, &response).ok());
-    v1::Case c;
-    EXPECT_TRUE(testing::WaitFor([&] { return (c = Get(response.case_id())).version() == 1; }));
-    return c;
-  }
+  v1::Case Submit(const std::string& text) { return testing::SubmitHotlineCase(*intake_, *dispatch_, "sla", text); }
 
   // Publishes the next versioned event of a case, as the dispatch command would, and waits until dispatch has it.
   // Returns the event's time.
