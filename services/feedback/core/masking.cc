@@ -1,30 +1,22 @@
 #include "services/feedback/core/masking.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/log/log.h"
+#include "libs/server/utf8.h"
 
 namespace gridcase::feedback {
-namespace {
-
-// Length of the UTF-8 sequence starting with `lead` (1 for invalid lead bytes).
-size_t SequenceLength(unsigned char lead) {
-  if (lead >= 0xF0) return 4;
-  if (lead >= 0xE0) return 3;
-  if (lead >= 0xC0) return 2;
-  return 1;
-}
-
-}  // namespace
 
 std::string MaskName(absl::string_view name) {
   name = absl::StripAsciiWhitespace(name);
   if (name.empty()) return "";
-  size_t first = std::min(SequenceLength(static_cast<unsigned char>(name[0])), name.size());
+  size_t first = std::min(server::Utf8SequenceLength(static_cast<unsigned char>(name[0])), name.size());
   std::string out(name.substr(0, first));
   size_t i = first;
   while (i < name.size()) {
-    i += SequenceLength(static_cast<unsigned char>(name[i]));
+    i += server::Utf8SequenceLength(static_cast<unsigned char>(name[i]));
     out.push_back('*');
   }
   return out;
