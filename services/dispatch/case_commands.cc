@@ -1,42 +1,133 @@
 #include "services/dispatch/case_commands.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "libs/case/case_fold.h"
+#include "libs/events/codec.h"
+#include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::dispatch {
+namespace {
+
+std::string Describe(const v1::CaseEvent& event) {
+  return absl::StrCat(events::EventType(event), " by ", v1::Role_Name(event.actor().role()), " ",
+                      event.actor().unit_code(), "/", event.actor().person_id());
+}
+
+}  // namespace
 
 absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, const Command& command,
                                                     const v1::Actor& actor, int64_t expected_version,
-                                                    const std::string& correlation_id) {
+                                                    const std::string& request_id) {
   if (case_id.empty()) return server::FieldError("case_id", "must not be empty");
+  if (!request_id.empty()) {
+    auto earlier = claims_->FindRequest(case_id, request_id);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) return Replay(**std::move(earlier));
+  }
   auto current = store_->Load(case_id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
 
   auto event = machine_->Decide(**current, command, actor, expected_version, clock_());
-  if (!event.ok()) return event.status();
-  event->set_correlation_id(correlation_id);
-
-  auto claimed = claims_->Claim(case_id, event->case_version(), event->event_id());
-  if (!claimed.ok()) return claimed.status();
-  if (!*claimed) {
-    return absl::AbortedError(absl::StrCat("case ", case_id, " changed concurrently: version ",
-                                           event->case_version(), " is taken; read the case again"));
+  if (!event.ok()) {
+    if (absl::IsAborted(event.status()) && expected_version < (*current)->version()) {
+      return absl::AbortedError(absl::StrCat(event.status().message(), TakenBy(case_id, expected_version + 1)));
+    }
+    return event.status();
   }
-  if (absl::Status s = publisher_->Publish(*event); !s.ok()) {
-    return absl::UnavailableError(absl::StrCat("event not confirmed by Kafka: ", s.message()));
-  }
+  event->set_correlation_id(request_id);
   auto after = cases::ApplyEvent(**current, *event);
   if (!after.ok()) return after.status();
+
+  auto claim = claims_->Claim(*event, *after, request_id);
+  if (!claim.ok()) return claim.status();
+  switch (claim->outcome) {
+    case ClaimOutcome::kReplay:
+      return Replay(*std::move(claim->holder));
+    case ClaimOutcome::kTaken: {
+      VersionClaim holder = *std::move(claim->holder);
+      if (!holder.published && clock_() - holder.claimed_at >= settle_after_) {
+        // The holder was abandoned unconfirmed: settle it now rather than leave the case waiting for the resolver.
+        if (auto settled = Complete(holder); !settled.ok()) {
+          spdlog::warn("msg=pending_claim_not_settled case_id={} version={} error={}", case_id,
+                       holder.event.case_version(), log::Quote(settled.status().ToString()));
+        }
+      }
+      return absl::AbortedError(absl::StrCat("case ", case_id, " changed concurrently: version ",
+                                             event->case_version(), " was taken by ", Describe(holder.event),
+                                             "; read the case again"));
+    }
+    case ClaimOutcome::kClaimed:
+      break;
+  }
+  faults::CrashPoint("dispatch.after_claim");
+  return Complete(VersionClaim{*std::move(event), *std::move(after), false, clock_()});
+}
+
+absl::StatusOr<CommandResult> CaseCommands::Replay(VersionClaim claim) {
+  const std::string case_id = claim.event.case_id();
+  const int64_t version = claim.event.case_version();
+  while (!claim.published && clock_() - claim.claimed_at < settle_after_) {
+    absl::SleepFor(absl::Milliseconds(20));
+    auto again = claims_->Get(case_id, version);
+    if (!again.ok()) return again.status();
+    if (!again->has_value()) break;
+    claim = **std::move(again);
+  }
+  return Complete(std::move(claim));
+}
+
+absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim) {
+  const std::string& case_id = claim.event.case_id();
+  int64_t version = claim.event.case_version();
+  if (!claim.published) {
+    if (absl::Status s = publisher_->Publish(claim.event); !s.ok()) {
+      return absl::UnavailableError(absl::StrCat("case ", case_id, " version ", version,
+                                                 " is claimed but Kafka has not confirmed its event (", s.message(),
+                                                 "); retry with the same request_id"));
+    }
+    faults::CrashPoint("dispatch.after_publish");
+    if (absl::Status s = claims_->MarkPublished(case_id, version); !s.ok()) {
+      // The event is durable; the resolver will publish an identical copy, which every consumer ignores.
+      spdlog::warn("msg=claim_confirmation_deferred case_id={} version={} error={}", case_id, version,
+                   log::Quote(s.ToString()));
+    }
+  }
   // The event is durable; if Redis fails here the stage consumer applies it shortly.
-  if (auto outcome = store_->Apply(*event, *after, *current); !outcome.ok()) {
-    spdlog::warn("msg=apply_deferred case_id={} version={} error={}", case_id, event->case_version(),
+  if (auto outcome = projector_.Project(claim.event); !outcome.ok()) {
+    spdlog::warn("msg=apply_deferred case_id={} version={} error={}", case_id, version,
                  log::Quote(outcome.status().ToString()));
   }
-  return CommandResult{*std::move(after), *std::move(event)};
+  return CommandResult{std::move(claim.after), std::move(claim.event)};
+}
+
+std::string CaseCommands::TakenBy(const std::string& case_id, int64_t version) {
+  auto holder = claims_->Get(case_id, version);
+  if (!holder.ok() || !holder->has_value()) return "";
+  return absl::StrCat("; version ", version, " was taken by ", Describe((*holder)->event));
+}
+
+absl::StatusOr<int> CaseCommands::ResolvePending() {
+  auto pending = claims_->TakePending(clock_() - settle_after_, absl::Seconds(10), 100);
+  if (!pending.ok()) return pending.status();
+  int confirmed = 0;
+  for (VersionClaim& claim : *pending) {
+    std::string case_id = claim.event.case_id();
+    int64_t version = claim.event.case_version();
+    auto done = Complete(std::move(claim));
+    if (!done.ok()) {
+      spdlog::warn("msg=pending_claim_not_settled case_id={} version={} error={}", case_id, version,
+                   log::Quote(done.status().ToString()));
+      continue;
+    }
+    spdlog::info("msg=pending_claim_settled case_id={} version={}", case_id, version);
+    ++confirmed;
+  }
+  return confirmed;
 }
 
 }  // namespace gridcase::dispatch

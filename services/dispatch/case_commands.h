@@ -9,18 +9,9 @@
 #include "libs/events/event_publisher.h"
 #include "services/dispatch/core/case_machine.h"
 #include "services/dispatch/projector.h"
+#include "services/dispatch/version_claims.h"
 
 namespace gridcase::dispatch {
-
-// Reserves the next version of a case for one event, so that two handlers acting on the same version cannot both
-// publish: the second is refused. A claim outlives any publish attempt (it expires only after a long TTL), so an
-// event whose publish timed out but was written still owns its version when it arrives.
-class VersionClaims {
- public:
-  virtual ~VersionClaims() = default;
-  // True when this call claimed (case_id, version) for event_id, or event_id already held it.
-  virtual absl::StatusOr<bool> Claim(const std::string& case_id, int64_t version, const std::string& event_id) = 0;
-};
 
 struct CommandResult {
   v1::Case after;
@@ -30,27 +21,51 @@ struct CommandResult {
 // Runs handlers' commands: reads the case, asks the state machine for the event, claims the version, publishes the
 // event (durable on Kafka before anything else), and applies it to the projections at once so the handler reads its
 // own write. The stage consumer applies the same event again later as a no-op.
+//
+// Guarantees (with any number of dispatch replicas sharing one Redis):
+// - Of any number of commands decided at the same case version, exactly one is published; every other is refused
+//   with ABORTED naming the version and the event that took it (type and actor).
+// - A command retried with the same request id returns the original outcome and publishes nothing new, whatever the
+//   case's version is now.
+// - A claimed event whose publish failed or timed out keeps its version: it is published by the retry, by the next
+//   command at that version, or by ResolvePending — never replaced by another event.
 class CaseCommands {
  public:
   using Clock = std::function<absl::Time()>;
 
-  // All pointers must outlive this object.
+  // All pointers must outlive this object. A claim Kafka has not confirmed within `settle_after` is presumed
+  // abandoned (its process died, or Kafka failed) and is published again by whoever meets it next.
   CaseCommands(ProjectionStore* store, VersionClaims* claims, events::EventPublisher* publisher,
-               const CaseMachine* machine, Clock clock)
-      : store_(store), claims_(claims), publisher_(publisher), machine_(machine), clock_(std::move(clock)) {}
+               const CaseMachine* machine, Clock clock, absl::Duration settle_after = absl::Seconds(3))
+      : store_(store), projector_(store), claims_(claims), publisher_(publisher), machine_(machine),
+        clock_(std::move(clock)), settle_after_(settle_after) {}
 
   // Errors: NOT_FOUND for an unknown case; the state machine's errors (INVALID_ARGUMENT, ABORTED,
-  // FAILED_PRECONDITION, PERMISSION_DENIED); ABORTED when another command claimed the version first; UNAVAILABLE
-  // when Kafka or Redis failed (the command may be retried with the same expected version).
+  // FAILED_PRECONDITION, PERMISSION_DENIED); ABORTED when another command took the version first; UNAVAILABLE
+  // when Kafka or Redis failed — after the version was claimed the command is accepted but not yet confirmed: retry
+  // with the same request id to learn its outcome.
   absl::StatusOr<CommandResult> Execute(const std::string& case_id, const Command& command, const v1::Actor& actor,
-                                        int64_t expected_version, const std::string& correlation_id);
+                                        int64_t expected_version, const std::string& request_id);
+
+  // Publishes claims left pending for longer than `settle_after` and applies them. Returns how many were confirmed.
+  absl::StatusOr<int> ResolvePending();
 
  private:
+  // Publishes the claim's event if Kafka has not confirmed it yet, records the confirmation and applies the event.
+  absl::StatusOr<CommandResult> Complete(VersionClaim claim);
+  // A retried request whose claim is still pending: waits for the first attempt's publish to be confirmed, and
+  // publishes the event itself once the claim is presumed abandoned.
+  absl::StatusOr<CommandResult> Replay(VersionClaim claim);
+  // Why an ABORTED command lost: names what took `version`, if known.
+  std::string TakenBy(const std::string& case_id, int64_t version);
+
   ProjectionStore* store_;
+  Projector projector_;
   VersionClaims* claims_;
   events::EventPublisher* publisher_;
   const CaseMachine* machine_;
   Clock clock_;
+  absl::Duration settle_after_;
 };
 
 }  // namespace gridcase::dispatch

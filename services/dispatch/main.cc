@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "libs/config/file_reloader.h"
 #include "libs/config/runtime_config.h"
@@ -18,6 +19,7 @@
 #include "libs/server/grpc_server.h"
 #include "libs/server/process_signals.h"
 #include "services/dispatch/adapters/redis_projection_store.h"
+#include "services/dispatch/adapters/redis_version_claims.h"
 #include "services/dispatch/dispatch_grpc.h"
 #include "services/dispatch/projection_consumer.h"
 #include "spdlog/spdlog.h"
@@ -26,6 +28,11 @@ ABSL_FLAG(int, command_threads, 16, "Threads running handlers' commands (each wa
 ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
           "The administrative registry (county, townships, communities, grids, departments, catalogue); reloaded on "
           "SIGHUP and when the file changes");
+ABSL_FLAG(int, command_redis_connections, 8, "Redis connections shared by the command threads");
+ABSL_FLAG(absl::Duration, command_idempotency_window, absl::Hours(24),
+          "How long a command's request_id is remembered: a retry within it returns the original outcome");
+ABSL_FLAG(absl::Duration, claim_resolve_after, absl::Seconds(3),
+          "A claimed version whose event Kafka has not confirmed for this long is published again by the resolver");
 ABSL_FLAG(absl::Duration, registry_poll, absl::Seconds(10),
           "How often to check the registry file for changes (0: only on SIGHUP)");
 
@@ -68,7 +75,9 @@ int Run() {
     return 1;
   }
   redis::RedisOptions redis_options{.host = config->redis.host, .port = config->redis.port};
-  auto command_redis = redis::RedisClient::Create(redis_options);
+  redis::RedisOptions command_redis_options = redis_options;
+  command_redis_options.connections = absl::GetFlag(FLAGS_command_redis_connections);
+  auto command_redis = redis::RedisClient::Create(command_redis_options);
   auto reader_redis = redis::RedisClient::Create(redis_options);
   if (!command_redis.ok() || !reader_redis.ok()) {
     spdlog::error("msg=startup_failed step=redis error={}", log::Quote(command_redis.status().ToString()));
@@ -79,8 +88,9 @@ int Run() {
   CaseMachine machine(org_directory);
   events::KafkaEventPublisher publisher(producer->get(), topics);
   RedisProjectionStore command_store(command_redis->get(), keys);
-  RedisVersionClaims claims(command_redis->get(), keys);
-  CaseCommands commands(&command_store, &claims, &publisher, &machine, [] { return absl::Now(); });
+  RedisVersionClaims claims(command_redis->get(), keys, absl::GetFlag(FLAGS_command_idempotency_window));
+  CaseCommands commands(&command_store, &claims, &publisher, &machine, [] { return absl::Now(); },
+                        absl::GetFlag(FLAGS_claim_resolve_after));
 
   // Each stage consumer has its own Redis connection, so stages never wait on each other's round trips.
   struct Stage {
@@ -123,7 +133,20 @@ int Run() {
       stage.consumer->Run([&stage](const kafka::Message& m) { return stage.handler->Handle(m); });
     });
   }
-  auto stop_stages = [&stages] {
+  // Claims whose publish was never confirmed (a replica died between claim and acknowledgement, or Kafka failed)
+  // are published again, so their versions are neither lost nor left blocking the case.
+  absl::Notification stop_resolver;
+  std::thread resolver([&commands, &stop_resolver] {
+    do {
+      auto settled = commands.ResolvePending();
+      if (!settled.ok()) {
+        spdlog::warn("msg=pending_claims_unresolved error={}", log::Quote(settled.status().ToString()));
+      }
+    } while (!stop_resolver.WaitForNotificationWithTimeout(absl::Seconds(1)));
+  });
+  auto stop_stages = [&stages, &stop_resolver, &resolver] {
+    stop_resolver.Notify();
+    resolver.join();
     for (Stage& stage : stages) stage.consumer->Stop();
     for (Stage& stage : stages) stage.thread.join();
   };

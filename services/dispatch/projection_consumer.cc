@@ -55,7 +55,9 @@ absl::Status CaseRecordHandler::Escalate(const v1::CaseEvent& breach) {
   while (!IsTerminal(c) && c.level() < target && (cycle == 0 || c.cycle() == cycle)) {
     std::string reason = absl::StrCat("SLA breach: ", v1::ClockKind_Name(breach.sla_breached().clock()),
                                       " clock overdue, held by ", breach.sla_breached().holder_unit());
-    auto result = commands_->Execute(c.id(), dispatch::Escalate{reason}, system, c.version(), breach.event_id());
+    // One request id per rung, so a redelivered breach replays the escalations it already made.
+    std::string request_id = absl::StrCat(breach.event_id(), "@", v1::Level_Name(c.level()));
+    auto result = commands_->Execute(c.id(), dispatch::Escalate{reason}, system, c.version(), request_id);
     if (!result.ok()) {
       absl::StatusCode code = result.status().code();
       if (code == absl::StatusCode::kAborted || code == absl::StatusCode::kUnavailable) return result.status();

@@ -9,25 +9,33 @@ absl::StatusOr<ApplyOutcome> Projector::Project(const v1::CaseEvent& event) {
   if (event.case_version() <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("case_version: ", event.case_version(), " does not change a case"));
   }
-  auto before = store_->Load(event.case_id());
-  if (!before.ok()) return before.status();
-  int64_t current = before->has_value() ? (*before)->version() : 0;
-  if (event.case_version() <= current) return ApplyOutcome::kDuplicate;
-  if (event.case_version() > current + 1) {
-    return absl::UnavailableError(absl::StrCat("case ", event.case_id(), " is at version ", current,
-                                               "; waiting for version ", current + 1, " before ",
-                                               event.case_version()));
+  // A deadline recorded between the read and the write makes the fold start again from the new view.
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    auto before = store_->Load(event.case_id());
+    if (!before.ok()) return before.status();
+    int64_t current = before->has_value() ? (*before)->version() : 0;
+    if (event.case_version() <= current) return ApplyOutcome::kDuplicate;
+    if (event.case_version() > current + 1) {
+      return absl::UnavailableError(absl::StrCat("case ", event.case_id(), " is at version ", current,
+                                                 "; waiting for version ", current + 1, " before ",
+                                                 event.case_version()));
+    }
+    auto after = cases::ApplyEvent(before->value_or(v1::Case()), event);
+    if (!after.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("event ", event.event_id(), " cannot apply: ", after.status().message()));
+    }
+    auto outcome = store_->Apply(event, *after, *before);
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == ApplyOutcome::kDueChanged) continue;
+    if (*outcome == ApplyOutcome::kGap) {
+      return absl::UnavailableError(absl::StrCat("case ", event.case_id(), " changed concurrently; retrying"));
+    }
+    return *outcome;
   }
-  auto after = cases::ApplyEvent(before->value_or(v1::Case()), event);
-  if (!after.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("event ", event.event_id(), " cannot apply: ", after.status().message()));
-  }
-  auto outcome = store_->Apply(event, *after, *before);
-  if (!outcome.ok()) return outcome.status();
-  if (*outcome == ApplyOutcome::kGap) {
-    return absl::UnavailableError(absl::StrCat("case ", event.case_id(), " changed concurrently; retrying"));
-  }
-  return *outcome;
+  return absl::UnavailableError(absl::StrCat("case ", event.case_id(), " kept changing while version ",
+                                             event.case_version(), " was applied; retrying"));
 }
 
 }  // namespace gridcase::dispatch

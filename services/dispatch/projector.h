@@ -15,6 +15,7 @@ enum class ApplyOutcome {
   kApplied,    // The case moved to the event's version.
   kDuplicate,  // The case is already at or past it: nothing changed.
   kGap,        // The case is behind by more than one version: an earlier event has not arrived yet.
+  kDueChanged, // The due time changed since `before` was read (the SLA set a deadline): fold again.
 };
 
 // The projections of cases (case view with version, timeline, work queues): 投影.
@@ -22,8 +23,9 @@ class ProjectionStore {
  public:
   virtual ~ProjectionStore() = default;
   virtual absl::StatusOr<std::optional<v1::Case>> Load(const std::string& case_id) = 0;
-  // Atomically: if the stored version is event.case_version() - 1, store `after`, append the event to the timeline
-  // and move the case between work queues; otherwise change nothing and say why.
+  // Atomically: if the stored version is event.case_version() - 1 and the stored due time is still `before`'s, store
+  // `after`, append the event to the timeline and move the case between work queues; otherwise change nothing and
+  // say why.
   virtual absl::StatusOr<ApplyOutcome> Apply(const v1::CaseEvent& event, const v1::Case& after,
                                              const std::optional<v1::Case>& before) = 0;
   // Records the completion deadline the SLA service set (advisory, no new version): the case view's due_at and the

@@ -67,17 +67,19 @@ absl::Status ServiceFleet::Start(const std::string& service, const std::vector<s
       absl::StrCat("--kafka_brokers=", infra.kafka_brokers), absl::StrCat("--redis_addr=", infra.redis_addr),
       absl::StrCat("--topic_prefix=", prefix_),            absl::StrCat("--redis_prefix=", prefix_),
       "--partitions=3",                                    "--drain_timeout=2s"};
-  if (service == "dispatch" || service == "intake") {
+  // "dispatch#2" is a second replica of dispatch: same binary, same topics and keys, its own ports and log.
+  const std::string binary = service.substr(0, service.find('#'));
+  if (binary == "dispatch" || binary == "intake") {
     args.push_back("--registry=" + SourcePath("data/registry/sample-county.json"));
   }
-  if (service == "intake") {
+  if (binary == "intake") {
     args.push_back("--classification_rules=" + SourcePath("services/intake/classification-rules.json"));
     args.push_back("--sla_policy=" + SourcePath("services/sla/sla-policy.json"));
     args.push_back("--holiday_files=" + SourcePath("services/sla/data/cn-holidays-2026.tsv"));
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));
   }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", service, "/", service)), args, {},
+  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", binary, "/", binary)), args, {},
                                      log_path(service));
   if (!process.ok()) return process.status();
   processes_[service] = *std::move(process);

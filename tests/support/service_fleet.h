@@ -15,6 +15,7 @@ namespace gridcase::testing {
 // isolated from other tests by a unique topic and key prefix.
 class ServiceFleet {
  public:
+  // A service is named by its binary; "<binary>#<n>" names another replica of it (e.g. "dispatch#2").
   // `name` is used for the prefix and the log files (build/test-logs/<name>-<service>.log).
   explicit ServiceFleet(const std::string& name);
   ~ServiceFleet();

@@ -6,14 +6,19 @@ namespace gridcase::dispatch {
 namespace {
 
 // KEYS: view, timeline, old queue, new queue, all-cases index.
-// ARGV: version, case bytes, event bytes, case id, remove-from-old (0/1), add-to-new (0/1), queue score, created.
+// ARGV: version, case bytes, event bytes, case id, remove-from-old (0/1), add-to-new (0/1), queue score, created,
+// the due time the fold started from, the due time after it.
+// The `due` field mirrors the view's due_at, which the SLA's deadlines change without a new version: a fold that
+// started from another due time than the stored one is refused (-2) and redone, so neither writer reverts the other.
 const redis::Script& ApplyScript() {
   static const auto* script = new redis::Script(R"lua(
-local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+local stored = redis.call('HMGET', KEYS[1], 'version', 'due')
+local current = tonumber(stored[1] or '0')
 local version = tonumber(ARGV[1])
 if version <= current then return 0 end
 if version ~= current + 1 then return -1 end
-redis.call('HSET', KEYS[1], 'version', version, 'case', ARGV[2])
+if (stored[2] or '') ~= ARGV[9] then return -2 end
+redis.call('HSET', KEYS[1], 'version', version, 'case', ARGV[2], 'due', ARGV[10])
 redis.call('RPUSH', KEYS[2], ARGV[3])
 if ARGV[5] == '1' then redis.call('ZREM', KEYS[3], ARGV[4]) end
 if ARGV[6] == '1' then redis.call('ZADD', KEYS[4], ARGV[7], ARGV[4]) end
@@ -23,31 +28,25 @@ return 1
   return *script;
 }
 
-// KEYS: view, queue. ARGV: expected version, case bytes, case id, queue score, queued (0/1).
+// KEYS: view, queue. ARGV: expected version, case bytes, case id, queue score, queued (0/1), due.
 const redis::Script& SetDueScript() {
   static const auto* script = new redis::Script(R"lua(
 local current = redis.call('HGET', KEYS[1], 'version')
 if not current then return -1 end
 if current ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'case', ARGV[2])
+redis.call('HSET', KEYS[1], 'case', ARGV[2], 'due', ARGV[6])
 if ARGV[5] == '1' then redis.call('ZADD', KEYS[2], 'XX', ARGV[4], ARGV[3]) end
 return 1
 )lua");
   return *script;
 }
 
-}  // namespace
-
-absl::StatusOr<bool> RedisVersionClaims::Claim(const std::string& case_id, int64_t version,
-                                               const std::string& event_id) {
-  std::string key = absl::StrCat(keys_.prefix(), "dispatch:claim:{", case_id, "}:", version);
-  auto set = redis_->Run({"SET", key, event_id, "NX", "EX", "86400"});
-  if (!set.ok()) return set.status();
-  if (!set->is_nil()) return true;
-  auto holder = redis_->Run({"GET", key});
-  if (!holder.ok()) return holder.status();
-  return holder->str == event_id;
+// The view's due time as stored beside it ("<seconds>.<nanos>", empty when none).
+std::string DueField(const v1::Case& c) {
+  return c.has_due_at() ? absl::StrCat(c.due_at().seconds(), ".", c.due_at().nanos()) : "";
 }
+
+}  // namespace
 
 absl::Status RedisProjectionStore::SetDueAt(const std::string& case_id, const google::protobuf::Timestamp& due_at) {
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -60,7 +59,7 @@ absl::Status RedisProjectionStore::SetDueAt(const std::string& case_id, const go
     auto reply = redis_->Eval(SetDueScript(),
                               {keys_.CaseView(case_id), keys_.Queue(queued ? c.holder_unit() : "-")},
                               {absl::StrCat(c.version()), c.SerializeAsString(), case_id,
-                               absl::StrCat(QueueScore(c)), queued ? "1" : "0"});
+                               absl::StrCat(QueueScore(c)), queued ? "1" : "0", DueField(c)});
     if (!reply.ok()) return reply.status();
     if (reply->integer == 1) return absl::OkStatus();
     if (reply->integer == -1) return absl::NotFoundError(absl::StrCat("case ", case_id, " not projected yet"));
@@ -122,13 +121,16 @@ absl::StatusOr<ApplyOutcome> RedisProjectionStore::Apply(const v1::CaseEvent& ev
                              keys_.AllCases()},
                             {absl::StrCat(event.case_version()), after.SerializeAsString(), event.SerializeAsString(),
                              event.case_id(), was_queued ? "1" : "0", is_queued ? "1" : "0",
-                             absl::StrCat(QueueScore(after)), absl::StrCat(after.created_at().seconds())});
+                             absl::StrCat(QueueScore(after)), absl::StrCat(after.created_at().seconds()),
+                             before.has_value() ? DueField(*before) : "", DueField(after)});
   if (!reply.ok()) return reply.status();
   switch (reply->integer) {
     case 1:
       return ApplyOutcome::kApplied;
     case 0:
       return ApplyOutcome::kDuplicate;
+    case -2:
+      return ApplyOutcome::kDueChanged;
     default:
       return ApplyOutcome::kGap;
   }

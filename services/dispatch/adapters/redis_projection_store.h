@@ -31,17 +31,6 @@ class RedisProjectionStore : public ProjectionStore {
   events::CaseViews views_;
 };
 
-// VersionClaims in Redis: SET dispatch:claim:{<case>}:<version> <event id> NX with a one-day TTL.
-class RedisVersionClaims : public VersionClaims {
- public:
-  RedisVersionClaims(redis::RedisClient* redis, events::Keys keys) : redis_(redis), keys_(std::move(keys)) {}
-  absl::StatusOr<bool> Claim(const std::string& case_id, int64_t version, const std::string& event_id) override;
-
- private:
-  redis::RedisClient* redis_;
-  events::Keys keys_;
-};
-
 // Whether a case in this state sits in some unit's work queue.
 bool IsQueued(const v1::Case& c);
 // The score that orders a work queue: the completion deadline if set, else the creation time (unix seconds).
