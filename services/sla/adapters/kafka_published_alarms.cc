@@ -58,16 +58,27 @@ absl::Status ReadTopicSince(const std::string& brokers, const std::string& topic
       }
     }
   }
-  if (RdKafka::ErrorCode err = consumer->offsetsForTimes(by_time.list, timeout_ms); err != RdKafka::ERR_NO_ERROR) {
-    return kafka::KafkaError(err, absl::StrCat("offsets by time of ", topic));
+  // Where each partition's records from `since` begin. A partition whose leader is moving (as just after the topic
+  // was created) answers with a retryable error: asked again until the deadline.
+  while (true) {
+    absl::Status status;
+    if (RdKafka::ErrorCode err = consumer->offsetsForTimes(by_time.list, timeout_ms); err != RdKafka::ERR_NO_ERROR) {
+      status = kafka::KafkaError(err, absl::StrCat("offsets by time of ", topic));
+    }
+    for (const RdKafka::TopicPartition* tp : by_time.list) {
+      if (status.ok() && tp->err() != RdKafka::ERR_NO_ERROR) {
+        status = kafka::KafkaError(tp->err(), absl::StrCat("offsets by time of ", topic, "/", tp->partition()));
+      }
+    }
+    if (status.ok()) break;
+    if (!absl::IsUnavailable(status) || absl::Now() + absl::Milliseconds(100) > deadline) return status;
+    absl::SleepFor(absl::Milliseconds(100));
+    for (RdKafka::TopicPartition* tp : by_time.list) tp->set_offset(absl::ToUnixMillis(since));
   }
 
   std::map<int32_t, int64_t> ends;
   Partitions assignment;
   for (const RdKafka::TopicPartition* tp : by_time.list) {
-    if (tp->err() != RdKafka::ERR_NO_ERROR) {
-      return kafka::KafkaError(tp->err(), absl::StrCat("offsets by time of ", topic, "/", tp->partition()));
-    }
     if (tp->offset() < 0) continue;  // Nothing at or after `since`.
     int64_t low = 0;
     int64_t high = 0;
