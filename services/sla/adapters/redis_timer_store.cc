@@ -23,9 +23,10 @@ for i = 0, n - 1 do
     added = added + redis.call('ZADD', KEYS[1], ARGV[2 + 2 * i], member)
   end
 end
+local kept = redis.call('EXISTS', KEYS[3]) == 1
 for i = 2 + 2 * n, #ARGV do
   redis.call('ZREM', KEYS[1], ARGV[i])
-  redis.call('HDEL', KEYS[3], ARGV[i])
+  if kept then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
 return added
 )lua");
