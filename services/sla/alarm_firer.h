@@ -18,7 +18,7 @@ namespace gridcase::sla {
 // between publishing and recording, or a publish failed without saying whether it was written) carries the time of
 // that claim; before deciding anything about it the firer reads the SLA topic from that time and, if the alarm is
 // there, records it as fired without publishing it again. This holds while every publish settles within the lease:
-// a batch is published only before `publish_by` (half the lease), with a producer delivery timeout under a quarter of
+// a batch is published only before `publish_by` (half the lease), with a producer delivery timeout of a quarter of
 // the lease, so a record from an earlier claim is on the topic, or will never be, by the time its lease expires.
 class AlarmFirer : public DueTimerHandler {
  public:

@@ -46,7 +46,7 @@ class TimerLoop {
   struct Options {
     absl::Duration poll = absl::Milliseconds(100);
     // Longer than a batch can take to handle; a publish starts only in its first half (see DueTimerHandler), and the
-    // producer's delivery timeout must be shorter than a quarter of it (main.cc sets it so).
+    // producer's delivery timeout must be at most a quarter of it (main.cc sets it so).
     absl::Duration lease = absl::Seconds(30);
     int batch = 256;
     absl::Duration retry_backoff = absl::Seconds(1);  // After a store error.
