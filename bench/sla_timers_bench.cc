@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -133,15 +134,27 @@ constexpr char kPolicy[] = R"json({
 })json";
 constexpr int kAlarmsPerCase = 4;
 
-// Stands in for Kafka: records each published alarm's lateness (publication time - threshold time).
-class RecordingSink : public SlaEventSink {
+// Stands in for Kafka: records each published alarm's lateness (publication time - threshold time), and answers
+// which alarms it holds for claims that were interrupted (none are in the benchmark's single process).
+class RecordingSink : public SlaEventSink, public PublishedAlarms {
  public:
+  absl::StatusOr<std::map<std::string, v1::CaseEvent>> Find(const absl::flat_hash_set<std::string>& case_ids,
+                                                            const absl::flat_hash_set<std::string>& event_ids,
+                                                            absl::Time since) override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, v1::CaseEvent> found;
+    for (const std::string& id : event_ids) {
+      if (auto it = published_.find(id); it != published_.end()) found[id] = it->second;
+    }
+    return found;
+  }
   std::vector<absl::Status> PublishAll(const std::vector<v1::CaseEvent>& events) override {
     const absl::Time now = absl::Now();
     std::lock_guard lock(mu_);
     for (const v1::CaseEvent& event : events) {
       if (event.has_sla_warned() || event.has_sla_breached()) {
         lateness_.push_back(now - events::FromProto(event.occurred_at()));
+        published_[event.event_id()] = event;
       }
     }
     return std::vector<absl::Status>(events.size());
@@ -158,6 +171,7 @@ class RecordingSink : public SlaEventSink {
  private:
   std::mutex mu_;
   std::vector<absl::Duration> lateness_;
+  std::map<std::string, v1::CaseEvent> published_;
 };
 
 // The service's parts on one Redis connection each for the keeper and the firing loop.
@@ -174,7 +188,7 @@ struct Service {
         keeper(&planner, &keeper_cases, &keeper_timers, &keeper_due, &sink),
         firing_cases(firing_redis.get(), SlaKeys(kPrefix)),
         firing_timers(firing_redis.get(), SlaKeys(kPrefix)),
-        firer(&planner, &firing_cases, &sink, nullptr, [] { return absl::Now(); }),
+        firer(&planner, &firing_cases, &sink, &sink, nullptr, [] { return absl::Now(); }),
         loop(&firing_timers, &firer, [] { return absl::Now(); },
              {.poll = absl::GetFlag(FLAGS_poll), .batch = 256, .count_every = absl::ZeroDuration()}) {}
 

@@ -27,8 +27,8 @@ bool InArea(const v1::AreaFilter& area, const v1::Case& c);
 v1::SlaAlert MakeAlert(const v1::CaseEvent& event, const v1::Case& c);
 
 // 实时督办: hands each warning and breach to the WatchOverdue calls whose area it lies in. Fed by this replica's
-// firing loop and by a tail of the SLA topic (alerts fired by other replicas); an alert seen twice (both feeds, or a
-// republish) is passed on once, by event id, within the last `dedupe_window` ids. Thread-safe.
+// firing loop and by a tail of the SLA topic (alerts fired by other replicas); an alert seen twice (both feeds, or an
+// alarm recovered from the topic after an interrupted claim) is passed on once, by event id, within the last `dedupe_window` ids. Thread-safe.
 class AlertBroadcaster {
  public:
   // One watcher's queue of alerts.

@@ -14,6 +14,7 @@
 #include "libs/metrics/metrics.h"
 #include "libs/server/grpc_server.h"
 #include "libs/server/process_signals.h"
+#include "services/sla/adapters/kafka_published_alarms.h"
 #include "services/sla/adapters/kafka_sla_event_sink.h"
 #include "services/sla/adapters/redis_sla_store.h"
 #include "services/sla/adapters/redis_timer_store.h"
@@ -22,6 +23,7 @@
 #include "services/sla/clock_keeper.h"
 #include "services/sla/sla_config.h"
 #include "services/sla/sla_grpc.h"
+#include "services/sla/timer_reconciler.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::sla {
@@ -58,7 +60,12 @@ int Run() {
     spdlog::error("msg=startup_failed step=ensure_topics error={}", log::Quote(s.ToString()));
     return 1;
   }
-  auto producer = kafka::Producer::Create({.brokers = runtime->kafka_brokers, .client_id = "gridcase-sla"});
+  // Every alarm publish settles (delivered or failed) within a quarter of the timer lease, well before another replica
+  // may take the timer over (AlarmFirer).
+  auto producer = kafka::Producer::Create(
+      {.brokers = runtime->kafka_brokers,
+       .client_id = "gridcase-sla",
+       .extra = {{"message.timeout.ms", absl::StrCat(absl::ToInt64Milliseconds(sla_config->timer_lease / 4))}}});
   if (!producer.ok()) {
     spdlog::error("msg=startup_failed step=producer error={}", log::Quote(producer.status().ToString()));
     return 1;
@@ -85,10 +92,22 @@ int Run() {
 
   RedisCaseClockStore firing_cases(firing_redis->get(), keys);
   RedisTimerStore firing_timers(firing_redis->get(), keys);
-  AlarmFirer firer(&planner, &firing_cases, &sink, &broadcaster, now);
+  KafkaPublishedAlarms published(runtime->kafka_brokers, topics.sla());
+  AlarmFirer firer(&planner, &firing_cases, &sink, &published, &broadcaster, now);
   TimerLoop timer_loop(
       &firing_timers, &firer, now,
       {.poll = sla_config->timer_poll, .lease = sla_config->timer_lease, .batch = sla_config->timer_batch});
+
+  auto reconcile_redis = redis::RedisClient::Create(redis_options);
+  if (!reconcile_redis.ok()) {
+    spdlog::error("msg=startup_failed step=redis error={}", log::Quote(reconcile_redis.status().ToString()));
+    return 1;
+  }
+  RedisCaseClockStore reconcile_cases(reconcile_redis->get(), keys);
+  RedisTimerStore reconcile_timers(reconcile_redis->get(), keys);
+  RedisDueIndex reconcile_due(reconcile_redis->get(), keys);
+  TimerReconciler reconciler(&planner, &reconcile_cases, &reconcile_timers, &reconcile_due,
+                             {.every = sla_config->timer_reconcile});
 
   RedisCaseClockStore reader_cases(reader_redis->get(), keys);
   RedisDueIndex reader_due(reader_redis->get(), keys);
@@ -118,10 +137,14 @@ int Run() {
   std::thread tailing(
       [&] { (*tail)->Run([&](const kafka::Message& m) { return FeedAlerts(broadcaster, tail_cases, m); }); });
   std::thread firing([&] { timer_loop.Run(); });
+  std::thread reconciling;
+  if (sla_config->timer_reconcile > absl::ZeroDuration()) reconciling = std::thread([&] { reconciler.Run(); });
 
   auto stop_workers = [&] {
     timer_loop.Stop();
     firing.join();
+    reconciler.Stop();
+    if (reconciling.joinable()) reconciling.join();
     broadcaster.Close();
     (*consumer)->Stop();
     (*tail)->Stop();
@@ -142,10 +165,12 @@ int Run() {
 
   int signal = server::WaitForShutdownSignal();
   spdlog::info("msg=draining signal={}", signal);
-  // Stop firing first (a batch in progress completes), end the watch streams so that the drain does not wait on
-  // them, drain gRPC, close the consumers (commit, leave the group), flush the producer.
+  // Stop firing and reconciling first (a batch or page in progress completes), end the watch streams so that the
+  // drain does not wait on them, drain gRPC, close the consumers (commit, leave the group), flush the producer.
   timer_loop.Stop();
   firing.join();
+  reconciler.Stop();
+  if (reconciling.joinable()) reconciling.join();
   broadcaster.Close();
   (*server)->Shutdown();
   (*consumer)->Stop();

@@ -18,6 +18,8 @@ ABSL_FLAG(absl::Duration, timer_poll, absl::Milliseconds(100),
 ABSL_FLAG(absl::Duration, timer_lease, absl::Seconds(30),
           "How long a claimed timer stays with its claimer before another replica may take it");
 ABSL_FLAG(int, timer_batch, 256, "Timers claimed per round trip");
+ABSL_FLAG(absl::Duration, timer_reconcile, absl::Minutes(30),
+          "How often every running clock's timers are checked and lost ones armed again (0: never)");
 
 namespace gridcase::sla {
 namespace {
@@ -94,6 +96,11 @@ absl::StatusOr<SlaConfig> LoadSlaConfig(const std::string& binary_dir) {
   config.timer_batch = absl::GetFlag(FLAGS_timer_batch);
   if (config.timer_batch < 1 || config.timer_batch > 10000) {
     return absl::InvalidArgumentError("--timer_batch: must be within 1..10000");
+  }
+  config.timer_reconcile = absl::GetFlag(FLAGS_timer_reconcile);
+  if (config.timer_reconcile != absl::ZeroDuration() &&
+      (config.timer_reconcile < absl::Seconds(1) || config.timer_reconcile > absl::Hours(24))) {
+    return absl::InvalidArgumentError("--timer_reconcile: must be 0 or within 1s..24h");
   }
   return config;
 }

@@ -43,6 +43,12 @@ SlaMetrics::SlaMetrics()
                       .Register(*metrics::Registry())
                       .Add({})),
       events_applied(Counter("gridcase_sla_events_applied_total", "Case events applied to the clocks")),
-      deadlines_published(Counter("gridcase_sla_deadlines_published_total", "DeadlineSet events published")) {}
+      deadlines_published(Counter("gridcase_sla_deadlines_published_total", "DeadlineSet events published")),
+      alarms_found_published(Counter("gridcase_sla_alarms_found_published_total",
+                                     "Alarms of interrupted claims found on the SLA topic and recorded as fired "
+                                     "without publishing them again")),
+      clocks_rearmed(Counter("gridcase_sla_clocks_rearmed_total",
+                             "Open clocks whose missing timers the reconciliation armed again")),
+      reconcile_errors(Counter("gridcase_sla_reconcile_errors_total", "Reconciliation passes that failed")) {}
 
 }  // namespace gridcase::sla

@@ -21,6 +21,10 @@ class SlaMetrics {
   prometheus::Gauge& open_timers;            // gridcase_sla_open_timers: pending + claimed.
   prometheus::Counter& events_applied;       // gridcase_sla_events_applied_total: case events folded.
   prometheus::Counter& deadlines_published;  // gridcase_sla_deadlines_published_total
+  // gridcase_sla_alarms_found_published_total: alarms of interrupted claims found on the topic, not republished.
+  prometheus::Counter& alarms_found_published;
+  prometheus::Counter& clocks_rearmed;    // gridcase_sla_clocks_rearmed_total: clocks whose lost timers were re-armed.
+  prometheus::Counter& reconcile_errors;  // gridcase_sla_reconcile_errors_total
 
  private:
   SlaMetrics();

@@ -16,8 +16,10 @@
 #include "services/sla/alarm_firer.h"
 #include "services/sla/clock_keeper.h"
 #include "services/sla/core/test_util.h"
+#include "services/sla/sla_metrics.h"
 #include "services/sla/sla_grpc.h"
 #include "services/sla/timer_loop.h"
+#include "services/sla/timer_reconciler.h"
 
 namespace gridcase::sla {
 namespace {
@@ -55,14 +57,17 @@ TEST(RedisTimerStoreTest, ArmsIdempotentlyAndNeverHandsOutATimerEarly) {
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(claimed[0].member, "c");
 
-  // A claimed timer is its claimer's: arming it again neither duplicates nor steals it.
+  // A claimed timer is its claimer's: arming it again neither duplicates nor steals it; the time is kept for when
+  // the claim ends.
   EXPECT_EQ(*store.Apply({{"a", kT0 + absl::Seconds(5)}}, {}), 0);
   EXPECT_EQ(*store.Count(), 3);
   EXPECT_TRUE(store.Claim(kT0 + absl::Seconds(10), 10, lease)->size() == 1u) << "only b is pending and due";
 
-  ASSERT_TRUE(store.Ack({"a", "b"}).ok());
+  ASSERT_TRUE(store.Ack({"a", "b"}, lease).ok());
+  EXPECT_EQ(**store.NextDue(), kT0 + absl::Seconds(5)) << "a is pending again, at the time armed during its claim";
+  ASSERT_TRUE(store.Apply({}, {"a"}).ok());
   EXPECT_EQ(*store.Count(), 1);
-  ASSERT_TRUE(store.Release({{"c", kT0 + absl::Seconds(20)}}).ok());
+  ASSERT_TRUE(store.Release({{"c", kT0 + absl::Seconds(20)}}, lease).ok());
   EXPECT_EQ(**store.NextDue(), kT0 + absl::Seconds(20));
   ASSERT_TRUE(store.Apply({{"d", kT0 + absl::Seconds(30)}}, {"c"}).ok());
   EXPECT_EQ(*store.Count(), 1);
@@ -79,6 +84,71 @@ TEST(RedisTimerStoreTest, ExpiredLeaseComesDueAgain) {
   ASSERT_EQ(again.size(), 1u) << "the claimer died: another takes it after the lease";
   EXPECT_EQ(again[0].member, "x");
   EXPECT_EQ(*store.Count(), 1);
+}
+
+TEST(RedisTimerStoreTest, ArmingDuringAClaimTakesEffectWhenTheClaimEnds) {
+  auto redis = Connect();
+  RedisTimerStore store(redis.get(), SlaKeys(gridcase::testing::UniqueName("rearm") + "."));
+  const absl::Time lease = kT0 + absl::Seconds(30);
+  ASSERT_TRUE(store.Apply({{"acked", kT0}, {"released", kT0}, {"cancelled", kT0}}, {}).ok());
+  ASSERT_EQ(store.Claim(kT0, 10, lease)->size(), 3u);
+
+  // Armed while claimed: nothing pending yet, the claimer keeps them.
+  EXPECT_EQ(*store.Apply({{"acked", kT0 + absl::Seconds(5)},
+                          {"released", kT0 + absl::Seconds(50)},
+                          {"cancelled", kT0 + absl::Seconds(7)}},
+                         {}),
+            0);
+  ASSERT_TRUE(store.Apply({}, {"cancelled"}).ok());
+  EXPECT_FALSE(store.NextDue()->has_value());
+
+  // The claimer drops "acked" (it decided on an older state): it comes back at the time arming asked for.
+  ASSERT_TRUE(store.Ack({"acked", "cancelled"}, lease).ok());
+  EXPECT_EQ(**store.NextDue(), kT0 + absl::Seconds(5));
+  // Released at 10 s while arming asked for 50 s: the earlier wins (the firer re-decides when it comes due).
+  ASSERT_TRUE(store.Release({{"released", kT0 + absl::Seconds(10)}}, lease).ok());
+  EXPECT_EQ(*store.Count(), 2) << "acked and released; the cancelled one is gone";
+  std::vector<ClaimedTimer> claimed = *store.Claim(kT0 + absl::Seconds(10), 10, kT0 + absl::Seconds(40));
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].member, "acked");
+  EXPECT_EQ(claimed[0].due, kT0 + absl::Seconds(5));
+  EXPECT_EQ(claimed[1].member, "released");
+  EXPECT_EQ(claimed[1].due, kT0 + absl::Seconds(10));
+  EXPECT_FALSE(claimed[0].earlier_claim.has_value()) << "its first claim ended in an acknowledgement";
+}
+
+TEST(RedisTimerStoreTest, AClaimThatDidNotEndMarksTheNextClaim) {
+  auto redis = Connect();
+  const SlaKeys keys(gridcase::testing::UniqueName("intent") + ".");
+  RedisTimerStore store(redis.get(), keys);
+  ASSERT_TRUE(store.Apply({{"x", kT0}}, {}).ok());
+  const absl::Time first_lease = kT0 + absl::Seconds(30);
+  std::vector<ClaimedTimer> claimed = *store.Claim(kT0, 10, first_lease);
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_FALSE(claimed[0].earlier_claim.has_value());
+
+  // The claimer died: after its lease the timer is claimed again, marked with the first claim's time.
+  const absl::Time second_lease = kT0 + absl::Seconds(61);
+  claimed = *store.Claim(kT0 + absl::Seconds(31), 10, second_lease);
+  ASSERT_EQ(claimed.size(), 1u);
+  ASSERT_TRUE(claimed[0].earlier_claim.has_value());
+  EXPECT_EQ(*claimed[0].earlier_claim, kT0);
+  // The dead claimer's acknowledgement, had it come late, would not end the new claim.
+  ASSERT_TRUE(store.Ack({"x"}, first_lease).ok());
+  EXPECT_EQ(*store.Count(), 1);
+
+  // A release after a publish that may have landed keeps the mark; one without clears it.
+  ASSERT_TRUE(store.Release({{"x", kT0 + absl::Seconds(40), /*maybe_published=*/true}}, second_lease).ok());
+  claimed = *store.Claim(kT0 + absl::Seconds(40), 10, kT0 + absl::Seconds(70));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].earlier_claim, kT0);
+  ASSERT_TRUE(store.Release({{"x", kT0 + absl::Seconds(45), false}}, kT0 + absl::Seconds(70)).ok());
+  claimed = *store.Claim(kT0 + absl::Seconds(45), 10, kT0 + absl::Seconds(75));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_FALSE(claimed[0].earlier_claim.has_value());
+  ASSERT_TRUE(store.Ack({"x"}, kT0 + absl::Seconds(75)).ok());
+  EXPECT_EQ(*store.Count(), 0);
+  EXPECT_EQ(redis->Run({"EXISTS", keys.Intents()})->integer, 0) << "no intent outlives its timer";
 }
 
 TEST(RedisTimerStoreTest, ConcurrentClaimersNeverShareATimer) {
@@ -111,18 +181,46 @@ TEST(RedisTimerStoreTest, ConcurrentClaimersNeverShareATimer) {
   EXPECT_EQ(distinct.size(), 3000u);
 }
 
-// Records what would go to Kafka; can be told to fail.
-class RecordingSink : public SlaEventSink {
+// Records what would go to Kafka, keeps the whole log for PublishedAlarms (by record time), and can be told to fail.
+class RecordingSink : public SlaEventSink, public PublishedAlarms {
  public:
+  explicit RecordingSink(std::function<absl::Time()> now) : now_(std::move(now)) {}
+
   std::vector<absl::Status> PublishAll(const std::vector<v1::CaseEvent>& events) override {
     std::lock_guard lock(mu_);
     if (fail_) return std::vector<absl::Status>(events.size(), absl::UnavailableError("broker down"));
     events_.insert(events_.end(), events.begin(), events.end());
+    for (const v1::CaseEvent& event : events) log_.emplace_back(now_(), event);
     return std::vector<absl::Status>(events.size(), absl::OkStatus());
+  }
+  absl::StatusOr<std::map<std::string, v1::CaseEvent>> Find(const absl::flat_hash_set<std::string>& case_ids,
+                                                            const absl::flat_hash_set<std::string>& event_ids,
+                                                            absl::Time since) override {
+    std::lock_guard lock(mu_);
+    ++finds_;
+    if (fail_) return absl::UnavailableError("broker down");
+    std::map<std::string, v1::CaseEvent> found;
+    for (const auto& [at, event] : log_) {
+      if (at >= since && case_ids.contains(event.case_id()) && event_ids.contains(event.event_id())) {
+        found[event.event_id()] = event;
+      }
+    }
+    return found;
   }
   std::vector<v1::CaseEvent> Take() {
     std::lock_guard lock(mu_);
     return std::exchange(events_, {});
+  }
+  // Records with this event id in the log.
+  int Count(const std::string& event_id) {
+    std::lock_guard lock(mu_);
+    int n = 0;
+    for (const auto& [at, event] : log_) n += event.event_id() == event_id;
+    return n;
+  }
+  int finds() {
+    std::lock_guard lock(mu_);
+    return finds_;
   }
   void set_fail(bool fail) {
     std::lock_guard lock(mu_);
@@ -130,9 +228,31 @@ class RecordingSink : public SlaEventSink {
   }
 
  private:
+  std::function<absl::Time()> now_;
   std::mutex mu_;
   std::vector<v1::CaseEvent> events_;
+  std::vector<std::pair<absl::Time, v1::CaseEvent>> log_;
+  int finds_ = 0;
   bool fail_ = false;
+};
+
+// Runs something on each side of another handler's work, as a concurrent event consumer might.
+class InterleavingHandler : public DueTimerHandler {
+ public:
+  InterleavingHandler(DueTimerHandler* inner, std::function<void()> before, std::function<void()> after)
+      : inner_(inner), before_(std::move(before)), after_(std::move(after)) {}
+  std::vector<TimerOutcome> HandleDue(const std::vector<ClaimedTimer>& timers, absl::Time now,
+                                      absl::Time publish_by) override {
+    before_();
+    std::vector<TimerOutcome> outcomes = inner_->HandleDue(timers, now, publish_by);
+    after_();
+    return outcomes;
+  }
+
+ private:
+  DueTimerHandler* inner_;
+  std::function<void()> before_;
+  std::function<void()> after_;
 };
 
 // Calendar seconds: completion in 20 s (warnings at 10 s and 15 s, county rung at 60 s), sign-off in 600 s.
@@ -153,9 +273,11 @@ class SlaFlowTest : public ::testing::Test {
         cases_(redis_.get(), keys_),
         timers_(redis_.get(), keys_),
         due_(redis_.get(), keys_),
+        sink_([this] { return Now(); }),
         keeper_(&planner_, &cases_, &timers_, &due_, &sink_),
-        firer_(&planner_, &cases_, &sink_, &broadcaster_, [this] { return Now(); }),
+        firer_(&planner_, &cases_, &sink_, &sink_, &broadcaster_, [this] { return Now(); }),
         loop_(&timers_, &firer_, [this] { return Now(); }, {.batch = 100}),
+        reconciler_(&planner_, &cases_, &timers_, &due_, {.page = 2}),
         grpc_(&planner_, &cases_, &due_, &broadcaster_, [this] { return Now(); }) {}
 
   absl::Time Now() {
@@ -209,6 +331,7 @@ class SlaFlowTest : public ::testing::Test {
   ClockKeeper keeper_;
   AlarmFirer firer_;
   TimerLoop loop_;
+  TimerReconciler reconciler_;
   SlaGrpc grpc_;
   std::mutex mu_;
   absl::Time now_ = kT0;
@@ -402,6 +525,107 @@ TEST_F(SlaFlowTest, BadRequestsNameTheField) {
   EXPECT_EQ(grpc_.ReadCaseClocks(get).status().message(), "case_id: must not be empty");
   get.set_case_id("GC-unknown");
   EXPECT_EQ(grpc_.ReadCaseClocks(get).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SlaFlowTest, PauseAndResumeWhileTheTimerIsClaimedLoseNoAlarm) {
+  const std::string id = gridcase::testing::UniqueName("GC");
+  ASSERT_TRUE(keeper_.Handle(Submitted(id, kT0)).ok());
+  sink_.Take();
+
+  // The 50 % timer (10 s) is claimed; while the firer holds it the case is paused at 9 s (the firer, reading the
+  // paused state, drops the alarm) and resumed at 10 s (arming the alarm again, at 11 s, while it is still claimed).
+  v1::CaseEvent paused = Event(id, 2, kT0 + absl::Seconds(9));
+  paused.mutable_paused()->set_reason("等待住户");
+  v1::CaseEvent resumed = Event(id, 3, kT0 + absl::Seconds(10));
+  resumed.mutable_resumed()->set_note("住户回来了");
+  InterleavingHandler interleaved(
+      &firer_, [&] { ASSERT_TRUE(keeper_.Handle(paused).ok()); }, [&] { ASSERT_TRUE(keeper_.Handle(resumed).ok()); });
+  TimerLoop loop(&timers_, &interleaved, [this] { return Now(); }, {.batch = 100});
+  SetNow(kT0 + absl::Seconds(10));
+  ASSERT_EQ(*loop.RunOnce(), 1);
+  EXPECT_TRUE(Ids(sink_.Take(), v1::CaseEvent::kSlaWarned).empty()) << "paused before the threshold: not yet";
+
+  // 9 s counted before the pause: the warning is due 1 s after the resume, and it fires then.
+  SetNow(kT0 + absl::Seconds(11));
+  EXPECT_EQ(*loop_.RunOnce(), 1);
+  EXPECT_EQ(Ids(sink_.Take(), v1::CaseEvent::kSlaWarned), (std::vector<std::string>{id + "/sla/completion/1/warn50"}));
+  EXPECT_TRUE(cases_.Load(id)->fired.contains("completion|1|warn50"));
+  EXPECT_EQ(*timers_.Count(), 6) << "the other alarms of both clocks stay armed";
+}
+
+TEST_F(SlaFlowTest, AnAlarmPublishedByAClaimerThatDiedIsRecordedNotPublishedAgain) {
+  const std::string id = gridcase::testing::UniqueName("GC");
+  ASSERT_TRUE(keeper_.Handle(Submitted(id, kT0)).ok());
+  sink_.Take();
+
+  // A claimer takes the 50 % and 75 % timers at 15 s (lease 3 s), publishes the 50 % warning and dies before
+  // recording it.
+  SetNow(kT0 + absl::Seconds(15));
+  std::vector<ClaimedTimer> claimed = *timers_.Claim(Now(), 100, Now() + absl::Seconds(3));
+  ASSERT_EQ(claimed.size(), 2u);
+  const StoredCase stored = *cases_.Load(id);
+  FireDecision warn50 = planner_.Decide(stored.state, stored.fired, AlarmId{id, "completion", 1, "warn50"}, Now());
+  ASSERT_EQ(warn50.kind, FireDecision::Kind::kFire);
+  ASSERT_TRUE(sink_.PublishAll({warn50.event})[0].ok());
+  sink_.Take();
+
+  // The lease expires: the next claimer looks on the topic, finds the 50 % warning there and only records it; the
+  // 75 % warning, not on the topic, is published now — each alarm once.
+  SetNow(kT0 + absl::Seconds(18));
+  EXPECT_EQ(*loop_.RunOnce(), 2);
+  EXPECT_EQ(sink_.finds(), 1);
+  EXPECT_EQ(Ids(sink_.Take(), v1::CaseEvent::kSlaWarned), (std::vector<std::string>{id + "/sla/completion/1/warn75"}));
+  EXPECT_EQ(sink_.Count(id + "/sla/completion/1/warn50"), 1);
+  EXPECT_EQ(sink_.Count(id + "/sla/completion/1/warn75"), 1);
+  const StoredCase after = *cases_.Load(id);
+  EXPECT_TRUE(after.fired.contains("completion|1|warn50"));
+  EXPECT_TRUE(after.fired.contains("completion|1|warn75"));
+
+  // A claimer of the breach dies before publishing. While the topic cannot be read, the timer is neither fired nor
+  // dropped: it waits; then, not found on the topic, the breach is published once.
+  SetNow(kT0 + absl::Seconds(20));
+  claimed = *timers_.Claim(Now(), 100, Now() + absl::Seconds(3));
+  ASSERT_EQ(claimed.size(), 1u);
+  SetNow(kT0 + absl::Seconds(23));
+  sink_.set_fail(true);
+  EXPECT_EQ(*loop_.RunOnce(), 1);
+  EXPECT_FALSE(cases_.Load(id)->fired.contains("completion|1|breach"));
+  sink_.set_fail(false);
+  SetNow(kT0 + absl::Seconds(24));
+  EXPECT_EQ(*loop_.RunOnce(), 1);
+  EXPECT_EQ(Ids(sink_.Take(), v1::CaseEvent::kSlaBreached), (std::vector<std::string>{id + "/sla/completion/1/breach"}));
+  EXPECT_EQ(sink_.Count(id + "/sla/completion/1/breach"), 1);
+}
+
+TEST_F(SlaFlowTest, ReconcileRearmsTheTimersOfOpenClocksWhoseTimersWereLost) {
+  const std::string fired_one = gridcase::testing::UniqueName("GC");
+  const std::string paused_one = gridcase::testing::UniqueName("GC");
+  ASSERT_TRUE(keeper_.Handle(Submitted(fired_one, kT0)).ok());
+  ASSERT_TRUE(keeper_.Handle(Submitted(paused_one, kT0)).ok());
+  v1::CaseEvent paused = Event(paused_one, 2, kT0 + absl::Seconds(5));
+  paused.mutable_paused()->set_reason("等待住户");
+  ASSERT_TRUE(keeper_.Handle(paused).ok());
+  SetNow(kT0 + absl::Seconds(10));
+  ASSERT_EQ(*loop_.RunOnce(), 1);  // fired_one's 50 % warning.
+  sink_.Take();
+  ASSERT_EQ(*timers_.Count(), 6 + 3) << "fired_one: 3 sign-off + 3 completion; paused_one: 3 sign-off";
+
+  const double rearmed_before = SlaMetrics::Get().clocks_rearmed.Value();
+  EXPECT_EQ(*reconciler_.RunOnce(), 0) << "nothing lost";
+  ASSERT_TRUE(redis_->Run({"DEL", keys_.Timers()}).ok());
+  ASSERT_EQ(*timers_.Count(), 0);
+
+  // Three open clocks with timers: both sign-off clocks and fired_one's completion clock (paused_one's is paused).
+  EXPECT_EQ(*reconciler_.RunOnce(), 3);
+  EXPECT_EQ(SlaMetrics::Get().clocks_rearmed.Value() - rearmed_before, 3);
+  EXPECT_EQ(*timers_.Count(), 9) << "the fired warning is not armed again";
+  EXPECT_EQ(*reconciler_.RunOnce(), 0);
+
+  // The re-armed timers fire as the lost ones would have.
+  SetNow(kT0 + absl::Seconds(15));
+  EXPECT_EQ(*loop_.RunOnce(), 1);
+  EXPECT_EQ(Ids(sink_.Take(), v1::CaseEvent::kSlaWarned),
+            (std::vector<std::string>{fired_one + "/sla/completion/1/warn75"}));
 }
 
 }  // namespace

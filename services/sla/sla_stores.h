@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -48,25 +49,50 @@ class CaseClockStore {
 struct ClaimedTimer {
   std::string member;
   absl::Time due;
+  // Set when the timer was claimed before, at this time, and that claim never ended in an acknowledgement or a
+  // release that cleared it (its claimer died, or its publish failed): the alarm may already be on the SLA topic.
+  std::optional<absl::Time> earlier_claim;
+};
+
+// A claimed timer handed back to the pending set.
+struct ReleasedTimer {
+  std::string member;
+  absl::Time at;  // When it comes due again.
+  // Its alarm may have been published (a publish was attempted and failed): the claim intent stays, so whoever claims
+  // it next looks for the alarm on the SLA topic first.
+  bool maybe_published = false;
 };
 
 // 定时器: durable timers, a set of members each with a fire time, shared by every replica. A timer is pending until
 // claimed; a claim leases it to one claimer until acknowledged (gone), released (pending again at a new time) or the
-// lease expires (pending again, due at once). Thread-safe.
+// lease expires (pending again, due at once). Every claim leaves an intent (the claim time) that only an
+// acknowledgement or a release without `maybe_published` removes, so a timer whose claimer died comes back marked
+// (ClaimedTimer::earlier_claim). Thread-safe.
 class TimerStore {
  public:
   virtual ~TimerStore() = default;
 
-  // Arms (or moves) timers and cancels others, idempotently. A timer that is claimed right now is left to its
-  // claimer. Returns how many timers were newly armed.
+  // Arms (or moves) timers and cancels others, idempotently. A timer that is claimed right now stays with its
+  // claimer, and the time asked for is kept aside: when the claim ends (acknowledged or released) the timer becomes
+  // pending at that time (at the earlier of the two on a release), so arming during a claim is never lost. Cancelling
+  // a claimed timer discards what was kept aside for it. Returns how many timers were newly armed.
   virtual absl::StatusOr<int64_t> Apply(const std::vector<std::pair<std::string, absl::Time>>& arm,
                                         const std::vector<std::string>& cancel) = 0;
+  // Arms those of `arm` that are neither pending nor claimed; leaves the others as they are. Returns the members it
+  // armed. For the reconciliation of lost timers.
+  virtual absl::StatusOr<std::vector<std::string>> ArmMissing(
+      const std::vector<std::pair<std::string, absl::Time>>& arm) = 0;
   // Atomically claims up to `limit` timers due at or before `now`, after first returning expired leases to the
-  // pending set; leased until `lease_until`. Two claimers never receive the same timer under one lease.
+  // pending set; leased until `lease_until`, with an intent recorded at `now` for those without one. Two claimers
+  // never receive the same timer under one lease.
   virtual absl::StatusOr<std::vector<ClaimedTimer>> Claim(absl::Time now, int limit, absl::Time lease_until) = 0;
-  virtual absl::Status Ack(const std::vector<std::string>& members) = 0;
-  // Makes claimed timers pending again at the given times.
-  virtual absl::Status Release(const std::vector<std::pair<std::string, absl::Time>>& timers) = 0;
+  // Ends claims taken with `lease_until` and still held under it (a claim that expired and was taken again is
+  // left to its new claimer): the timers are gone with their intents, unless armed again during the claim (see
+  // Apply).
+  virtual absl::Status Ack(const std::vector<std::string>& members, absl::Time lease_until) = 0;
+  // Makes claimed timers (taken with `lease_until`, still held under it) pending again at the given times; their
+  // intents go unless `maybe_published`.
+  virtual absl::Status Release(const std::vector<ReleasedTimer>& timers, absl::Time lease_until) = 0;
   // The earliest pending fire time, nullopt when nothing is pending.
   virtual absl::StatusOr<std::optional<absl::Time>> NextDue() = 0;
   // Pending plus claimed timers.
@@ -90,6 +116,17 @@ class SlaEventSink {
   virtual ~SlaEventSink() = default;
   // One status per event, in order; OK means durable.
   virtual std::vector<absl::Status> PublishAll(const std::vector<v1::CaseEvent>& events) = 0;
+};
+
+// The SLA topic as it stands: which alarm events reached it. Thread-safe.
+class PublishedAlarms {
+ public:
+  virtual ~PublishedAlarms() = default;
+  // Those of `event_ids` (events of the cases `case_ids`) that the SLA topic holds among its records timestamped at
+  // or after `since`, read up to the topic's end as of the call; by event id.
+  virtual absl::StatusOr<std::map<std::string, v1::CaseEvent>> Find(const absl::flat_hash_set<std::string>& case_ids,
+                                                                    const absl::flat_hash_set<std::string>& event_ids,
+                                                                    absl::Time since) = 0;
 };
 
 }  // namespace gridcase::sla

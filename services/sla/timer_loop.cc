@@ -13,23 +13,24 @@ TimerLoop::TimerLoop(TimerStore* timers, DueTimerHandler* handler, std::function
 
 absl::StatusOr<int> TimerLoop::RunOnce() {
   const absl::Time now = now_();
-  absl::StatusOr<std::vector<ClaimedTimer>> claimed = timers_->Claim(now, options_.batch, now + options_.lease);
+  const absl::Time lease_until = now + options_.lease;
+  absl::StatusOr<std::vector<ClaimedTimer>> claimed = timers_->Claim(now, options_.batch, lease_until);
   if (!claimed.ok()) return claimed.status();
   if (claimed->empty()) return 0;
-  std::vector<TimerOutcome> outcomes = handler_->HandleDue(*claimed, now);
+  std::vector<TimerOutcome> outcomes = handler_->HandleDue(*claimed, now, now + options_.lease / 2);
   std::vector<std::string> done;
-  std::vector<std::pair<std::string, absl::Time>> again;
+  std::vector<ReleasedTimer> again;
   for (size_t i = 0; i < claimed->size(); ++i) {
     // A handler that gave no outcome for a timer leaves it to the lease.
     if (i >= outcomes.size()) break;
     if (outcomes[i].kind == TimerOutcome::Kind::kDone) {
       done.push_back((*claimed)[i].member);
     } else {
-      again.emplace_back((*claimed)[i].member, outcomes[i].at);
+      again.push_back({(*claimed)[i].member, outcomes[i].at, outcomes[i].maybe_published});
     }
   }
-  if (absl::Status status = timers_->Ack(done); !status.ok()) return status;
-  if (absl::Status status = timers_->Release(again); !status.ok()) return status;
+  if (absl::Status status = timers_->Ack(done, lease_until); !status.ok()) return status;
+  if (absl::Status status = timers_->Release(again, lease_until); !status.ok()) return status;
   return static_cast<int>(claimed->size());
 }
 

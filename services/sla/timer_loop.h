@@ -20,14 +20,20 @@ struct TimerOutcome {
   };
   Kind kind = Kind::kDone;
   absl::Time at;
+  // kRetryAt after a publish that may have reached the topic (it failed without saying whether): the claim intent
+  // stays, so the next claimer looks on the topic first.
+  bool maybe_published = false;
 };
 
 // Handles timers that came due. Called from one thread at a time.
 class DueTimerHandler {
  public:
   virtual ~DueTimerHandler() = default;
-  // One outcome per timer, in order. Must not return kDone for a timer whose effect is not durable.
-  virtual std::vector<TimerOutcome> HandleDue(const std::vector<ClaimedTimer>& timers, absl::Time now) = 0;
+  // One outcome per timer, in order. Must not return kDone for a timer whose effect is not durable. A publish may
+  // start only before `publish_by` (half the lease after the claim), so that it has settled, delivered or failed, well
+  // before the lease expires and another claimer may take the timer.
+  virtual std::vector<TimerOutcome> HandleDue(const std::vector<ClaimedTimer>& timers, absl::Time now,
+                                              absl::Time publish_by) = 0;
 };
 
 // The firing loop: claims due timers in batches (a claim is leased, so replicas share the work and a timer taken by a
@@ -39,7 +45,9 @@ class TimerLoop {
  public:
   struct Options {
     absl::Duration poll = absl::Milliseconds(100);
-    absl::Duration lease = absl::Seconds(30);  // Longer than a batch can take to handle.
+    // Longer than a batch can take to handle; a publish starts only in its first half (see DueTimerHandler), and the
+    // producer's delivery timeout must be at most a quarter of it (main.cc sets it so).
+    absl::Duration lease = absl::Seconds(30);
     int batch = 256;
     absl::Duration retry_backoff = absl::Seconds(1);  // After a store error.
     // How often the open-timers count is refreshed (0: never).

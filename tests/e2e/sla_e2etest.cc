@@ -1,8 +1,10 @@
 // Deadline clocks end to end: intake, dispatch and sla as processes on the real Kafka broker and redis-server, with a
 // short test policy (every non-emergency case completes within 20 calendar seconds: warnings at 10 s and 15 s,
 // breach at 20 s). Warnings and the breach reach the SLA topic and live watchers; ListOverdue lists the case with its
-// lateness; a SIGKILLed SLA process restarted after its timers came due fires each of them exactly once; a paused
-// case does not breach while paused; dispatch raises the case one level after the breach.
+// lateness; a SIGKILLed SLA process restarted after its timers came due fires each of them exactly once; one that
+// kills itself at the crash point between Kafka's acknowledgement of an alarm and its record in Redis does not publish
+// that alarm again after the restart; a paused case does not breach while paused; dispatch raises the case one level
+// after the breach.
 #include <sys/wait.h>
 
 #include <map>
@@ -332,7 +334,7 @@ TEST_F(SlaTest, WarningsThenBreachReachTheTopicAndLiveWatchersAndTheOverdueList)
   for (const v1::OverdueClock& c : overdue.clocks()) EXPECT_NE(c.case_id(), id);
 }
 
-TEST_F(SlaTest, RestartAfterTimersCameDueFiresEachExactlyOnce) {
+TEST_F(SlaTest, RestartAfterTimersCameDueWhileDownFiresEachExactlyOnce) {
   const v1::Case submitted = Submit("小区门口垃圾堆积");
   ASSERT_FALSE(submitted.emergency()) << "the short policy gives emergencies 30 s";
   const std::string id = submitted.id();
@@ -482,6 +484,76 @@ TEST_F(SlaTest, BadRequestsAreInvalidArgumentNamingTheField) {
   status = sla_->GetCaseClocks(&get_context, get, &clocks);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "case_id: must not be empty");
+}
+
+// The SLA service alone, on a fleet of its own (no other case's timers), started so that it SIGKILLs itself right
+// after Kafka acknowledged an alarm batch and before the alarms are recorded as fired in Redis: the window in which a
+// crash used to make the restarted process publish the same alarms again.
+TEST(SlaCrashTest, AlarmsPublishedJustBeforeACrashAreNotPublishedAgain) {
+  testing::ServiceFleet fleet("sla-crash");
+  const std::vector<std::string> args = {"--sla_policy=" + testing::SourcePath(kShortPolicy), "--timer_poll=50ms",
+                                         "--timer_lease=4s"};
+  ASSERT_TRUE(fleet.Start("sla", args, {{"GRIDCASE_CRASH_AT", "sla.after_alarm_publish"}}).ok());
+  auto producer = kafka::Producer::Create({.brokers = testing::TestInfra().kafka_brokers});
+  ASSERT_TRUE(producer.ok());
+  const events::Topics topics(fleet.prefix());
+
+  // A case submitted 16 s ago on the 20 s clock: the 50 % and 75 % warnings are due at once (one batch), the breach
+  // in 4 s.
+  const std::string id = testing::UniqueName("GC");
+  const absl::Time start = absl::FromUnixMillis(absl::ToUnixMillis(absl::Now() - absl::Seconds(16)));
+  v1::CaseEvent submitted;
+  submitted.set_event_id(id + "/1");
+  submitted.set_case_id(id);
+  submitted.set_case_version(1);
+  *submitted.mutable_occurred_at() = ToProto(start);
+  submitted.mutable_actor()->set_role(v1::ROLE_RESIDENT);
+  v1::Case* initial = submitted.mutable_submitted()->mutable_initial();
+  initial->set_id(id);
+  initial->set_category(v1::CATEGORY_GENERAL);
+  initial->set_title("路灯不亮");
+  initial->mutable_location()->set_grid_code(kGrid);
+  initial->mutable_location()->set_community_code(kCommunity);
+  initial->mutable_location()->set_township_code(kTownship);
+  events::KafkaEventPublisher publisher(producer->get(), topics);
+  ASSERT_TRUE(publisher.Publish(submitted).ok());
+
+  auto alarm_counts = [&] {
+    std::map<std::string, int> count;
+    absl::Status status = kafka::ReadTopics(
+        testing::TestInfra().kafka_brokers, {topics.sla()},
+        [&](const kafka::Message& m) {
+          auto event = events::ParseEvent(m.value);
+          if (event.ok() && event->case_id() == id && (event->has_sla_warned() || event->has_sla_breached())) {
+            ++count[event->event_id()];
+          }
+          return absl::OkStatus();
+        },
+        absl::Seconds(30));
+    EXPECT_TRUE(status.ok()) << status;
+    return count;
+  };
+  const std::string warn50 = id + "/sla/completion/1/warn50";
+  const std::string warn75 = id + "/sla/completion/1/warn75";
+  const std::string breach = id + "/sla/completion/1/breach";
+
+  ASSERT_TRUE(fleet.WaitExited("sla", absl::Seconds(30))) << "the crash point was not reached";
+  std::map<std::string, int> count = alarm_counts();
+  ASSERT_EQ(count[warn50], 1) << "published before the crash";
+  ASSERT_EQ(count[warn75], 1) << "published before the crash";
+
+  // Restarted without the crash point: the claim of the two warnings expires (4 s), the next claim finds them on the
+  // topic and records them; the breach fires in its time.
+  ASSERT_TRUE(fleet.Start("sla", args).ok());
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return fleet.Metric("sla", "gridcase_sla_alarms_found_published_total") >= 2; }, absl::Seconds(30)))
+      << "the restarted process did not recover the interrupted claim";
+  EXPECT_TRUE(testing::WaitFor([&] { return alarm_counts()[breach] >= 1; }, absl::Seconds(30), absl::Milliseconds(250)));
+  count = alarm_counts();
+  EXPECT_EQ(count[warn50], 1) << "published again after the crash";
+  EXPECT_EQ(count[warn75], 1) << "published again after the crash";
+  EXPECT_EQ(count[breach], 1);
+  EXPECT_EQ(count.size(), 3u);
 }
 
 }  // namespace

@@ -58,7 +58,8 @@ std::string ServiceFleet::log_path(const std::string& service) const {
   return BinaryPath(absl::StrCat("test-logs/", name_, "-", service, ".log"));
 }
 
-absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args) {
+absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args,
+                                 const std::map<std::string, std::string>& extra_env) {
   const Infra& infra = TestInfra();
   int port = FreePort();
   int metrics_port = FreePort();
@@ -79,7 +80,7 @@ absl::Status ServiceFleet::Start(const std::string& service, const std::vector<s
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));
   }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", binary, "/", binary)), args, {},
+  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", binary, "/", binary)), args, extra_env,
                                      log_path(service));
   if (!process.ok()) return process.status();
   processes_[service] = *std::move(process);
@@ -97,6 +98,18 @@ int ServiceFleet::Stop(const std::string& service) {
   int status = it->second->Terminate();
   processes_.erase(it);
   return status;
+}
+
+bool ServiceFleet::WaitExited(const std::string& service, absl::Duration timeout) {
+  auto it = processes_.find(service);
+  if (it == processes_.end()) return true;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (it->second->running()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  processes_.erase(it);
+  return true;
 }
 
 void ServiceFleet::Kill(const std::string& service) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "libs/testing/process.h"
 
@@ -20,8 +21,12 @@ class ServiceFleet {
   explicit ServiceFleet(const std::string& name);
   ~ServiceFleet();
 
-  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING.
-  absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {});
+  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_env` is added
+  // to (or overrides) the test's environment, e.g. {{"GRIDCASE_CRASH_AT", "sla.after_alarm_publish"}}.
+  absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {},
+                     const std::map<std::string, std::string>& extra_env = {});
+  // Waits until the service's process has exited by itself (a crash point), up to `timeout`; true if it did.
+  bool WaitExited(const std::string& service, absl::Duration timeout);
   // SIGTERM and wait; returns the exit status.
   int Stop(const std::string& service);
   // SIGKILL: a crash.

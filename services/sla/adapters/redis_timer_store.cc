@@ -8,52 +8,115 @@
 namespace gridcase::sla {
 namespace {
 
-// KEYS: pending, claimed. ARGV: n, then n (score, member) pairs to arm, then members to cancel.
-// A claimed timer is its claimer's: arming leaves it alone. Returns the number of timers newly added.
+// KEYS: pending, claimed, rearm. ARGV: n, then n (score, member) pairs to arm, then members to cancel.
+// A claimed timer is its claimer's: arming keeps the time aside for when the claim ends. Returns the number of timers
+// newly added to the pending set.
 const redis::Script& ApplyScript() {
   static const auto* script = new redis::Script(R"lua(
 local n = tonumber(ARGV[1])
 local added = 0
 for i = 0, n - 1 do
   local member = ARGV[3 + 2 * i]
-  if not redis.call('ZSCORE', KEYS[2], member) then
+  if redis.call('ZSCORE', KEYS[2], member) then
+    redis.call('HSET', KEYS[3], member, ARGV[2 + 2 * i])
+  else
     added = added + redis.call('ZADD', KEYS[1], ARGV[2 + 2 * i], member)
   end
 end
+local kept = redis.call('EXISTS', KEYS[3]) == 1
 for i = 2 + 2 * n, #ARGV do
   redis.call('ZREM', KEYS[1], ARGV[i])
+  if kept then redis.call('HDEL', KEYS[3], ARGV[i]) end
 end
 return added
 )lua");
   return *script;
 }
 
-// KEYS: pending, claimed. ARGV: now (ms), limit, lease expiry (ms).
-// Expired claims become pending again, due now; then up to `limit` due timers move to the claimed set.
-// Returns [member, score, member, score, ...] of the claimed timers.
+// KEYS: pending, claimed. ARGV: (score, member) pairs. Arms those neither pending nor claimed; returns them.
+const redis::Script& ArmMissingScript() {
+  static const auto* script = new redis::Script(R"lua(
+local armed = {}
+for i = 1, #ARGV, 2 do
+  local member = ARGV[i + 1]
+  if not redis.call('ZSCORE', KEYS[1], member) and not redis.call('ZSCORE', KEYS[2], member) then
+    redis.call('ZADD', KEYS[1], ARGV[i], member)
+    armed[#armed + 1] = member
+  end
+end
+return armed
+)lua");
+  return *script;
+}
+
+// KEYS: pending, claimed, intents, rearm. ARGV: now (ms), limit, lease expiry (ms).
+// Expired claims become pending again, due now; then up to `limit` due timers move to the claimed set, each with an
+// intent recorded at `now` unless one stands already. Returns [member, score, earlier claim or '', ...].
 const redis::Script& ClaimScript() {
   static const auto* script = new redis::Script(R"lua(
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 for _, member in ipairs(expired) do
   redis.call('ZREM', KEYS[2], member)
+  redis.call('HDEL', KEYS[4], member)
   redis.call('ZADD', KEYS[1], ARGV[1], member)
 end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
+local claimed = {}
 for i = 1, #due, 2 do
-  redis.call('ZREM', KEYS[1], due[i])
-  redis.call('ZADD', KEYS[2], ARGV[3], due[i])
+  local member = due[i]
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('ZADD', KEYS[2], ARGV[3], member)
+  local earlier = redis.call('HGET', KEYS[3], member)
+  if not earlier then
+    redis.call('HSET', KEYS[3], member, ARGV[1])
+    earlier = ''
+  end
+  claimed[#claimed + 1] = member
+  claimed[#claimed + 1] = due[i + 1]
+  claimed[#claimed + 1] = earlier
 end
-return due
+return claimed
 )lua");
   return *script;
 }
 
-// KEYS: pending, claimed. ARGV: (score, member) pairs. A claimed timer goes back to pending at its new score.
+// KEYS: pending, claimed, intents, rearm. ARGV: lease expiry (ms) of the claims, then members.
+// Ends the claims still held under that lease: the intent goes; a time kept aside by arming makes the timer pending.
+const redis::Script& AckScript() {
+  static const auto* script = new redis::Script(R"lua(
+for i = 2, #ARGV do
+  local member = ARGV[i]
+  if tonumber(redis.call('ZSCORE', KEYS[2], member)) == tonumber(ARGV[1]) then
+    redis.call('ZREM', KEYS[2], member)
+    redis.call('HDEL', KEYS[3], member)
+    local again = redis.call('HGET', KEYS[4], member)
+    if again then
+      redis.call('HDEL', KEYS[4], member)
+      redis.call('ZADD', KEYS[1], again, member)
+    end
+  end
+end
+return 0
+)lua");
+  return *script;
+}
+
+// KEYS: pending, claimed, intents, rearm. ARGV: lease expiry (ms) of the claims, then (score, member, keep intent)
+// triples. A claim still held under that lease goes back to pending at its new score, or earlier if arming asked.
 const redis::Script& ReleaseScript() {
   static const auto* script = new redis::Script(R"lua(
-for i = 1, #ARGV, 2 do
-  if redis.call('ZREM', KEYS[2], ARGV[i + 1]) == 1 then
-    redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+for i = 2, #ARGV, 3 do
+  local member = ARGV[i + 1]
+  if tonumber(redis.call('ZSCORE', KEYS[2], member)) == tonumber(ARGV[1]) then
+    redis.call('ZREM', KEYS[2], member)
+    local score = tonumber(ARGV[i])
+    local again = redis.call('HGET', KEYS[4], member)
+    if again then
+      redis.call('HDEL', KEYS[4], member)
+      score = math.min(score, tonumber(again))
+    end
+    redis.call('ZADD', KEYS[1], score, member)
+    if ARGV[i + 2] == '0' then redis.call('HDEL', KEYS[3], member) end
   end
 end
 return 0
@@ -90,7 +153,8 @@ absl::StatusOr<int64_t> RedisTimerStore::Apply(const std::vector<std::pair<std::
   const redis::Script& script = ApplyScript();
   std::vector<redis::Command> commands;
   auto header = [&](size_t armed) {
-    return redis::Command{"EVALSHA", script.sha(), "2", keys_.Timers(), keys_.Claimed(), absl::StrCat(armed)};
+    return redis::Command{"EVALSHA", script.sha(), "3", keys_.Timers(), keys_.Claimed(), keys_.Rearm(),
+                          absl::StrCat(armed)};
   };
   for (size_t begin = 0; begin < arm.size(); begin += kArmChunk) {
     const size_t end = std::min(arm.size(), begin + kArmChunk);
@@ -114,36 +178,61 @@ absl::StatusOr<int64_t> RedisTimerStore::Apply(const std::vector<std::pair<std::
   return added;
 }
 
+absl::StatusOr<std::vector<std::string>> RedisTimerStore::ArmMissing(
+    const std::vector<std::pair<std::string, absl::Time>>& arm) {
+  std::vector<std::string> armed;
+  for (size_t begin = 0; begin < arm.size(); begin += kArmChunk) {
+    const size_t end = std::min(arm.size(), begin + kArmChunk);
+    std::vector<std::string> args;
+    for (size_t i = begin; i < end; ++i) {
+      args.push_back(absl::StrCat(CeilUnixMillis(arm[i].second)));
+      args.push_back(arm[i].first);
+    }
+    auto reply = redis_->Eval(ArmMissingScript(), {keys_.Timers(), keys_.Claimed()}, args);
+    if (!reply.ok()) return reply.status();
+    for (const redis::Reply& member : reply->elements) armed.push_back(member.str);
+  }
+  return armed;
+}
+
 absl::StatusOr<std::vector<ClaimedTimer>> RedisTimerStore::Claim(absl::Time now, int limit, absl::Time lease_until) {
   auto reply = redis_->Eval(
-      ClaimScript(), {keys_.Timers(), keys_.Claimed()},
+      ClaimScript(), {keys_.Timers(), keys_.Claimed(), keys_.Intents(), keys_.Rearm()},
       {absl::StrCat(absl::ToUnixMillis(now)), absl::StrCat(limit), absl::StrCat(CeilUnixMillis(lease_until))});
   if (!reply.ok()) return reply.status();
   std::vector<ClaimedTimer> claimed;
-  claimed.reserve(reply->elements.size() / 2);
-  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+  claimed.reserve(reply->elements.size() / 3);
+  for (size_t i = 0; i + 2 < reply->elements.size(); i += 3) {
     absl::StatusOr<absl::Time> due = ParseScore(reply->elements[i + 1].str);
     if (!due.ok()) return due.status();
-    claimed.push_back({reply->elements[i].str, *due});
+    ClaimedTimer timer{reply->elements[i].str, *due, std::nullopt};
+    if (const std::string& earlier = reply->elements[i + 2].str; !earlier.empty()) {
+      absl::StatusOr<absl::Time> at = ParseScore(earlier);
+      if (!at.ok()) return at.status();
+      timer.earlier_claim = *at;
+    }
+    claimed.push_back(std::move(timer));
   }
   return claimed;
 }
 
-absl::Status RedisTimerStore::Ack(const std::vector<std::string>& members) {
+absl::Status RedisTimerStore::Ack(const std::vector<std::string>& members, absl::Time lease_until) {
   if (members.empty()) return absl::OkStatus();
-  redis::Command command = {"ZREM", keys_.Claimed()};
-  command.insert(command.end(), members.begin(), members.end());
-  return redis_->Run(command).status();
+  std::vector<std::string> args = {absl::StrCat(CeilUnixMillis(lease_until))};
+  args.insert(args.end(), members.begin(), members.end());
+  return redis_->Eval(AckScript(), {keys_.Timers(), keys_.Claimed(), keys_.Intents(), keys_.Rearm()}, args).status();
 }
 
-absl::Status RedisTimerStore::Release(const std::vector<std::pair<std::string, absl::Time>>& timers) {
+absl::Status RedisTimerStore::Release(const std::vector<ReleasedTimer>& timers, absl::Time lease_until) {
   if (timers.empty()) return absl::OkStatus();
-  std::vector<std::string> args;
-  for (const auto& [member, at] : timers) {
-    args.push_back(absl::StrCat(CeilUnixMillis(at)));
-    args.push_back(member);
+  std::vector<std::string> args = {absl::StrCat(CeilUnixMillis(lease_until))};
+  for (const ReleasedTimer& timer : timers) {
+    args.push_back(absl::StrCat(CeilUnixMillis(timer.at)));
+    args.push_back(timer.member);
+    args.push_back(timer.maybe_published ? "1" : "0");
   }
-  return redis_->Eval(ReleaseScript(), {keys_.Timers(), keys_.Claimed()}, args).status();
+  return redis_->Eval(ReleaseScript(), {keys_.Timers(), keys_.Claimed(), keys_.Intents(), keys_.Rearm()}, args)
+      .status();
 }
 
 absl::StatusOr<std::optional<absl::Time>> RedisTimerStore::NextDue() {

@@ -6,9 +6,11 @@
 
 namespace gridcase::sla {
 
-// TimerStore in Redis: a sorted set of pending timers scored by fire time and a sorted set of claimed timers scored by
-// lease expiry (keys in sla_keys.h). Arming, claiming and releasing are Lua scripts, so a timer moves between the two
-// sets atomically and two claimers never take the same one. Arming many timers sends one script per chunk of
+// TimerStore in Redis: a sorted set of pending timers scored by fire time, a sorted set of claimed timers scored by
+// lease expiry, and two small hashes that hold entries only while a timer is claimed — its claim intent and a fire
+// time asked for by arming during the claim (keys in sla_keys.h). Arming, claiming, acknowledging and releasing are
+// Lua scripts, so a timer moves between the sets with its intent atomically and two claimers never take the same one;
+// the lease expiry doubles as the claim's token (acknowledging or releasing touches only claims still held under it). Arming many timers sends one script per chunk of
 // `kArmChunk`, all pipelined in one round trip.
 class RedisTimerStore : public TimerStore {
  public:
@@ -19,9 +21,11 @@ class RedisTimerStore : public TimerStore {
 
   absl::StatusOr<int64_t> Apply(const std::vector<std::pair<std::string, absl::Time>>& arm,
                                 const std::vector<std::string>& cancel) override;
+  absl::StatusOr<std::vector<std::string>> ArmMissing(
+      const std::vector<std::pair<std::string, absl::Time>>& arm) override;
   absl::StatusOr<std::vector<ClaimedTimer>> Claim(absl::Time now, int limit, absl::Time lease_until) override;
-  absl::Status Ack(const std::vector<std::string>& members) override;
-  absl::Status Release(const std::vector<std::pair<std::string, absl::Time>>& timers) override;
+  absl::Status Ack(const std::vector<std::string>& members, absl::Time lease_until) override;
+  absl::Status Release(const std::vector<ReleasedTimer>& timers, absl::Time lease_until) override;
   absl::StatusOr<std::optional<absl::Time>> NextDue() override;
   absl::StatusOr<int64_t> Count() override;
 

@@ -23,6 +23,12 @@ class SlaKeys {
   std::string Timers() const { return absl::StrCat(prefix_, "sla:timers:{timers}"); }
   // Sorted set: claimed timers scored by lease expiry (unix ms).
   std::string Claimed() const { return absl::StrCat(prefix_, "sla:claimed:{timers}"); }
+  // Hash: claim intents, timer member -> unix ms of its earliest claim not yet acknowledged. Written with the claim,
+  // removed with the acknowledgement: a timer claimed again while its intent stands may have had its alarm published.
+  std::string Intents() const { return absl::StrCat(prefix_, "sla:intents:{timers}"); }
+  // Hash: timer member -> fire time (unix ms) asked for by arming while the timer was claimed; applied when the claim
+  // ends.
+  std::string Rearm() const { return absl::StrCat(prefix_, "sla:rearm:{timers}"); }
   // Sorted set: running clocks ("<case>|<clock>|<cycle>") scored by due time (unix ms).
   std::string Due() const { return absl::StrCat(prefix_, "sla:due"); }
 

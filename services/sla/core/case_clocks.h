@@ -24,8 +24,8 @@ inline constexpr absl::string_view kCompletionClockId = "completion";
 std::string ClockKey(absl::string_view clock_id, int cycle);
 
 // One alarm of one clock instance: a warning threshold ("warn50"), the breach ("breach", 100 %) or an escalation rung
-// beyond the breach ("escalate200"). An alarm fires at most once: its event id is derived from it alone, so
-// consumers dedupe a republished alarm by event id.
+// beyond the breach ("escalate200"). An alarm fires at most once: its event id is derived from it alone, so its
+// record on the SLA topic is recognised by event id (the firer looks for it there after an interrupted claim).
 struct AlarmId {
   std::string case_id;
   std::string clock_id;
