@@ -52,7 +52,7 @@ absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, 
       VersionClaim holder = *std::move(claim->holder);
       if (!holder.published && clock_() - holder.claimed_at >= settle_after_) {
         // The holder was abandoned unconfirmed: settle it now rather than leave the case waiting for the resolver.
-        if (auto settled = Complete(holder); !settled.ok()) {
+        if (auto settled = Complete(holder, /*abandoned=*/true); !settled.ok()) {
           spdlog::warn("msg=pending_claim_not_settled case_id={} version={} error={}", case_id,
                        holder.event.case_version(), log::Quote(settled.status().ToString()));
         }
@@ -78,12 +78,20 @@ absl::StatusOr<CommandResult> CaseCommands::Replay(VersionClaim claim) {
     if (!again->has_value()) break;
     claim = **std::move(again);
   }
-  return Complete(std::move(claim));
+  return Complete(std::move(claim), /*abandoned=*/true);
 }
 
-absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim) {
+absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim, bool abandoned) {
   const std::string& case_id = claim.event.case_id();
   int64_t version = claim.event.case_version();
+  if (!claim.published && abandoned) {
+    auto projected = store_->Load(case_id);
+    if (!projected.ok()) return projected.status();
+    if (projected->has_value() && (*projected)->version() >= version) {
+      if (absl::Status s = claims_->MarkPublished(case_id, version); !s.ok()) return s;
+      claim.published = true;
+    }
+  }
   if (!claim.published) {
     if (absl::Status s = publisher_->Publish(claim.event); !s.ok()) {
       return absl::UnavailableError(absl::StrCat("case ", case_id, " version ", version,
@@ -118,7 +126,7 @@ absl::StatusOr<int> CaseCommands::ResolvePending() {
   for (VersionClaim& claim : *pending) {
     std::string case_id = claim.event.case_id();
     int64_t version = claim.event.case_version();
-    auto done = Complete(std::move(claim));
+    auto done = Complete(std::move(claim), /*abandoned=*/true);
     if (!done.ok()) {
       spdlog::warn("msg=pending_claim_not_settled case_id={} version={} error={}", case_id, version,
                    log::Quote(done.status().ToString()));
