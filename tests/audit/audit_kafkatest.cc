@@ -1,13 +1,10 @@
 // gridcase-audit against real topics and a real Redis: a clean history passes, a forked one fails naming the fork, a
 // gap is named, a case left behind by its projection is stuck unless parked, and --settle waits for a projection
 // catching up.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -29,14 +26,12 @@
 #include "services/dispatch/adapters/redis_projection_store.h"
 #include "services/dispatch/projector.h"
 #include "services/dispatch/rebuild.h"
+#include "tests/support/audit_run.h"
 
 namespace gridcase::audit {
 namespace {
 
-struct AuditRun {
-  int exit_code = -1;
-  std::string output;
-};
+using testing::AuditRun;
 
 class AuditKafkaTest : public ::testing::Test {
  protected:
@@ -118,33 +113,16 @@ class AuditKafkaTest : public ::testing::Test {
     ASSERT_TRUE(report.ok()) << report.status();
   }
 
-  // Runs the binary; its log (stderr) goes to `log_path`.
   AuditRun RunAudit(const std::vector<std::string>& extra = {}, const std::string& log_path = "/dev/null") {
-    std::string command = absl::StrCat(testing::BinaryPath("services/audit/gridcase-audit"),
-                                       " --kafka_brokers=", brokers_, " --redis_addr=", testing::TestInfra().redis_addr,
-                                       " --topic_prefix=", topic_prefix_, " --redis_prefix=", redis_prefix_);
-    for (const std::string& arg : extra) absl::StrAppend(&command, " ", arg);
-    absl::StrAppend(&command, " 2>", log_path);
-    AuditRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    size_t n;
-    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, n);
-    int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return testing::RunGridcaseAudit(topic_prefix_, redis_prefix_, /*json=*/false, extra, log_path);
   }
 
   nlohmann::json RunAuditJson(int expected_exit, const std::vector<std::string>& extra = {},
                               const std::string& log_path = "/dev/null") {
-    std::vector<std::string> args = extra;
-    args.push_back("--json");
-    AuditRun run = RunAudit(args, log_path);
+    AuditRun run = testing::RunGridcaseAudit(topic_prefix_, redis_prefix_, /*json=*/true, extra, log_path);
     EXPECT_EQ(run.exit_code, expected_exit) << run.output;
-    nlohmann::json j = nlohmann::json::parse(run.output, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << run.output;
-    return j;
+    EXPECT_TRUE(run.summary.is_object()) << run.output;
+    return run.summary;
   }
 
   std::string brokers_;
