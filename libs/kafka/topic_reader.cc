@@ -75,6 +75,11 @@ absl::Status ReadTopics(const std::string& brokers, const std::vector<std::strin
     if (raw->key() != nullptr) message.key = *raw->key();
     message.value.assign(static_cast<const char*>(raw->payload()), raw->len());
     message.timestamp_ms = raw->timestamp().timestamp;
+    if (RdKafka::Headers* headers = raw->headers(); headers != nullptr) {
+      for (const RdKafka::Headers::Header& h : headers->get_all()) {
+        message.headers.push_back({h.key(), std::string(static_cast<const char*>(h.value()), h.value_size())});
+      }
+    }
     if (absl::Status s = handler(message); !s.ok()) {
       result = s;
       break;

@@ -11,8 +11,8 @@
 namespace gridcase::kafka {
 
 // Reads every record the topics hold now, from the earliest offset to each partition's end as of the call, in
-// offset order per partition (partitions interleaved), and returns. Joins no consumer group and commits nothing:
-// for rebuilding projections and for audits. A handler error stops the read and is returned.
+// offset order per partition (partitions interleaved), with keys and headers, and returns. Joins no consumer group
+// and commits nothing: for rebuilding projections and for audits. A handler error stops the read and is returned.
 absl::Status ReadTopics(const std::string& brokers, const std::vector<std::string>& topics,
                         const std::function<absl::Status(const Message&)>& handler,
                         absl::Duration timeout = absl::Minutes(10));
