@@ -58,7 +58,8 @@ std::string ServiceFleet::log_path(const std::string& service) const {
   return BinaryPath(absl::StrCat("test-logs/", name_, "-", service, ".log"));
 }
 
-absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args) {
+absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args,
+                                 const std::map<std::string, std::string>& extra_env) {
   const Infra& infra = TestInfra();
   int port = FreePort();
   int metrics_port = FreePort();
@@ -77,7 +78,7 @@ absl::Status ServiceFleet::Start(const std::string& service, const std::vector<s
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));
   }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", service, "/", service)), args, {},
+  auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", service, "/", service)), args, extra_env,
                                      log_path(service));
   if (!process.ok()) return process.status();
   processes_[service] = *std::move(process);

@@ -19,8 +19,10 @@ class ServiceFleet {
   explicit ServiceFleet(const std::string& name);
   ~ServiceFleet();
 
-  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING.
-  absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {});
+  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
+  // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
+  absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {},
+                     const std::map<std::string, std::string>& extra_env = {});
   // SIGTERM and wait; returns the exit status.
   int Stop(const std::string& service);
   // SIGKILL: a crash.
