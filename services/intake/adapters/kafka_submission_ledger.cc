@@ -8,26 +8,9 @@
 #include "absl/strings/strip.h"
 #include "gridcase/v1/event.pb.h"
 #include "libs/kafka/topic_reader.h"
+#include "services/intake/core/case_day.h"
 
 namespace gridcase::intake {
-
-absl::StatusOr<absl::Time> ShanghaiDayStart(const std::string& day) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone("Asia/Shanghai", &zone)) zone = absl::FixedTimeZone(8 * 3600);
-  int year = 0;
-  int month = 0;
-  int date = 0;
-  absl::string_view digits = day;
-  if (day.size() != 8 || !absl::SimpleAtoi(digits.substr(0, 4), &year) ||
-      !absl::SimpleAtoi(digits.substr(4, 2), &month) || !absl::SimpleAtoi(digits.substr(6, 2), &date)) {
-    return absl::InvalidArgumentError(absl::StrCat("day: ", day, " is not yyyymmdd"));
-  }
-  absl::CivilDay civil(year, month, date);
-  if (civil.year() != year || civil.month() != month || civil.day() != date) {
-    return absl::InvalidArgumentError(absl::StrCat("day: ", day, " is not a date"));
-  }
-  return absl::FromCivil(civil, zone);
-}
 
 absl::StatusOr<DayOnRecord> KafkaSubmissionLedger::ReadDay(const std::string& day) {
   auto start = ShanghaiDayStart(day);

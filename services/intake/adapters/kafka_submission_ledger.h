@@ -30,7 +30,4 @@ class KafkaSubmissionLedger : public SubmissionLedger {
   absl::Duration read_timeout_;
 };
 
-// The start of a day "yyyymmdd" in Asia/Shanghai; INVALID_ARGUMENT for anything else.
-absl::StatusOr<absl::Time> ShanghaiDayStart(const std::string& day);
-
 }  // namespace gridcase::intake

@@ -6,10 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "libs/log/log.h"
+#include "services/intake/core/case_day.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::intake {
 namespace {
+
+// How far the clocks of intake processes and Redis may disagree.
+constexpr absl::Duration kClockSkew = absl::Minutes(10);
 
 // A day's counter and its seed marker live 259200 s (three days): past the day, with room for clocks that disagree.
 
@@ -19,8 +23,9 @@ namespace {
 #define GRIDCASE_NOW_LUA \
   "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 
-// KEYS: the idempotency record, the day's counter, its seed marker. ARGV: day, ttl, case-index key prefix and
-// suffix, the record's name, fingerprint, owner, lease (ms). The case-index key (prefix .. case id .. suffix) is named
+// KEYS: the idempotency record, the day's counter, its seed marker, the store's seed marker. ARGV: day, ttl,
+// case-index key prefix and suffix, the record's name, fingerprint, owner, lease (ms), the day's start less the
+// clock skew allowed (ms). The case-index key (prefix .. case id .. suffix) is named
 // inside the script because the case id is made there: the script needs a single Redis node, not a Cluster.
 // Replies {state, case_id, owned, fresh, event, linked_to, linking, answer}, {'conflict', case_id} or {'unseeded'}.
 const redis::Script& ReserveScript() {
@@ -39,7 +44,17 @@ if r[1] then
   if r[8] == ARGV[7] then fresh = 1 end
   return {state, r[1], owned, fresh, r[3] or '', r[4] or '', r[9] or '', r[10] or ''}
 end
-if redis.call('GET', KEYS[3]) ~= )lua" GRIDCASE_RUN_ID_LUA R"lua( then return {'unseeded'} end
+local run_id = )lua" GRIDCASE_RUN_ID_LUA R"lua(
+if redis.call('GET', KEYS[3]) ~= run_id then
+  -- A day that began after this server's data was seeded and has no counter yet: no id of it can exist anywhere,
+  -- so it is numbered from 1 without a reseed.
+  local seeded = redis.call('HMGET', KEYS[4], 'run_id', 'at')
+  if seeded[1] == run_id and tonumber(seeded[2]) < tonumber(ARGV[9]) and redis.call('EXISTS', KEYS[2]) == 0 then
+    redis.call('SET', KEYS[3], run_id, 'EX', 259200)
+  else
+    return {'unseeded'}
+  end
+end
 local n = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], 259200)
 local id = 'GC-' .. ARGV[1] .. '-' .. string.format('%06d', n)
@@ -54,9 +69,14 @@ return {'pending', id, 1, 1, '', '', '', ''}
   return *script;
 }
 
-// KEYS: the day's counter, its seed marker. ARGV: the lowest value the counter may have. Replies the counter.
+// KEYS: the day's counter, its seed marker, the store's seed marker. ARGV: the lowest value the counter may have.
+// Replies the counter. The store's marker keeps the time this server's data was first seeded.
 const redis::Script& SeedScript() {
-  static const auto* script = new redis::Script(R"lua(
+  static const auto* script = new redis::Script(GRIDCASE_NOW_LUA "local run_id = " GRIDCASE_RUN_ID_LUA R"lua(
+if redis.call('HGET', KEYS[3], 'run_id') ~= run_id then
+  redis.call('DEL', KEYS[3])
+  redis.call('HSET', KEYS[3], 'run_id', run_id, 'at', now)
+end
 local floor = tonumber(ARGV[1])
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if floor > n then
@@ -64,7 +84,7 @@ if floor > n then
   redis.call('SET', KEYS[1], n)
 end
 redis.call('EXPIRE', KEYS[1], 259200)
-redis.call('SET', KEYS[2], )lua" GRIDCASE_RUN_ID_LUA R"lua(, 'EX', 259200)
+redis.call('SET', KEYS[2], run_id, 'EX', 259200)
 return n
 )lua");
   return *script;
@@ -208,8 +228,11 @@ std::string RedisSubmissionStore::CaseKey(const std::string& case_id) const {
 
 absl::StatusOr<Reservation> RedisSubmissionStore::Reserve(const SubmissionClaim& claim) {
   std::string idem = IdemKey(claim);
+  auto day_start = ShanghaiDayStart(claim.day);
+  if (!day_start.ok()) return day_start.status();
   std::vector<std::string> keys = {idem, absl::StrCat(options_.prefix, "intake:seq:", claim.day),
-                                   absl::StrCat(options_.prefix, "intake:seq-seed:", claim.day)};
+                                   absl::StrCat(options_.prefix, "intake:seq-seed:", claim.day),
+                                   absl::StrCat(options_.prefix, "intake:seq-seed")};
   std::vector<std::string> args = {claim.day,
                                    absl::StrCat(options_.ttl_seconds),
                                    absl::StrCat(options_.prefix, "intake:case:{"),
@@ -217,7 +240,8 @@ absl::StatusOr<Reservation> RedisSubmissionStore::Reserve(const SubmissionClaim&
                                    idem,
                                    claim.fingerprint,
                                    claim.owner,
-                                   absl::StrCat(absl::ToInt64Milliseconds(claim.lease))};
+                                   absl::StrCat(absl::ToInt64Milliseconds(claim.lease)),
+                                   absl::StrCat(absl::ToUnixMillis(*day_start - kClockSkew))};
   absl::StatusOr<redis::Reply> reply;
   // A reseed makes the counter usable unless the server changed again meanwhile: give up after a few.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -294,7 +318,8 @@ absl::Status RedisSubmissionStore::Reseed(const std::string& day) {
     if (it != handed_out_.end()) floor = std::max(floor, it->second);
   }
   floor += options_.reseed_margin;
-  auto reply = redis_->Eval(SeedScript(), {counter, marker}, {absl::StrCat(floor)});
+  auto reply = redis_->Eval(SeedScript(), {counter, marker, absl::StrCat(options_.prefix, "intake:seq-seed")},
+                            {absl::StrCat(floor)});
   if (!reply.ok()) return reply.status();
   spdlog::warn("msg=case_numbers_reseeded day={} highest_on_record={} submissions_on_record={} counter={}", day,
                on_record->highest_case_number, on_record->submissions.size(), reply->integer);

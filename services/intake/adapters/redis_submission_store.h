@@ -50,13 +50,15 @@ struct RedisSubmissionStoreOptions {
 //                                  (Redis server time, ms), created_by, linking, event, linked_to, answer
 //   intake:seq:<yyyymmdd>          daily case number counter
 //   intake:seq-seed:<yyyymmdd>     the run_id of the Redis server the counter was last seeded on
+//   intake:seq-seed                hash run_id, at: the Redis server this data set was first reseeded on, and when
 //   intake:case:{<case id>}        the idempotency record that reserved a case id
 // Every step is one Lua script, fenced by the owner token and timed by the Redis server's clock.
 //
 // Case ids are never handed out twice: a counter is used only on the Redis server (run_id) it was seeded on. After a
 // restart (an AOF may lack its last second), a failover or a wipe the run_id differs or the marker is gone, and before
 // the next case id of the day is minted the counter is raised to max(itself, the ledger's highest number of the day,
-// the highest this process handed out) + reseed_margin. Numbers may skip; none repeats. The same reseed puts back the
+// the highest this process handed out) + reseed_margin. A day that began (less 10 minutes of clock skew) after the
+// server's data set was first seeded needs no reseed: it starts at 1. Numbers may skip; none repeats. The same reseed puts back the
 // idempotency records of the day's submissions on record that Redis no longer has (without their fingerprints), so a
 // retry of such a key finds its case again.
 class RedisSubmissionStore : public SubmissionStore {

@@ -16,6 +16,7 @@
 #include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
+#include "services/intake/core/case_day.h"
 #include "services/intake/core/submission_fingerprint.h"
 #include "services/intake/core/text_rules.h"
 #include "spdlog/spdlog.h"
@@ -25,15 +26,6 @@ namespace {
 
 using events::ToProto;
 using server::FieldError;
-
-std::string ShanghaiDay(absl::Time t) {
-  static const absl::TimeZone* zone = [] {
-    auto* tz = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Shanghai", tz)) *tz = absl::FixedTimeZone(8 * 3600);
-    return tz;
-  }();
-  return absl::FormatTime("%Y%m%d", t, *zone);
-}
 
 bool IsPrintableAscii(absl::string_view s) {
   for (char c : s) {
