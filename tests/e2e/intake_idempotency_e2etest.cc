@@ -1,6 +1,7 @@
 // One case per idempotency key, against the real Kafka broker and redis-server with the intake binary: concurrent
-// SubmitCase calls with one key get one case, one `submitted` record on gridcase.intake.v1 and the same answer; a key
-// reused for a different request is refused; an intake killed between the publish and its record is taken over by
+// SubmitCase calls with one key get one case, one `submitted` record on gridcase.intake.v1 and the same answer; a
+// duplicate request sent concurrently is linked to the open case once; a key reused for a different request is
+// refused; an intake killed between the publish and its record is taken over by
 // the retry without a second, different event. Checked by reading the intake topic back from the start.
 #include <latch>
 #include <map>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/event.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -139,6 +141,56 @@ TEST(IntakeIdempotencyE2eTest, ConcurrentBatchOfManyKeysMakesOneCaseAndOneEventP
     EXPECT_TRUE(case_ids.contains(case_id)) << case_id << " was published but answered to nobody";
     EXPECT_EQ(copies.size(), 1u) << "version 1 of " << case_id << " was published " << copies.size() << " times";
   }
+}
+
+TEST(IntakeIdempotencyE2eTest, ConcurrentSubmitsOfOneDuplicateRequestLinkItOnce) {
+  testing::ServiceFleet fleet("intake-link-race");
+  ASSERT_TRUE(fleet.Start("dispatch").ok());
+  ASSERT_TRUE(fleet.Start("intake").ok());
+  auto stub = v1::IntakeService::NewStub(fleet.Channel("intake"));
+  auto dispatch = v1::DispatchService::NewStub(fleet.Channel("dispatch"));
+  v1::SubmitCaseRequest open = Request(testing::UniqueName("open"), "翠苑路口井盖松动，车开过去哐哐响");
+  open.mutable_point()->set_lat(30.2526);
+  open.mutable_point()->set_lng(120.1521);
+  Outcome opened = Submit(*stub, open);
+  ASSERT_EQ(opened.code, grpc::StatusCode::OK) << opened.message;
+  ASSERT_TRUE(testing::WaitFor([&] {
+    grpc::ClientContext context;
+    v1::GetCaseRequest get;
+    get.set_case_id(opened.response.case_id());
+    v1::Case c;
+    return dispatch->GetCase(&context, get, &c).ok();
+  }));
+
+  // One resident's report of the same manhole, sent by 24 callers at once with one key.
+  std::string key = testing::UniqueName("dup");
+  v1::SubmitCaseRequest duplicate = Request(key, "翠苑路口的井盖松动了，车一开过就哐哐响！");
+  duplicate.mutable_point()->set_lat(30.2524);
+  duplicate.mutable_point()->set_lng(120.1519);
+  duplicate.mutable_resident()->set_phone("13833334444");
+  std::vector<Outcome> outcomes = SubmitAtOnce(fleet.Channel("intake"), std::vector(24, duplicate));
+  for (const Outcome& o : outcomes) {
+    ASSERT_EQ(o.code, grpc::StatusCode::OK) << o.message;
+    EXPECT_EQ(o.response.linked_to_case_id(), opened.response.case_id());
+    EXPECT_EQ(AnswerOf(o.response), AnswerOf(outcomes[0].response)) << "callers of one key got different answers";
+  }
+
+  std::string request_ref = absl::StrCat("CHANNEL_HOTLINE_12345:", key);
+  int links = 0;
+  int submitted = 0;
+  absl::Status read = kafka::ReadTopics(
+      testing::TestInfra().kafka_brokers, {events::Topics(fleet.prefix()).intake()},
+      [&](const kafka::Message& message) {
+        v1::CaseEvent event;
+        if (!event.ParseFromString(message.value)) return absl::DataLossError("not a CaseEvent");
+        if (event.has_submitted()) ++submitted;
+        if (event.has_co_requester_added() && event.co_requester_added().request_ref() == request_ref) ++links;
+        return absl::OkStatus();
+      },
+      absl::Seconds(60));
+  ASSERT_TRUE(read.ok()) << read;
+  EXPECT_EQ(links, 1) << "the co-requester was added " << links << " times";
+  EXPECT_EQ(submitted, 1) << "the duplicate opened a case of its own as well";
 }
 
 TEST(IntakeIdempotencyE2eTest, KeyReusedForADifferentRequestIsRefusedNamingKeyAndCase) {
