@@ -15,7 +15,8 @@ namespace {
 // How far the clocks of intake processes and Redis may disagree.
 constexpr absl::Duration kClockSkew = absl::Minutes(10);
 
-// A day's counter and its seed marker live 259200 s (three days): past the day, with room for clocks that disagree.
+// In the scripts, a day's counter and its seed marker live 259200 s (three days): past the day, with room for clocks
+// that disagree.
 
 // The run_id of the Redis server running the script (a restart, a failover or another server changes it).
 #define GRIDCASE_RUN_ID_LUA "string.match(redis.call('INFO', 'server'), 'run_id:(%w+)')"
@@ -25,8 +26,8 @@ constexpr absl::Duration kClockSkew = absl::Minutes(10);
 
 // KEYS: the idempotency record, the day's counter, its seed marker, the store's seed marker. ARGV: day, ttl,
 // case-index key prefix and suffix, the record's name, fingerprint, owner, lease (ms), the day's start less the
-// clock skew allowed (ms). The case-index key (prefix .. case id .. suffix) is named
-// inside the script because the case id is made there: the script needs a single Redis node, not a Cluster.
+// clock skew allowed (ms). The case-index key (prefix .. case id .. suffix) is named inside the script because the
+// case id is made there: the script needs a single Redis node, not a Cluster.
 // Replies {state, case_id, owned, fresh, event, linked_to, linking, answer}, {'conflict', case_id} or {'unseeded'}.
 const redis::Script& ReserveScript() {
   static const auto* script = new redis::Script(GRIDCASE_NOW_LUA R"lua(
