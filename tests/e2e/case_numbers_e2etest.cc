@@ -119,6 +119,8 @@ TEST_F(CaseNumbersE2eTest, WipedRedisDoesNotHandOutAnIdAgain) {
   std::vector<std::string> after = SubmitNew(5);
   ASSERT_EQ(after.size(), 5u);
   ExpectNoIdReused(before, after);
+  // Once when the deployment numbered its first case, once after the wipe.
+  EXPECT_EQ(fleet_.Metric("intake", "gridcase_intake_case_number_reseeds_total"), 2);
 }
 
 TEST_F(CaseNumbersE2eTest, RestartFromAnAofThatLostTheLastWritesDoesNotHandOutAnIdAgain) {

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "libs/log/log.h"
 #include "services/intake/core/case_day.h"
+#include "services/intake/intake_metrics.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::intake {
@@ -322,6 +323,7 @@ absl::Status RedisSubmissionStore::Reseed(const std::string& day) {
   auto reply = redis_->Eval(SeedScript(), {counter, marker, absl::StrCat(options_.prefix, "intake:seq-seed")},
                             {absl::StrCat(floor)});
   if (!reply.ok()) return reply.status();
+  IntakeMetrics::Get().case_number_reseeds.Increment();
   spdlog::warn("msg=case_numbers_reseeded day={} highest_on_record={} submissions_on_record={} counter={}", day,
                on_record->highest_case_number, on_record->submissions.size(), reply->integer);
   return absl::OkStatus();

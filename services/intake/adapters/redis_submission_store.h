@@ -58,9 +58,9 @@ struct RedisSubmissionStoreOptions {
 // restart (an AOF may lack its last second), a failover or a wipe the run_id differs or the marker is gone, and before
 // the next case id of the day is minted the counter is raised to max(itself, the ledger's highest number of the day,
 // the highest this process handed out) + reseed_margin. A day that began (less 10 minutes of clock skew) after the
-// server's data set was first seeded needs no reseed: it starts at 1. Numbers may skip; none repeats. The same reseed puts back the
-// idempotency records of the day's submissions on record that Redis no longer has (without their fingerprints), so a
-// retry of such a key finds its case again.
+// server's data set was first seeded needs no reseed: it starts at 1. Numbers may skip; none repeats. The same reseed
+// puts back the idempotency records of the day's submissions on record that Redis no longer has (without their
+// fingerprints), so a retry of such a key finds its case again.
 class RedisSubmissionStore : public SubmissionStore {
  public:
   // `redis` must outlive the store.
