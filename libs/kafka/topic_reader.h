@@ -17,4 +17,10 @@ absl::Status ReadTopics(const std::string& brokers, const std::vector<std::strin
                         const std::function<absl::Status(const Message&)>& handler,
                         absl::Duration timeout = absl::Minutes(10));
 
+// As ReadTopics, from each partition's first record with a timestamp at or after `from` (librdkafka's
+// offsetsForTimes) instead of the earliest.
+absl::Status ReadTopicsSince(const std::string& brokers, const std::vector<std::string>& topics, absl::Time from,
+                             const std::function<absl::Status(const Message&)>& handler,
+                             absl::Duration timeout = absl::Minutes(10));
+
 }  // namespace gridcase::kafka

@@ -21,8 +21,8 @@ class ServiceFleet {
   explicit ServiceFleet(const std::string& name);
   ~ServiceFleet();
 
-  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_env` is added
-  // to (or overrides) the test's environment, e.g. {{"GRIDCASE_CRASH_AT", "sla.after_alarm_publish"}}.
+  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
+  // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
   absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {},
                      const std::map<std::string, std::string>& extra_env = {});
   // Waits until the service's process has exited by itself (a crash point), up to `timeout`; true if it did.
