@@ -110,6 +110,11 @@ Message CopyOut(RdKafka::Message& m) {
   return out;
 }
 
+// The status as the operator reads it: code and message, without payloads.
+std::string Reason(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
+}
+
 bool IsPoison(const absl::Status& status) {
   return status.code() == absl::StatusCode::kInvalidArgument || status.code() == absl::StatusCode::kDataLoss;
 }
@@ -128,12 +133,12 @@ absl::Status Consumer::DeadLetter(const Message& message, const absl::Status& re
 
 absl::Status Consumer::ParkCase(const Message& message, ParkedState state, const absl::Status& reason,
                                 bool dead_lettered) {
-  auto parked = options_.parking.store->ParkCase(options_.group_id, message, state, reason.ToString(), dead_lettered);
+  auto parked = options_.parking.store->ParkCase(options_.group_id, message, state, Reason(reason), dead_lettered);
   if (!parked.ok()) return parked.status();
   if (*parked == ParkingStore::ParkOutcome::kParked) KafkaMetrics::Get().parked(options_.group_id).Increment();
   spdlog::error("msg=case_parked group={} case_id={} state={} topic={} partition={} offset={} reason={}",
                 options_.group_id, message.key, ParkedStateName(state), message.topic, message.partition,
-                message.offset, reason.ToString());
+                message.offset, Reason(reason));
   UpdateParkedGauge();
   return absl::OkStatus();
 }
@@ -255,16 +260,16 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
         KafkaMetrics::Get().dead_lettered(head.topic).Increment();
         dead_lettered = true;
       }
-      store.Hold(group, case_id, ParkedState::kHeld, status.ToString(), dead_lettered).IgnoreError();
+      store.Hold(group, case_id, ParkedState::kHeld, Reason(status), dead_lettered).IgnoreError();
       spdlog::error("msg=case_still_parked group={} case_id={} topic={} partition={} offset={} reason={}", group,
                     case_id, head.topic, head.partition, head.offset, status.ToString());
       return;
     }
     if (IsWaitForEarlierRecord(status)) {
-      if (parked.state != ParkedState::kWaiting || parked.reason != status.ToString()) {
-        store.Hold(group, case_id, ParkedState::kWaiting, status.ToString(), parked.head_dead_lettered).IgnoreError();
+      if (parked.state != ParkedState::kWaiting || parked.reason != Reason(status)) {
+        store.Hold(group, case_id, ParkedState::kWaiting, Reason(status), parked.head_dead_lettered).IgnoreError();
       }
-      spdlog::debug("msg=parked_case_waiting group={} case_id={} reason={}", group, case_id, status.ToString());
+      spdlog::debug("msg=parked_case_waiting group={} case_id={} reason={}", group, case_id, Reason(status));
       return;
     }
     spdlog::warn("msg=replay_retry group={} case_id={} topic={} partition={} offset={} error={}", group, case_id,

@@ -60,12 +60,14 @@ int Replay(const ParkedCommand& command, kafka::ParkingStore& store, std::ostrea
       return 0;
     }
     const ParkedCase& c = **found;
-    if (c.state == ParkedState::kHeld || c.state == ParkedState::kWaiting) {
+    // Waiting is retried by the consumer on its own: keep watching until the deadline.
+    bool timed_out = absl::Now() >= deadline;
+    if (c.state == ParkedState::kHeld || (c.state == ParkedState::kWaiting && timed_out)) {
       out << "case " << command.case_id << " is still parked (" << kafka::ParkedStateName(c.state) << ", "
           << c.records << " records): " << OneLine(c.reason) << '\n';
       return 3;
     }
-    if (absl::Now() >= deadline) {
+    if (timed_out) {
       err << "gridcase-parked: the " << command.verb << " was not replayed within " << command.wait
           << "; is a consumer of group " << command.group << " running?\n";
       return 1;

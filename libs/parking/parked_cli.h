@@ -19,7 +19,8 @@ struct ParkedCommand {
 
 // Runs one operator command against `store`, writing results to `out` and errors to `err`. Exit codes: 0 done
 // (list printed; release or skip requested, or with `wait` replayed to the end), 1 failure, 2 usage error,
-// 3 the replay stopped and the case is still parked (held or waiting; the reason is printed).
+// 3 the replay stopped and the case is still parked: held again, or still waiting for an earlier record when `wait`
+// ran out (the reason is printed).
 int RunParkedCommand(const ParkedCommand& command, kafka::ParkingStore& store, std::ostream& out, std::ostream& err);
 
 }  // namespace gridcase::parking
