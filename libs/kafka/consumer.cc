@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "librdkafka/rdkafkacpp.h"
+#include "libs/faults/crash_point.h"
 #include "libs/kafka/case_wait.h"
 #include "libs/kafka/kafka_metrics.h"
 #include "spdlog/spdlog.h"
@@ -135,6 +136,7 @@ absl::Status Consumer::ParkCase(const Message& message, ParkedState state, const
                                 bool dead_lettered) {
   auto parked = options_.parking.store->ParkCase(options_.group_id, message, state, Reason(reason), dead_lettered);
   if (!parked.ok()) return parked.status();
+  faults::CrashPoint("kafka.consumer.case_parked");
   if (*parked == ParkingStore::ParkOutcome::kParked) KafkaMetrics::Get().parked(options_.group_id).Increment();
   spdlog::error("msg=case_parked group={} case_id={} state={} topic={} partition={} offset={} reason={}",
                 options_.group_id, message.key, ParkedStateName(state), message.topic, message.partition,
@@ -166,6 +168,7 @@ absl::Status Consumer::Process(const Message& message, const Handler& handler) {
   if (IsPoison(status)) {
     wait_.reset();
     if (absl::Status dlt = DeadLetter(message, status); !dlt.ok()) return dlt;
+    faults::CrashPoint("kafka.consumer.dead_lettered");
     metrics.dead_lettered(message.topic).Increment();
     spdlog::error("msg=dead_lettered topic={} partition={} offset={} reason={}", message.topic, message.partition,
                   message.offset, status.ToString());
@@ -241,6 +244,7 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
     }
     absl::Status status = handler(head);
     if (status.ok()) {
+      faults::CrashPoint("kafka.consumer.parked_record_applied");
       auto removed = store.RemoveHead(group, case_id, id, std::nullopt);
       if (!removed.ok()) {
         spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, removed.status().ToString());

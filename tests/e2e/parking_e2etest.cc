@@ -4,6 +4,7 @@
 // version waits for the parked one), lists X through gridcase-parked, keeps it parked across a crash, and applies X's
 // events once an operator skips the unreadable record.
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
@@ -12,6 +13,7 @@
 #include "libs/events/kafka_event_publisher.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/producer.h"
+#include "libs/kafka/topic_reader.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
@@ -46,8 +48,12 @@ class ParkingE2eTest : public ::testing::Test {
     StartDispatch();
   }
 
-  void StartDispatch() {
-    ASSERT_TRUE(fleet_->Start("dispatch", {"--parking_gap_patience=2s", "--parking_poll=200ms"}).ok());
+  // Starts dispatch; with `crash_at` it kills itself at that crash point (libs/faults).
+  void StartDispatch(const std::string& crash_at = "") {
+    if (!crash_at.empty()) setenv("GRIDCASE_CRASH_AT", crash_at.c_str(), 1);
+    absl::Status started = fleet_->Start("dispatch", {"--parking_gap_patience=2s", "--parking_poll=200ms"});
+    unsetenv("GRIDCASE_CRASH_AT");
+    ASSERT_TRUE(started.ok()) << started;
     dispatch_ = v1::DispatchService::NewStub(fleet_->Channel("dispatch"));
   }
 
@@ -98,6 +104,33 @@ class ParkingE2eTest : public ::testing::Test {
   }
 
   std::string Group(const std::string& stage) { return fleet_->prefix() + "gridcase-dispatch-" + stage; }
+
+  // Waits until dispatch died at its crash point, then starts it again (crashing at `next_crash_at`, if given).
+  void AwaitCrashAndRestart(const std::string& next_crash_at = "") {
+    ASSERT_TRUE(testing::WaitFor([&] { return fleet_->Metric("dispatch", "gridcase_kafka") < 0; }, absl::Seconds(30)))
+        << "dispatch did not reach its crash point";
+    fleet_->Kill("dispatch");
+    StartDispatch(next_crash_at);
+  }
+  // Copies of records of `case_id` on `topic`.
+  int Copies(const std::string& topic, const std::string& case_id) {
+    int copies = 0;
+    EXPECT_TRUE(kafka::ReadTopics(testing::TestInfra().kafka_brokers, {topic}, [&](const kafka::Message& m) {
+                  if (m.key == case_id) ++copies;
+                  return absl::OkStatus();
+                }).ok());
+    return copies;
+  }
+  std::vector<int64_t> TimelineVersions(const std::string& id) {
+    grpc::ClientContext context;
+    v1::GetCaseTimelineRequest request;
+    request.set_case_id(id);
+    v1::CaseTimeline timeline;
+    EXPECT_TRUE(dispatch_->GetCaseTimeline(&context, request, &timeline).ok());
+    std::vector<int64_t> versions;
+    for (const v1::CaseEvent& event : timeline.events()) versions.push_back(event.case_version());
+    return versions;
+  }
 
   std::unique_ptr<testing::ServiceFleet> fleet_;
   events::Topics topics_;
@@ -186,6 +219,46 @@ TEST_F(ParkingE2eTest, EventThatCannotApplyDoesNotStallThePartitionOnTheVersionG
   CommandResult list = Parked(absl::StrCat("list --group=", Group("verification")));
   EXPECT_NE(list.output.find(absl::StrCat(x, "\theld\t2\t")), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("community_code"), std::string::npos) << list.output;
+}
+
+// dispatch killed at the worst moments: after the dead-letter copy and before the case is parked; after parking and
+// before the offset is stored; after a replayed event applied and before it left the parked records. The case ends
+// parked with each record once, and a release interrupted by a crash resumes and applies every event once.
+TEST_F(ParkingE2eTest, CrashesAtTheWorstMomentsKeepTheCaseParkedAndApplyItsEventsOnce) {
+  const std::string x = testing::UniqueName("GC-X");
+  const std::string y = testing::UniqueName("GC-Y");
+  Submit(x);
+  Submit(y);
+  ASSERT_TRUE(testing::WaitFor([&] { return Version(x) == 1 && Version(y) == 1; }, absl::Seconds(60)));
+
+  fleet_->Stop("dispatch");
+  StartDispatch("kafka.consumer.dead_lettered");
+  ASSERT_TRUE(producer_->Produce(topics_.intake(), x, "not a case event").ok());
+  AddCoRequester(x, 2);
+  AddCoRequester(y, 2);
+  // The unreadable record comes again: copied to the dead-letter topic again, then its case parked — and here the
+  // process dies again, before the offset is stored.
+  AwaitCrashAndRestart("kafka.consumer.case_parked");
+  AwaitCrashAndRestart();
+  ASSERT_TRUE(testing::WaitFor([&] { return Version(y) == 2; }, absl::Seconds(60)));
+  EXPECT_EQ(Version(x), 1);
+  CommandResult list = Parked(absl::StrCat("list --group=", Group("intake")));
+  EXPECT_NE(list.output.find(absl::StrCat(x, "\theld\t2\t")), std::string::npos)
+      << "the redelivered record was parked twice, or X's version 2 was applied:\n" << list.output;
+  EXPECT_EQ(Copies(topics_.intake() + ".dlt", x), 2) << "one copy per delivery that reached the dead-letter step";
+
+  // The release applies the first event, then dispatch dies before removing it; after the restart the release
+  // resumes from that event, which the projector sees as a duplicate.
+  fleet_->Stop("dispatch");
+  StartDispatch("kafka.consumer.parked_record_applied");
+  CommandResult skip = Parked(absl::StrCat("skip --group=", Group("intake"), " --case=", x));
+  ASSERT_EQ(skip.exit_code, 0) << skip.output;
+  AwaitCrashAndRestart();
+  // The dead process's claim on the case lapses after its lease (30 s); then the new one resumes the skip.
+  ASSERT_TRUE(testing::WaitFor([&] { return Parked("list").output.find(x) == std::string::npos; }, absl::Seconds(90)))
+      << Parked("list").output;
+  EXPECT_EQ(Version(x), 2);
+  EXPECT_EQ(TimelineVersions(x), (std::vector<int64_t>{1, 2}));
 }
 
 }  // namespace
