@@ -221,6 +221,34 @@ TEST_F(ParkingE2eTest, EventThatCannotApplyDoesNotStallThePartitionOnTheVersionG
   EXPECT_NE(list.output.find("community_code"), std::string::npos) << list.output;
 }
 
+// SLA and feedback consume every case topic in a group each: the unreadable record parks X there too, and only X.
+TEST_F(ParkingE2eTest, SlaAndFeedbackParkTheCaseInTheirGroups) {
+  ASSERT_TRUE(fleet_->Start("sla", {"--parking_poll=200ms"}).ok());
+  ASSERT_TRUE(fleet_->Start("feedback", {absl::StrCat("--dispatch_addr=127.0.0.1:", fleet_->grpc_port("dispatch")),
+                                         "--registry=" + testing::SourcePath("data/registry/sample-county.json"),
+                                         "--parking_poll=200ms"})
+                  .ok());
+  const std::string x = testing::UniqueName("GC-X");
+  const std::string y = testing::UniqueName("GC-Y");
+  Submit(x);
+  Submit(y);
+  ASSERT_TRUE(producer_->Produce(topics_.intake(), x, "not a case event").ok());
+  AddCoRequester(x, 2);
+  AddCoRequester(y, 2);
+  for (std::string service : {"sla", "feedback"}) {
+    std::string group = absl::StrCat(fleet_->prefix(), "gridcase-", service);
+    EXPECT_TRUE(testing::WaitFor([&] {
+      // X's SLA events (deadlines, warnings for its long-past submission) on the SLA topic are parked behind it too.
+      return Parked(absl::StrCat("list --group=", group)).output.find(absl::StrCat(x, "\theld\t")) !=
+             std::string::npos;
+    })) << service << ":\n" << Parked("list").output;
+    EXPECT_TRUE(testing::WaitFor([&] {
+      return fleet_->Metric(service, absl::StrCat("gridcase_kafka_parked_cases{group=\"", group, "\"")) == 1;
+    })) << service;
+  }
+  EXPECT_EQ(Parked("list").output.find(y), std::string::npos) << Parked("list").output;
+}
+
 // dispatch killed at the worst moments: after the dead-letter copy and before the case is parked; after parking and
 // before the offset is stored; after a replayed event applied and before it left the parked records. The case ends
 // parked with each record once, and a release interrupted by a crash resumes and applies every event once.
