@@ -16,7 +16,8 @@ namespace gridcase::kafka {
 
 class Consumer::Rebalancer : public RdKafka::RebalanceCb {
  public:
-  explicit Rebalancer(std::atomic<bool>* assigned) : assigned_(assigned) {}
+  Rebalancer(std::atomic<bool>* assigned, std::atomic<bool>* assignment_changed)
+      : assigned_(assigned), assignment_changed_(assignment_changed) {}
 
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
@@ -28,6 +29,7 @@ class Consumer::Rebalancer : public RdKafka::RebalanceCb {
         consumer->assign(partitions);
       }
       if (!partitions.empty()) *assigned_ = true;
+      *assignment_changed_ = true;
       spdlog::info("msg=partitions_assigned count={}", partitions.size());
       return;
     }
@@ -43,13 +45,14 @@ class Consumer::Rebalancer : public RdKafka::RebalanceCb {
 
  private:
   std::atomic<bool>* assigned_;
+  std::atomic<bool>* assignment_changed_;
 };
 
 absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& options, Producer* dead_letters) {
   if (options.topics.empty()) return absl::InvalidArgumentError("kafka consumer: no topics");
   if (options.group_id.empty()) return absl::InvalidArgumentError("kafka consumer: empty group id");
   auto consumer = std::unique_ptr<Consumer>(new Consumer(options, dead_letters, nullptr, nullptr));
-  consumer->rebalancer_ = std::make_unique<Rebalancer>(&consumer->assigned_);
+  consumer->rebalancer_ = std::make_unique<Rebalancer>(&consumer->assigned_, &consumer->assignment_changed_);
 
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
@@ -137,21 +140,30 @@ absl::Status Consumer::ParkCase(const Message& message, ParkedState state, const
   auto parked = options_.parking.store->ParkCase(options_.group_id, message, state, Reason(reason), dead_lettered);
   if (!parked.ok()) return parked.status();
   faults::CrashPoint("kafka.consumer.case_parked");
+  parked_cases_.insert(message.key);
   if (*parked == ParkingStore::ParkOutcome::kParked) KafkaMetrics::Get().parked(options_.group_id).Increment();
   spdlog::error("msg=case_parked group={} case_id={} state={} topic={} partition={} offset={} reason={}",
                 options_.group_id, message.key, ParkedStateName(state), message.topic, message.partition,
                 message.offset, Reason(reason));
-  UpdateParkedGauge();
+  KafkaMetrics::Get().parked_cases(options_.group_id).Set(static_cast<double>(parked_cases_.size()));
   return absl::OkStatus();
 }
 
 absl::Status Consumer::Process(const Message& message, const Handler& handler) {
   KafkaMetrics& metrics = KafkaMetrics::Get();
   const bool parks = options_.parking.store != nullptr && !message.key.empty();
-  if (parks) {
+  if (parks && assignment_changed_.exchange(false)) {
+    if (absl::Status s = RefreshParkedCases(); !s.ok()) {
+      assignment_changed_ = true;
+      return s;
+    }
+  }
+  if (parks && parked_cases_.contains(message.key)) {
     auto parked = options_.parking.store->ParkIfParked(options_.group_id, message);
     if (!parked.ok()) return parked.status();
-    if (*parked != ParkingStore::ParkOutcome::kNotParked) {
+    if (*parked == ParkingStore::ParkOutcome::kNotParked) {
+      parked_cases_.erase(message.key);
+    } else {
       if (*parked == ParkingStore::ParkOutcome::kParked) {
         metrics.parked(options_.group_id).Increment();
         spdlog::warn("msg=record_parked group={} case_id={} topic={} partition={} offset={}", options_.group_id,
@@ -187,9 +199,12 @@ absl::Status Consumer::Process(const Message& message, const Handler& handler) {
   return status;
 }
 
-void Consumer::UpdateParkedGauge() {
-  auto count = options_.parking.store->CountCases(options_.group_id);
-  if (count.ok()) KafkaMetrics::Get().parked_cases(options_.group_id).Set(static_cast<double>(*count));
+absl::Status Consumer::RefreshParkedCases() {
+  auto cases = options_.parking.store->ParkedCaseIds(options_.group_id);
+  if (!cases.ok()) return cases.status();
+  parked_cases_ = std::set<std::string>(cases->begin(), cases->end());
+  KafkaMetrics::Get().parked_cases(options_.group_id).Set(static_cast<double>(parked_cases_.size()));
+  return absl::OkStatus();
 }
 
 void Consumer::ReplayParkedCases(const Handler& handler) {
@@ -209,7 +224,9 @@ void Consumer::ReplayParkedCases(const Handler& handler) {
                    s.ToString());
     }
   }
-  UpdateParkedGauge();
+  if (absl::Status s = RefreshParkedCases(); !s.ok()) {
+    spdlog::warn("msg=parking_poll_failed group={} error={}", options_.group_id, s.ToString());
+  }
 }
 
 void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
@@ -285,7 +302,6 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
 
 void Consumer::Run(const Handler& handler) {
   KafkaMetrics& metrics = KafkaMetrics::Get();
-  if (options_.parking.store != nullptr) UpdateParkedGauge();
   while (!stopping_.load()) {
     if (options_.parking.store != nullptr && absl::Now() >= next_parking_poll_) {
       ReplayParkedCases(handler);

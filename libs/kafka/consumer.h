@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,10 +62,11 @@ struct ConsumerOptions {
 // - anything else (Redis down…): nothing is stored; the same record is redelivered after `retry_backoff`.
 // Handlers must therefore be idempotent — redelivery after a crash is normal too.
 //
-// Parking (with a parking store): before a record reaches the handler the consumer asks the store whether its case
-// is parked in this group; if so the record is appended to the case's parked records, in order, and its offset is
-// stored without calling the handler (when the store cannot answer, the record is redelivered). Records of every
-// other case keep flowing. A parked case stays parked across
+// Parking (with a parking store): before a record reaches the handler the consumer checks whether its case is parked
+// in this group (the group's parked cases are read after every assignment and every `parking.poll`; the store is
+// asked per record only for those); if so the record is appended to the case's parked records, in order, and its
+// offset is stored without calling the handler (when the store cannot answer, the record is redelivered). Records of
+// every other case keep flowing. A parked case stays parked across
 // restarts until it is replayed: every `parking.poll` the consumer takes the group's cases that an operator released
 // or skipped, and those waiting, claims each (one member replays a case at a time) and, on its own thread,
 // hands their records to the handler in order (the first one dropped for a skip, after it was copied to the
@@ -98,7 +100,8 @@ class Consumer {
   void ReplayParkedCases(const Handler& handler);
   // Replays one claimed case until it is no longer parked or a record stops it.
   void ReplayCase(const std::string& case_id, const Handler& handler);
-  void UpdateParkedGauge();
+  // Reads the group's parked cases into parked_cases_ and the gauge.
+  absl::Status RefreshParkedCases();
   void Close();
 
   ConsumerOptions options_;
@@ -116,6 +119,11 @@ class Consumer {
     absl::Time since;
   };
   std::optional<Wait> wait_;
+  // The cases parked in this group as last read, plus those this member parked since. Only the member that owns a
+  // partition parks the cases of its records, and it reads the set again after every assignment, so a case missing
+  // here is not parked: its records go to the handler without asking the store.
+  std::set<std::string> parked_cases_;
+  std::atomic<bool> assignment_changed_{true};
   absl::Time next_parking_poll_ = absl::InfinitePast();
 };
 

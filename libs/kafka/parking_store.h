@@ -60,7 +60,8 @@ class ParkingStore {
   virtual absl::StatusOr<std::vector<ParkedCase>> List(const std::string& group) = 0;
   // Groups that have parked cases.
   virtual absl::StatusOr<std::vector<std::string>> Groups() = 0;
-  virtual absl::StatusOr<int64_t> CountCases(const std::string& group) = 0;
+  // The ids of every case parked in `group`.
+  virtual absl::StatusOr<std::vector<std::string>> ParkedCaseIds(const std::string& group) = 0;
   // Cases the consumer has to replay: state kWaiting, kRelease or kSkip.
   virtual absl::StatusOr<std::vector<std::string>> CasesToReplay(const std::string& group) = 0;
 

@@ -264,11 +264,11 @@ absl::StatusOr<std::optional<ParkedCase>> RedisParkingStore::Find(const std::str
 }
 
 absl::StatusOr<std::vector<ParkedCase>> RedisParkingStore::List(const std::string& group) {
-  auto ids = redis_->Run({"ZRANGE", GroupKey("cases", group), "0", "-1"});
+  auto ids = ParkedCaseIds(group);
   if (!ids.ok()) return ids.status();
   std::vector<ParkedCase> cases;
-  for (const Reply& id : ids->elements) {
-    auto parked = Find(group, id.str);
+  for (const std::string& id : *ids) {
+    auto parked = Find(group, id);
     if (!parked.ok()) return parked.status();
     if (parked->has_value()) cases.push_back(**std::move(parked));
   }
@@ -297,10 +297,12 @@ absl::StatusOr<std::vector<std::string>> RedisParkingStore::Groups() {
   return groups;
 }
 
-absl::StatusOr<int64_t> RedisParkingStore::CountCases(const std::string& group) {
-  auto reply = redis_->Run({"ZCARD", GroupKey("cases", group)});
+absl::StatusOr<std::vector<std::string>> RedisParkingStore::ParkedCaseIds(const std::string& group) {
+  auto reply = redis_->Run({"ZRANGE", GroupKey("cases", group), "0", "-1"});
   if (!reply.ok()) return reply.status();
-  return reply->integer;
+  std::vector<std::string> cases;
+  for (const Reply& id : reply->elements) cases.push_back(id.str);
+  return cases;
 }
 
 absl::StatusOr<std::vector<std::string>> RedisParkingStore::CasesToReplay(const std::string& group) {

@@ -28,7 +28,7 @@ class RedisParkingStore : public kafka::ParkingStore {
   absl::StatusOr<std::optional<kafka::ParkedCase>> Find(const std::string& group, const std::string& case_id) override;
   absl::StatusOr<std::vector<kafka::ParkedCase>> List(const std::string& group) override;
   absl::StatusOr<std::vector<std::string>> Groups() override;
-  absl::StatusOr<int64_t> CountCases(const std::string& group) override;
+  absl::StatusOr<std::vector<std::string>> ParkedCaseIds(const std::string& group) override;
   absl::StatusOr<std::vector<std::string>> CasesToReplay(const std::string& group) override;
   absl::Status Request(const std::string& group, const std::string& case_id, kafka::ParkedState request) override;
   absl::StatusOr<bool> RemoveHead(const std::string& group, const std::string& case_id, const std::string& record_id,
