@@ -232,7 +232,10 @@ void Consumer::ReplayParkedCases(const Handler& handler) {
 void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
   ParkingStore& store = *options_.parking.store;
   const std::string& group = options_.group_id;
-  while (!stopping_.load()) {
+  // Bounded per poll, so that a long parked list never keeps the member from polling Kafka (max.poll.interval.ms);
+  // the case stays released and the next poll goes on from where this one stopped.
+  constexpr int kRecordsPerPoll = 1000;
+  for (int replayed = 0; replayed < kRecordsPerPoll && !stopping_.load(); ++replayed) {
     auto found = store.Find(group, case_id);
     if (!found.ok()) {
       spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, found.status().ToString());
@@ -245,7 +248,8 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
     std::string id = RecordId(head);
     if (parked.state == ParkedState::kSkip) {
       if (!parked.head_dead_lettered) {
-        absl::Status dlt = DeadLetter(head, absl::AbortedError(absl::StrCat("skipped by an operator: ", parked.reason)));
+        absl::Status dlt =
+            DeadLetter(head, absl::AbortedError(absl::StrCat("skipped by an operator: ", parked.reason)));
         if (!dlt.ok()) {
           spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, dlt.ToString());
           return;
@@ -253,10 +257,16 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
         KafkaMetrics::Get().dead_lettered(head.topic).Increment();
       }
       auto removed = store.RemoveHead(group, case_id, id, ParkedState::kRelease);
-      if (!removed.ok()) return;
+      if (!removed.ok()) {
+        spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, removed.status().ToString());
+        return;
+      }
       spdlog::warn("msg=parked_record_skipped group={} case_id={} topic={} partition={} offset={}", group, case_id,
                    head.topic, head.partition, head.offset);
-      if (*removed) break;
+      if (*removed) {
+        spdlog::info("msg=case_unparked group={} case_id={}", group, case_id);
+        return;
+      }
       continue;
     }
     absl::Status status = handler(head);
@@ -270,7 +280,10 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
       KafkaMetrics::Get().replayed(group).Increment();
       spdlog::info("msg=parked_record_applied group={} case_id={} topic={} partition={} offset={}", group, case_id,
                    head.topic, head.partition, head.offset);
-      if (*removed) break;
+      if (*removed) {
+        spdlog::info("msg=case_unparked group={} case_id={}", group, case_id);
+        return;
+      }
       if (!store.Claim(group, case_id, owner_, options_.parking.claim_lease).value_or(false)) return;
       continue;
     }
@@ -281,14 +294,18 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
         KafkaMetrics::Get().dead_lettered(head.topic).Increment();
         dead_lettered = true;
       }
-      store.Hold(group, case_id, ParkedState::kHeld, Reason(status), dead_lettered).IgnoreError();
+      if (absl::Status s = store.Hold(group, case_id, ParkedState::kHeld, Reason(status), dead_lettered); !s.ok()) {
+        // The request stays pending: the next poll replays the record again.
+        spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, s.ToString());
+      }
       spdlog::error("msg=case_still_parked group={} case_id={} topic={} partition={} offset={} reason={}", group,
                     case_id, head.topic, head.partition, head.offset, status.ToString());
       return;
     }
     if (IsWaitForEarlierRecord(status)) {
       if (parked.state != ParkedState::kWaiting || parked.reason != Reason(status)) {
-        store.Hold(group, case_id, ParkedState::kWaiting, Reason(status), parked.head_dead_lettered).IgnoreError();
+        absl::Status s = store.Hold(group, case_id, ParkedState::kWaiting, Reason(status), parked.head_dead_lettered);
+        if (!s.ok()) spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, s.ToString());
       }
       spdlog::debug("msg=parked_case_waiting group={} case_id={} reason={}", group, case_id, Reason(status));
       return;
@@ -297,7 +314,6 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
                  head.topic, head.partition, head.offset, status.ToString());
     return;
   }
-  spdlog::info("msg=case_unparked group={} case_id={}", group, case_id);
 }
 
 void Consumer::Run(const Handler& handler) {

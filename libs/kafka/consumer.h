@@ -62,18 +62,17 @@ struct ConsumerOptions {
 // - anything else (Redis down…): nothing is stored; the same record is redelivered after `retry_backoff`.
 // Handlers must therefore be idempotent — redelivery after a crash is normal too.
 //
-// Parking (with a parking store): before a record reaches the handler the consumer checks whether its case is parked
-// in this group (the group's parked cases are read after every assignment and every `parking.poll`; the store is
-// asked per record only for those); if so the record is appended to the case's parked records, in order, and its
-// offset is stored without calling the handler (when the store cannot answer, the record is redelivered). Records of
-// every other case keep flowing. A parked case stays parked across
-// restarts until it is replayed: every `parking.poll` the consumer takes the group's cases that an operator released
-// or skipped, and those waiting, claims each (one member replays a case at a time) and, on its own thread,
-// hands their records to the handler in order (the first one dropped for a skip, after it was copied to the
-// dead-letter topic if it was not there yet). OK removes a record; when none is left the case is no longer parked
-// and its later records go to the handler directly. A poison record stops the replay and holds the case (kHeld,
-// dead-lettered once); a wait stops it and leaves the case waiting (retried at the next poll); any other error
-// stops it and keeps the request, retried at the next poll.
+// Parking (with a parking store): before a record reaches the handler the consumer checks whether its case is parked in
+// this group (the group's parked cases are read after every assignment and every `parking.poll`; the store is asked per
+// record only for those); if so the record is appended to the case's parked records, in order, and its offset is stored
+// without calling the handler (when the store cannot answer, the record is redelivered). Records of every other case
+// keep flowing. A parked case stays parked across restarts until it is replayed: every `parking.poll` the consumer
+// takes the group's cases that an operator released or skipped, and those waiting, claims each (one member replays a
+// case at a time) and, on its own thread, hands their records to the handler in order, up to 1000 of a case per poll
+// (the first one dropped for a skip, after it was copied to the dead-letter topic if it was not there yet). OK removes
+// a record; when none is left the case is no longer parked and its later records go to the handler directly. A poison
+// record stops the replay and holds the case (kHeld, dead-lettered once); a wait stops it and leaves the case waiting
+// (retried at the next poll); any other error stops it and keeps the request, retried at the next poll.
 class Consumer {
  public:
   using Handler = std::function<absl::Status(const Message&)>;
