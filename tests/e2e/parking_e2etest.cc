@@ -40,7 +40,7 @@ class ParkingE2eTest : public ::testing::Test {
     fleet_ = std::make_unique<testing::ServiceFleet>("parking");
     topics_ = events::Topics(fleet_->prefix());
     // One partition per topic: the parked case and the cases that must keep flowing share it.
-    ASSERT_TRUE(kafka::EnsureTopics(testing::TestInfra().kafka_brokers, topics_.Specs(1)).ok());
+    ASSERT_TRUE(kafka::EnsureTopics(testing::TestInfra().kafka_brokers, topics_.Specs(1, {.factor = 1, .min_insync = 1})).ok());
     auto producer = kafka::Producer::Create({.brokers = testing::TestInfra().kafka_brokers});
     ASSERT_TRUE(producer.ok()) << producer.status();
     producer_ = *std::move(producer);
