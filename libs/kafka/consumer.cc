@@ -65,8 +65,11 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
       {"auto.commit.interval.ms", "1000"},
       {"auto.offset.reset", "earliest"},
       {"partition.assignment.strategy", "cooperative-sticky"},
-      {"session.timeout.ms", "10000"},
+      // A member that died is noticed within 6 s (the broker's smallest allowed session), so its partitions move on.
+      {"session.timeout.ms", "6000"},
       {"heartbeat.interval.ms", "1000"},
+      // After a broker restart, reconnect within a second rather than after librdkafka's default 10 s backoff.
+      {"reconnect.backoff.max.ms", "1000"},
       {"topic.metadata.refresh.interval.ms", "5000"},
       {"allow.auto.create.topics", "true"},
   };

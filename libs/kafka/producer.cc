@@ -55,6 +55,8 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
       {"acks", "all"},
       {"linger.ms", "2"},
       {"message.timeout.ms", "30000"},
+      // After a broker restart, reconnect within a second rather than after librdkafka's default 10 s backoff.
+      {"reconnect.backoff.max.ms", "1000"},
   };
   for (const auto& [key, value] : options.extra) props[key] = value;
   for (const auto& [key, value] : props) {

@@ -44,8 +44,15 @@ absl::Status ReadTopicsSince(const std::string& brokers, const std::vector<std::
       for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
         int64_t low = 0;
         int64_t high = 0;
-        err = consumer->query_watermark_offsets(topic, p->id(), &low, &high, 10000);
-        if (err != RdKafka::ERR_NO_ERROR) return KafkaError(err, absl::StrCat("watermarks of ", topic));
+        // A partition whose leader is moving (as just after the topic was created) is asked again.
+        const absl::Time give_up = absl::Now() + absl::Seconds(10);
+        while (true) {
+          err = consumer->query_watermark_offsets(topic, p->id(), &low, &high, 10000);
+          absl::Status status = KafkaError(err, absl::StrCat("watermarks of ", topic));
+          if (status.ok()) break;
+          if (!absl::IsUnavailable(status) || absl::Now() > give_up) return status;
+          absl::SleepFor(absl::Milliseconds(100));
+        }
         if (high <= low) continue;
         ends[{topic, p->id()}] = high;
         assignment.push_back(RdKafka::TopicPartition::create(topic, p->id(), low));

@@ -23,6 +23,7 @@
 #include "services/sla/alarm_firer.h"
 #include "services/sla/alert_tail.h"
 #include "services/sla/clock_keeper.h"
+#include "services/sla/fired_alarms_restore.h"
 #include "services/sla/sla_config.h"
 #include "services/sla/sla_grpc.h"
 #include "services/sla/timer_reconciler.h"
@@ -90,6 +91,15 @@ int Run() {
   AlertBroadcaster broadcaster;
 
   RedisCaseClockStore keeper_cases(keeper_redis->get(), keys);
+  // Before any clock is planned: alarms already on the SLA topic count as fired even if Redis lost that record.
+  if (auto restored = RestoreFiredAlarms(keeper_redis->get(), keys, &keeper_cases, runtime->kafka_brokers,
+                                         topics.sla());
+      !restored.ok()) {
+    spdlog::error("msg=startup_failed step=restore_fired_alarms error={}", log::Quote(restored.status().ToString()));
+    return 1;
+  } else if (*restored > 0) {
+    spdlog::info("msg=fired_alarms_restored alarms={}", *restored);
+  }
   RedisTimerStore keeper_timers(keeper_redis->get(), keys);
   RedisDueIndex keeper_due(keeper_redis->get(), keys);
   ClockKeeper keeper(&planner, &keeper_cases, &keeper_timers, &keeper_due, &sink);

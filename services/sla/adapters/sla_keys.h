@@ -19,6 +19,8 @@ class SlaKeys {
   std::string Case(absl::string_view case_id) const { return absl::StrCat(prefix_, "sla:case:{", case_id, "}"); }
   // Set of AlarmId::FiredKey() of the alarms that fired.
   std::string Fired(absl::string_view case_id) const { return absl::StrCat(prefix_, "sla:fired:{", case_id, "}"); }
+  // String: the run_id of the Redis server whose fired sets were last restored from the SLA topic.
+  std::string FiredRestored() const { return absl::StrCat(prefix_, "sla:fired-restored"); }
   // Sorted set: pending timers (AlarmId::Member()) scored by fire time (unix ms).
   std::string Timers() const { return absl::StrCat(prefix_, "sla:timers:{timers}"); }
   // Sorted set: claimed timers scored by lease expiry (unix ms).
