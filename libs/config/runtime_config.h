@@ -11,7 +11,7 @@ namespace gridcase::config {
 
 // What every gridcase process needs to run, from flags (or GRIDCASE_* environment variables):
 //   --grpc_addr, --metrics_addr, --kafka_brokers, --redis_addr, --topic_prefix, --redis_prefix, --partitions,
-//   --log_level, --drain_timeout, --kafka_consumer_props.
+//   --replication_factor, --min_insync_replicas, --log_level, --drain_timeout, --kafka_consumer_props.
 struct RuntimeConfig {
   std::string grpc_addr;
   std::string metrics_addr;
@@ -20,6 +20,10 @@ struct RuntimeConfig {
   std::string topic_prefix;
   std::string redis_prefix;
   int partitions = 3;
+  // Replicas of each topic the process creates, and how many must hold a record before acks=all succeeds
+  // (min.insync.replicas, set on the topics). 1/1 for a single local broker; 3/2 in production.
+  int replication_factor = 1;
+  int min_insync_replicas = 1;
   std::string log_level;
   absl::Duration drain_timeout;
   std::map<std::string, std::string> kafka_consumer_props;

@@ -12,6 +12,11 @@ namespace gridcase::kafka {
 
 absl::Status ReadTopics(const std::string& brokers, const std::vector<std::string>& topics,
                         const std::function<absl::Status(const Message&)>& handler, absl::Duration timeout) {
+  return ReadTopicsSince(brokers, topics, absl::InfinitePast(), handler, timeout);
+}
+
+absl::Status ReadTopicsSince(const std::string& brokers, const std::vector<std::string>& topics, absl::Time from,
+                             const std::function<absl::Status(const Message&)>& handler, absl::Duration timeout) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
   for (const auto& [key, value] : std::map<std::string, std::string>{{"bootstrap.servers", brokers},
@@ -47,6 +52,33 @@ absl::Status ReadTopics(const std::string& brokers, const std::vector<std::strin
       }
     }
   }
+  if (from != absl::InfinitePast() && !assignment.empty()) {
+    for (RdKafka::TopicPartition* tp : assignment) tp->set_offset(absl::ToUnixMillis(from));
+    RdKafka::ErrorCode err = consumer->offsetsForTimes(assignment, 10000);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      RdKafka::TopicPartition::destroy(assignment);
+      return KafkaError(err, "offsets for times");
+    }
+    for (RdKafka::TopicPartition* tp : assignment) {
+      if (tp->err() != RdKafka::ERR_NO_ERROR) {
+        RdKafka::ErrorCode failed = tp->err();
+        RdKafka::TopicPartition::destroy(assignment);
+        return KafkaError(failed, "offsets for times");
+      }
+    }
+    std::vector<RdKafka::TopicPartition*> later;
+    for (RdKafka::TopicPartition* tp : assignment) {
+      auto end = ends.find({tp->topic(), tp->partition()});
+      // No record at or after `from` (offset -1), or the partition ends before it: nothing to read there.
+      if (tp->offset() < 0 || tp->offset() >= end->second) {
+        ends.erase(end);
+        delete tp;
+      } else {
+        later.push_back(tp);
+      }
+    }
+    assignment = std::move(later);
+  }
   if (assignment.empty()) return absl::OkStatus();
   RdKafka::ErrorCode err = consumer->assign(assignment);
   RdKafka::TopicPartition::destroy(assignment);
@@ -75,6 +107,11 @@ absl::Status ReadTopics(const std::string& brokers, const std::vector<std::strin
     if (raw->key() != nullptr) message.key = *raw->key();
     message.value.assign(static_cast<const char*>(raw->payload()), raw->len());
     message.timestamp_ms = raw->timestamp().timestamp;
+    if (RdKafka::Headers* headers = raw->headers(); headers != nullptr) {
+      for (const RdKafka::Headers::Header& h : headers->get_all()) {
+        message.headers.push_back({h.key(), std::string(static_cast<const char*>(h.value()), h.value_size())});
+      }
+    }
     if (absl::Status s = handler(message); !s.ok()) {
       result = s;
       break;

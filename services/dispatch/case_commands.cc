@@ -23,17 +23,19 @@ absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, 
                                                     const v1::Actor& actor, int64_t expected_version,
                                                     const std::string& request_id) {
   if (case_id.empty()) return server::FieldError("case_id", "must not be empty");
-  if (!request_id.empty()) {
-    auto earlier = claims_->FindRequest(case_id, request_id);
-    if (!earlier.ok()) return earlier.status();
-    if (earlier->has_value()) return Replay(**std::move(earlier));
-  }
   auto current = store_->Load(case_id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
 
   auto event = machine_->Decide(**current, command, actor, expected_version, clock_());
   if (!event.ok()) {
+    // A retry of a command that succeeded meets the case it moved on: answer with the original outcome. (A retry
+    // that finds the case unchanged is recognised by the claim itself.)
+    if (!request_id.empty()) {
+      auto earlier = claims_->FindRequest(case_id, request_id);
+      if (!earlier.ok()) return earlier.status();
+      if (earlier->has_value()) return Replay(**std::move(earlier));
+    }
     if (absl::IsAborted(event.status()) && expected_version < (*current)->version()) {
       return absl::AbortedError(absl::StrCat(event.status().message(), TakenBy(case_id, expected_version + 1)));
     }
@@ -52,7 +54,7 @@ absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, 
       VersionClaim holder = *std::move(claim->holder);
       if (!holder.published && clock_() - holder.claimed_at >= settle_after_) {
         // The holder was abandoned unconfirmed: settle it now rather than leave the case waiting for the resolver.
-        if (auto settled = Complete(holder); !settled.ok()) {
+        if (auto settled = Complete(holder, /*abandoned=*/true); !settled.ok()) {
           spdlog::warn("msg=pending_claim_not_settled case_id={} version={} error={}", case_id,
                        holder.event.case_version(), log::Quote(settled.status().ToString()));
         }
@@ -65,7 +67,7 @@ absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, 
       break;
   }
   faults::CrashPoint("dispatch.after_claim");
-  return Complete(VersionClaim{*std::move(event), *std::move(after), false, clock_()});
+  return Complete(VersionClaim{*std::move(event), *std::move(after), false, clock_()}, /*abandoned=*/false, &*current);
 }
 
 absl::StatusOr<CommandResult> CaseCommands::Replay(VersionClaim claim) {
@@ -78,12 +80,21 @@ absl::StatusOr<CommandResult> CaseCommands::Replay(VersionClaim claim) {
     if (!again->has_value()) break;
     claim = **std::move(again);
   }
-  return Complete(std::move(claim));
+  return Complete(std::move(claim), /*abandoned=*/true);
 }
 
-absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim) {
+absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim, bool abandoned,
+                                                     const std::optional<v1::Case>* before) {
   const std::string& case_id = claim.event.case_id();
   int64_t version = claim.event.case_version();
+  if (!claim.published && abandoned) {
+    auto projected = store_->Load(case_id);
+    if (!projected.ok()) return projected.status();
+    if (projected->has_value() && (*projected)->version() >= version) {
+      if (absl::Status s = claims_->MarkPublished(case_id, version); !s.ok()) return s;
+      claim.published = true;
+    }
+  }
   if (!claim.published) {
     if (absl::Status s = publisher_->Publish(claim.event); !s.ok()) {
       return absl::UnavailableError(absl::StrCat("case ", case_id, " version ", version,
@@ -97,8 +108,14 @@ absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim) {
                    log::Quote(s.ToString()));
     }
   }
-  // The event is durable; if Redis fails here the stage consumer applies it shortly.
-  if (auto outcome = projector_.Project(claim.event); !outcome.ok()) {
+  // The event is durable; if Redis fails here the stage consumer applies it shortly. The fold from the case the
+  // command was decided on is written directly unless the view changed meanwhile.
+  absl::StatusOr<ApplyOutcome> outcome = ApplyOutcome::kGap;
+  if (before != nullptr) outcome = store_->Apply(claim.event, claim.after, *before);
+  if (outcome.ok() && (*outcome == ApplyOutcome::kGap || *outcome == ApplyOutcome::kDueChanged)) {
+    outcome = projector_.Project(claim.event);
+  }
+  if (!outcome.ok()) {
     spdlog::warn("msg=apply_deferred case_id={} version={} error={}", case_id, version,
                  log::Quote(outcome.status().ToString()));
   }
@@ -118,7 +135,7 @@ absl::StatusOr<int> CaseCommands::ResolvePending() {
   for (VersionClaim& claim : *pending) {
     std::string case_id = claim.event.case_id();
     int64_t version = claim.event.case_version();
-    auto done = Complete(std::move(claim));
+    auto done = Complete(std::move(claim), /*abandoned=*/true);
     if (!done.ok()) {
       spdlog::warn("msg=pending_claim_not_settled case_id={} version={} error={}", case_id, version,
                    log::Quote(done.status().ToString()));

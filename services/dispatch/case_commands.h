@@ -52,7 +52,11 @@ class CaseCommands {
 
  private:
   // Publishes the claim's event if Kafka has not confirmed it yet, records the confirmation and applies the event.
-  absl::StatusOr<CommandResult> Complete(VersionClaim claim);
+  // With `abandoned`, the claim was left by another attempt whose publish may have reached Kafka: if the case is
+  // already projected at the claim's version, that publish did, and the event is not written again.
+  // `before`, when given, is the case the event was decided on.
+  absl::StatusOr<CommandResult> Complete(VersionClaim claim, bool abandoned = false,
+                                         const std::optional<v1::Case>* before = nullptr);
   // A retried request whose claim is still pending: waits for the first attempt's publish to be confirmed, and
   // publishes the event itself once the claim is presumed abandoned.
   absl::StatusOr<CommandResult> Replay(VersionClaim claim);

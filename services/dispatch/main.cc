@@ -65,7 +65,9 @@ int Run() {
   }
   events::Topics topics(config->topic_prefix);
   events::Keys keys(config->redis_prefix);
-  if (absl::Status s = kafka::EnsureTopics(config->kafka_brokers, topics.Specs(config->partitions)); !s.ok()) {
+  kafka::Replication replication{.factor = config->replication_factor, .min_insync = config->min_insync_replicas};
+  if (absl::Status s = kafka::EnsureTopics(config->kafka_brokers, topics.Specs(config->partitions, replication));
+      !s.ok()) {
     spdlog::error("msg=startup_failed step=ensure_topics error={}", log::Quote(s.ToString()));
     return 1;
   }

@@ -163,5 +163,23 @@ TEST(RedisVersionClaimsTest, PendingClaimsAreHandedOutOnceUntilPublished) {
   EXPECT_TRUE((*claim)->published);
 }
 
+TEST(RedisVersionClaimsTest, AVersionTheProjectionsHoldCannotBeClaimedAgainAfterItsClaimIsLost) {
+  auto redis = Connect();
+  events::Keys keys(gridcase::testing::UniqueName("lost-claims") + ".");
+  RedisProjectionStore store(redis.get(), keys);
+  RedisVersionClaims claims(redis.get(), keys, absl::Hours(1));
+  const std::string id = "GC-20260310-000004";
+  ASSERT_TRUE(Projector(&store).Project(Submitted(id)).ok());
+  ASSERT_TRUE(claims.Claim(Verified(id, "p1"), v1::Case(), "first").ok());
+  ASSERT_TRUE(Projector(&store).Project(Verified(id, "p1")).ok());
+  // The claim is lost (expired, or Redis lost its last second) while the projection holds version 2.
+  ASSERT_TRUE(redis->Run({"DEL", absl::StrCat(keys.prefix(), "dispatch:claim:{", id, "}:2")}).ok());
+
+  auto second = claims.Claim(Verified(id, "p2"), v1::Case(), "second");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->outcome, ClaimOutcome::kTaken);
+  EXPECT_EQ(second->holder->event.actor().person_id(), "p1");
+}
+
 }  // namespace
 }  // namespace gridcase::dispatch

@@ -63,10 +63,14 @@ absl::StatusOr<RebuildReport> RebuildProjections(const std::string& brokers, con
     std::stable_sort(events.begin(), events.end(), [](const v1::CaseEvent& a, const v1::CaseEvent& b) {
       return a.case_version() < b.case_version();
     });
+    int64_t version = 0;
     for (const v1::CaseEvent& event : events) {
+      // A missing version stops the case here, as it stops the live projector: later versions wait for it.
+      if (event.case_version() > version + 1) break;
       auto outcome = projector.Project(event);
       if (!outcome.ok()) return outcome.status();
       if (*outcome == ApplyOutcome::kApplied) ++report.applied;
+      version = std::max(version, event.case_version());
     }
     ++report.cases;
   }

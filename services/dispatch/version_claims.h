@@ -41,7 +41,8 @@ class VersionClaims {
   virtual ~VersionClaims() = default;
 
   // Atomically: if `request_id` (non-empty) claimed a version of this case before → kReplay; else if the event's
-  // (case, version) is free → claim it for `event` (pending) → kClaimed; else → kTaken.
+  // (case, version) is free and the projections do not hold that version yet → claim it for `event` (pending) →
+  // kClaimed; else → kTaken (by the claim, or by the projected event when the claim is gone).
   virtual absl::StatusOr<ClaimResult> Claim(const v1::CaseEvent& event, const v1::Case& after,
                                             const std::string& request_id) = 0;
   // The claim of (case, version), if any.

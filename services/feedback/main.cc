@@ -48,8 +48,9 @@ int Run() {
   RegistryUnitDirectory units(*registry);
 
   events::Topics topics(rt.topic_prefix);
-  std::vector<kafka::TopicSpec> specs = topics.Specs(rt.partitions);
-  specs.push_back({.name = AlertsTopic(rt.topic_prefix), .partitions = rt.partitions});
+  kafka::Replication replication{.factor = rt.replication_factor, .min_insync = rt.min_insync_replicas};
+  std::vector<kafka::TopicSpec> specs = topics.Specs(rt.partitions, replication);
+  specs.push_back(events::Topics::AdvisorySpec(AlertsTopic(rt.topic_prefix), rt.partitions, replication));
   if (absl::Status s = kafka::EnsureTopics(rt.kafka_brokers, specs); !s.ok()) return Fail("ensure_topics", s);
   auto producer = kafka::Producer::Create({.brokers = rt.kafka_brokers, .client_id = "gridcase-feedback"});
   if (!producer.ok()) return Fail("producer", producer.status());

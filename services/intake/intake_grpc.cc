@@ -32,8 +32,16 @@ grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, v1::Submit
   auto result = intake_->Submit(request);
   metrics_.submit_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
   if (!result.ok()) {
-    bool rejected = result.status().code() == absl::StatusCode::kInvalidArgument;
-    (rejected ? metrics_.rejected : metrics_.failed).Increment();
+    switch (result.status().code()) {
+      case absl::StatusCode::kInvalidArgument:
+        metrics_.rejected.Increment();
+        break;
+      case absl::StatusCode::kAlreadyExists:
+        metrics_.conflicting.Increment();
+        break;
+      default:
+        metrics_.failed.Increment();
+    }
     spdlog::warn("msg=submit_refused channel={} key={} code={} reason={}", v1::Channel_Name(request.channel()),
                  log::Quote(request.idempotency_key()), absl::StatusCodeToString(result.status().code()),
                  log::Quote(result.status().message()));

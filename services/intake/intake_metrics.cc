@@ -24,7 +24,13 @@ IntakeMetrics::IntakeMetrics()
     : accepted(Submissions().Add({{"outcome", "accepted"}})),
       repeated(Submissions().Add({{"outcome", "repeated"}})),
       rejected(Submissions().Add({{"outcome", "rejected"}})),
+      conflicting(Submissions().Add({{"outcome", "conflict"}})),
       failed(Submissions().Add({{"outcome", "failed"}})),
+      case_number_reseeds(prometheus::BuildCounter()
+                              .Name("gridcase_intake_case_number_reseeds_total")
+                              .Help("Case-number counters reseeded from Kafka after Redis lost them")
+                              .Register(*metrics::Registry())
+                              .Add({})),
       submit_seconds(prometheus::BuildHistogram()
                          .Name("gridcase_intake_submit_seconds")
                          .Help("SubmitCase latency")

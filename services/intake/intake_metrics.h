@@ -14,7 +14,10 @@ class IntakeMetrics {
   prometheus::Counter& accepted;
   prometheus::Counter& repeated;
   prometheus::Counter& rejected;
+  prometheus::Counter& conflicting;  // The key was used for a different request (ALREADY_EXISTS).
   prometheus::Counter& failed;
+  // Days' case-number counters reseeded from Kafka after Redis lost or may have lost them.
+  prometheus::Counter& case_number_reseeds;
   prometheus::Histogram& submit_seconds;
 
  private:

@@ -17,6 +17,7 @@
 #include "grpcpp/create_channel.h"
 #include "libs/registry/registry_holder.h"
 #include "services/intake/adapters/dispatch_case_linker.h"
+#include "services/intake/adapters/kafka_submission_ledger.h"
 #include "services/intake/adapters/redis_submission_store.h"
 #include "services/sla/core/planned_deadline.h"
 #include "services/intake/intake_grpc.h"
@@ -25,6 +26,11 @@
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(int64_t, idempotency_ttl_seconds, 30 * 86400, "How long a repeated idempotency key returns its case");
+ABSL_FLAG(absl::Duration, submit_lease, absl::Seconds(10),
+          "How long one attempt owns an idempotency key; concurrent attempts wait for it, then take over");
+ABSL_FLAG(int64_t, reseed_margin, 1000,
+          "Case numbers skipped when a day's counter is reseeded from Kafka after Redis lost it: more than all intake "
+          "processes can have reserved but not yet published at once");
 ABSL_FLAG(int, submit_threads, 16, "Threads running submissions (each waits on Kafka and Redis)");
 ABSL_FLAG(int, redis_connections, 8, "Redis connections shared by the submission threads (at least 1)");
 ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
@@ -77,13 +83,20 @@ int Run() {
       return 1;
     }
   }
+  if (absl::GetFlag(FLAGS_submit_lease) < absl::Milliseconds(100) || absl::GetFlag(FLAGS_reseed_margin) < 0) {
+    spdlog::error("msg=startup_failed error={}",
+                  log::Quote("--submit_lease: at least 100ms; --reseed_margin: not negative"));
+    return 1;
+  }
   double similarity = absl::GetFlag(FLAGS_duplicate_similarity);
   if (similarity <= 0 || similarity > 1) {
     spdlog::error("msg=startup_failed error={}", log::Quote("--duplicate_similarity: must be within (0, 1]"));
     return 1;
   }
   events::Topics topics(config->topic_prefix);
-  if (absl::Status s = kafka::EnsureTopics(config->kafka_brokers, topics.Specs(config->partitions)); !s.ok()) {
+  kafka::Replication replication{.factor = config->replication_factor, .min_insync = config->min_insync_replicas};
+  if (absl::Status s = kafka::EnsureTopics(config->kafka_brokers, topics.Specs(config->partitions, replication));
+      !s.ok()) {
     spdlog::error("msg=startup_failed step=ensure_topics error={}", log::Quote(s.ToString()));
     return 1;
   }
@@ -99,7 +112,11 @@ int Run() {
   events::KafkaEventPublisher publisher(producer->get(), topics);
   events::CaseViews views(redis->get(), events::Keys(config->redis_prefix));
   ViewReader reader(&views);
-  RedisSubmissionStore store(redis->get(), config->redis_prefix, absl::GetFlag(FLAGS_idempotency_ttl_seconds));
+  KafkaSubmissionLedger ledger(config->kafka_brokers, topics.intake());
+  RedisSubmissionStore store(redis->get(), {.prefix = config->redis_prefix,
+                                            .ttl_seconds = absl::GetFlag(FLAGS_idempotency_ttl_seconds),
+                                            .ledger = &ledger,
+                                            .reseed_margin = absl::GetFlag(FLAGS_reseed_margin)});
   absl::Duration window = absl::GetFlag(FLAGS_duplicate_window);
   RedisRecentCases recent(redis->get(), config->redis_prefix, window);
   DispatchCaseLinker linker(
@@ -120,7 +137,8 @@ int Run() {
                    return due->due;
                  },
                  .clock = [] { return absl::Now(); },
-                 .duplicates = {.window = window, .min_similarity = similarity}});
+                 .duplicates = {.window = window, .min_similarity = similarity},
+                 .submit_lease = absl::GetFlag(FLAGS_submit_lease)});
   server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads));
   IntakeGrpc service(&intake, &submit_pool);
 

@@ -56,7 +56,9 @@ int Run() {
 
   events::Topics topics(runtime->topic_prefix);
   SlaKeys keys(runtime->redis_prefix);
-  if (absl::Status s = kafka::EnsureTopics(runtime->kafka_brokers, topics.Specs(runtime->partitions)); !s.ok()) {
+  kafka::Replication replication{.factor = runtime->replication_factor, .min_insync = runtime->min_insync_replicas};
+  if (absl::Status s = kafka::EnsureTopics(runtime->kafka_brokers, topics.Specs(runtime->partitions, replication));
+      !s.ok()) {
     spdlog::error("msg=startup_failed step=ensure_topics error={}", log::Quote(s.ToString()));
     return 1;
   }

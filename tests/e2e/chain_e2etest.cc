@@ -11,6 +11,7 @@
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
+#include "tests/support/audit_run.h"
 #include "tests/support/case_calls.h"
 #include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
@@ -72,6 +73,13 @@ class ChainTest : public ::testing::Test {
     auto redis = redis::RedisClient::Create({.host = infra.redis.host, .port = infra.redis.port});
     ASSERT_TRUE(redis.ok());
     redis_ = *std::move(redis);
+  }
+
+  // Whatever the test did (kills and redeliveries included), the log and the projections keep their invariants.
+  void TearDown() override {
+    if (fleet_ == nullptr || HasFatalFailure()) return;
+    testing::AuditRun audit = testing::RunGridcaseAudit(fleet_->prefix(), fleet_->prefix(), true, {"--settle=30s"});
+    EXPECT_EQ(audit.exit_code, 0) << audit.output;
   }
 
   void Connect() {

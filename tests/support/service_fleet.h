@@ -24,8 +24,8 @@ class ServiceFleet {
   ServiceFleet(const std::string& name, const Infra& infra);
   ~ServiceFleet();
 
-  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_env` is added
-  // to (or overrides) the test's environment, e.g. {{"GRIDCASE_CRASH_AT", "sla.after_alarm_publish"}}.
+  // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
+  // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
   absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {},
                      const std::map<std::string, std::string>& extra_env = {});
   // Starts the service again after it stopped or died, on the same ports with the same arguments and environment as

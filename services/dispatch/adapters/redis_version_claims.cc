@@ -8,9 +8,10 @@
 namespace gridcase::dispatch {
 namespace {
 
-// KEYS: claim, request (or the claim again when there is no request id), pending set.
+// KEYS: claim, request (or the claim again when there is no request id), pending set, case view, timeline.
 // ARGV: event, after, version, window seconds, has request (0/1), now ms, pending member, claim key prefix.
-// Returns {1} claimed; {0, event, after, state, at} taken; {2, event, after, state, at} the request's earlier claim.
+// Returns {1} claimed; {0, event, after, state, at} taken; {2, event, after, state, at} the request's earlier claim;
+// {3, event} taken by an event the projections already hold (its claim expired or was lost with Redis's data).
 const redis::Script& ClaimScript() {
   static const auto* script = new redis::Script(R"lua(
 if ARGV[5] == '1' then
@@ -22,6 +23,10 @@ if ARGV[5] == '1' then
 end
 local held = redis.call('HMGET', KEYS[1], 'event', 'after', 'state', 'at')
 if held[1] then return {0, held[1], held[2], held[3], held[4]} end
+local version = tonumber(ARGV[3])
+if tonumber(redis.call('HGET', KEYS[4], 'version') or '0') >= version then
+  return {3, redis.call('LINDEX', KEYS[5], version - 1) or ''}
+end
 redis.call('HSET', KEYS[1], 'event', ARGV[1], 'after', ARGV[2], 'state', 'pending', 'at', ARGV[6])
 if ARGV[5] == '1' then redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7])
@@ -89,7 +94,9 @@ absl::StatusOr<ClaimResult> RedisVersionClaims::Claim(const v1::CaseEvent& event
   std::string claim_key = ClaimKey(case_id, version);
   bool has_request = !request_id.empty();
   auto reply = redis_->Eval(
-      ClaimScript(), {claim_key, has_request ? RequestKey(case_id, request_id) : claim_key, PendingKey()},
+      ClaimScript(),
+      {claim_key, has_request ? RequestKey(case_id, request_id) : claim_key, PendingKey(), keys_.CaseView(case_id),
+       keys_.Timeline(case_id)},
       {event.SerializeAsString(), after.SerializeAsString(), absl::StrCat(version),
        absl::StrCat(absl::ToInt64Seconds(window_)), has_request ? "1" : "0", absl::StrCat(absl::ToUnixMillis(absl::Now())),
        PendingMember(case_id, version), ClaimKeyPrefix(case_id)});
@@ -97,6 +104,15 @@ absl::StatusOr<ClaimResult> RedisVersionClaims::Claim(const v1::CaseEvent& event
   if (reply->elements.empty()) return absl::InternalError("claim script: unexpected reply");
   int64_t code = reply->elements[0].integer;
   if (code == 1) return ClaimResult{ClaimOutcome::kClaimed, std::nullopt};
+  if (code == 3 && reply->elements.size() == 2) {
+    VersionClaim projected;
+    projected.published = true;
+    projected.claimed_at = absl::InfinitePast();
+    if (!projected.event.ParseFromString(reply->elements[1].str)) {
+      return absl::DataLossError(absl::StrCat("timeline of ", case_id, " is corrupt"));
+    }
+    return ClaimResult{ClaimOutcome::kTaken, std::move(projected)};
+  }
   if (reply->elements.size() != 5) return absl::InternalError("claim script: unexpected reply");
   auto holder = ParseClaim(reply->elements[1], reply->elements[2], reply->elements[3], reply->elements[4]);
   if (!holder.ok()) return holder.status();

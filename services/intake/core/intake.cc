@@ -2,14 +2,22 @@
 
 #include <cmath>
 
+#include <algorithm>
+
+#include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "libs/events/proto_time.h"
+#include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
+#include "services/intake/core/case_day.h"
+#include "services/intake/core/submission_fingerprint.h"
 #include "services/intake/core/text_rules.h"
 #include "spdlog/spdlog.h"
 
@@ -19,20 +27,63 @@ namespace {
 using events::ToProto;
 using server::FieldError;
 
-std::string ShanghaiDay(absl::Time t) {
-  static const absl::TimeZone* zone = [] {
-    auto* tz = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Shanghai", tz)) *tz = absl::FixedTimeZone(8 * 3600);
-    return tz;
-  }();
-  return absl::FormatTime("%Y%m%d", t, *zone);
-}
-
 bool IsPrintableAscii(absl::string_view s) {
   for (char c : s) {
     if (c < 0x21 || c > 0x7E) return false;
   }
   return true;
+}
+
+// A waiter's pauses between looks at the owner's progress: short first (owners usually finish in milliseconds).
+constexpr absl::Duration kFirstPause = absl::Milliseconds(2);
+constexpr absl::Duration kLongestPause = absl::Milliseconds(50);
+constexpr absl::Duration kWaitBeyondLease = absl::Seconds(1);
+
+std::string NewOwnerToken() {
+  thread_local absl::BitGen bits;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(bits), absl::Uniform<uint64_t>(bits));
+}
+
+// Dispatch answered that it did not (and will not) add the co-requester; any other error leaves it unknown.
+bool RefusedForSure(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The answer to a submission that opened `event`'s case.
+v1::SubmitCaseResponse Answer(const v1::CaseEvent& event, bool repeat) {
+  const v1::Case& submitted = event.submitted().initial();
+  v1::SubmitCaseResponse response;
+  response.set_case_id(submitted.id());
+  response.set_duplicate_submit(repeat);
+  response.set_grid_code(submitted.location().grid_code());
+  response.set_needs_manual_grid(submitted.location().needs_manual_grid());
+  response.set_suggested_category(submitted.category());
+  response.set_emergency(submitted.emergency());
+  if (submitted.has_due_at()) *response.mutable_expected_at() = submitted.due_at();
+  return response;
+}
+
+// The answer to a repeat of a submission linked to an open case.
+v1::SubmitCaseResponse LinkedAnswer(const Reservation& reservation) {
+  v1::SubmitCaseResponse response;
+  if (reservation.linked_answer.has_value()) {
+    response = *reservation.linked_answer;
+  } else {
+    response.set_case_id(reservation.linked_to);
+    response.set_linked_to_case_id(reservation.linked_to);
+  }
+  response.set_duplicate_submit(!reservation.fresh);
+  return response;
 }
 
 }  // namespace
@@ -150,77 +201,126 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseReques
   if (!classification.ok()) return classification.status();
 
   absl::Time now = parts_.clock();
-  auto reservation = parts_.store->Reserve(request.channel(), request.idempotency_key(), ShanghaiDay(now));
-  if (!reservation.ok()) return reservation.status();
-
-  v1::SubmitCaseResponse response;
-  if (!reservation->linked_to.empty()) {
-    response.set_case_id(reservation->linked_to);
-    response.set_linked_to_case_id(reservation->linked_to);
-    response.set_duplicate_submit(true);
-    return response;
-  }
-  if (!reservation->published && !reservation->saved_event.has_value()) {
-    auto duplicate = FindDuplicate(location, *classification, request, now);
-    if (!duplicate.ok()) return duplicate.status();
-    if (duplicate->has_value()) {
-      std::string request_ref = absl::StrCat(v1::Channel_Name(request.channel()), ":", request.idempotency_key());
-      auto linked = parts_.linker->AddCoRequester(**duplicate, request.resident(), request_ref, request.text());
-      if (linked.ok()) {
-        if (absl::Status s = parts_.store->MarkLinked(request.channel(), request.idempotency_key(), **duplicate);
-            !s.ok()) {
-          return s;
-        }
-        response.set_case_id(**duplicate);
-        response.set_linked_to_case_id(**duplicate);
-        response.set_grid_code(linked->location().grid_code());
-        response.set_suggested_category(linked->category());
-        response.set_emergency(linked->emergency());
-        if (linked->has_due_at()) *response.mutable_expected_at() = linked->due_at();
-        return response;
-      }
-      // The open case moved on (closed, changed concurrently) or dispatch is away: open a case of its own, so the
-      // request is never lost.
-      spdlog::warn("msg=duplicate_not_linked case_id={} error={}", **duplicate, log::Quote(linked.status().ToString()));
+  SubmissionClaim claim{.channel = request.channel(),
+                        .idempotency_key = request.idempotency_key(),
+                        .day = ShanghaiDay(now),
+                        .fingerprint = SubmissionFingerprint(request),
+                        .owner = NewOwnerToken(),
+                        .lease = parts_.submit_lease};
+  // A live owner normally finishes within milliseconds; one that died is taken over when its lease runs out.
+  absl::Time give_up = now + parts_.submit_lease + kWaitBeyondLease;
+  absl::Duration pause = kFirstPause;
+  while (true) {
+    auto reservation = parts_.store->Reserve(claim);
+    if (!reservation.ok()) return reservation.status();
+    switch (reservation->state) {
+      case Reservation::State::kConflict:
+        return absl::AlreadyExistsError(absl::StrCat("idempotency_key: ", request.idempotency_key(),
+                                                     " was already used for a different request (case ",
+                                                     reservation->case_id, ")"));
+      case Reservation::State::kLinked:
+        return LinkedAnswer(*reservation);
+      case Reservation::State::kPublished:
+        if (reservation->saved_event.has_value()) return Answer(*reservation->saved_event, !reservation->fresh);
+        return absl::DataLossError(absl::StrCat("submission of ", reservation->case_id, " lost its event"));
+      case Reservation::State::kPending:
+        break;
     }
-  }
-
-  v1::CaseEvent event;
-  if (reservation->saved_event.has_value()) {
-    event = *reservation->saved_event;
-  } else {
-    event = BuildSubmitted(request, reservation->case_id, location, *classification, now);
-    if (absl::Status s = parts_.store->SaveEvent(request.channel(), request.idempotency_key(), event); !s.ok()) {
-      return s;
+    if (reservation->owned) {
+      auto decided = Decide(request, claim, *reservation, location, *classification, now);
+      // ABORTED: the lease ran out meanwhile and another attempt owns the key now; follow its outcome.
+      if (decided.ok() || decided.status().code() != absl::StatusCode::kAborted) return decided;
     }
-  }
-  if (!reservation->published) {
-    if (absl::Status s = parts_.publisher->Publish(event); !s.ok()) {
+    if (parts_.clock() >= give_up) {
       return absl::UnavailableError(absl::StrCat("case ", reservation->case_id,
-                                                 " reserved but not yet published; retry with the same "
-                                                 "idempotency_key: ",
-                                                 s.message()));
+                                                 " is being submitted by a concurrent request with this "
+                                                 "idempotency_key; retry with the same idempotency_key"));
     }
-    if (absl::Status s = parts_.store->MarkPublished(request.channel(), request.idempotency_key()); !s.ok()) {
-      return s;
-    }
-    const v1::Case& c = event.submitted().initial();
-    if (parts_.recent != nullptr && !c.location().grid_code().empty() && !c.catalogue_item().empty()) {
-      // Best effort: a lost entry only means a later duplicate opens its own case.
-      (void)parts_.recent->Remember(c.location().grid_code(), c.catalogue_item(), c.id(),
-                                    absl::StrCat(c.title(), c.text()), now);
+    Sleep(pause);
+    pause = std::min(pause * 2, kLongestPause);
+  }
+}
+
+absl::StatusOr<v1::SubmitCaseResponse> Intake::Decide(const v1::SubmitCaseRequest& request,
+                                                      const SubmissionClaim& claim, const Reservation& reservation,
+                                                      const registry::Location& location,
+                                                      const Classification& classification, absl::Time now) {
+  if (reservation.saved_event.has_value()) return Publish(claim, reservation, *reservation.saved_event, now);
+  std::string link_to = reservation.linking_to;
+  if (link_to.empty()) {
+    auto duplicate = FindDuplicate(location, classification, request, now);
+    if (!duplicate.ok()) return Released(claim, duplicate.status());
+    if (duplicate->has_value()) {
+      link_to = **duplicate;
+      if (absl::Status s = parts_.store->RecordLinkIntent(claim, link_to); !s.ok()) return Released(claim, s);
     }
   }
+  if (!link_to.empty() && parts_.linker != nullptr) {
+    // Dispatch keeps the outcome of a command per request id, so repeating the link after a crash or a timeout adds
+    // the co-requester once.
+    std::string request_ref = absl::StrCat(v1::Channel_Name(request.channel()), ":", request.idempotency_key());
+    auto linked = parts_.linker->AddCoRequester(link_to, request.resident(), request_ref, request.text());
+    if (linked.ok()) {
+      v1::SubmitCaseResponse response;
+      response.set_case_id(link_to);
+      response.set_linked_to_case_id(link_to);
+      response.set_grid_code(linked->location().grid_code());
+      response.set_suggested_category(linked->category());
+      response.set_emergency(linked->emergency());
+      if (linked->has_due_at()) *response.mutable_expected_at() = linked->due_at();
+      if (absl::Status s = parts_.store->MarkLinked(claim, response); !s.ok()) return Released(claim, s);
+      response.set_duplicate_submit(!reservation.fresh);
+      return response;
+    }
+    if (!RefusedForSure(linked.status())) {
+      // Dispatch may have added the co-requester before the error: only a retry with the same key can tell.
+      return Released(claim, absl::UnavailableError(absl::StrCat(
+                                 "linking to case ", link_to, " did not complete; retry with the same "
+                                 "idempotency_key: ",
+                                 linked.status().message())));
+    }
+    // The open case moved on (closed, changed concurrently): open a case of its own, so the request is never lost.
+    spdlog::warn("msg=duplicate_not_linked case_id={} error={}", link_to, log::Quote(linked.status().ToString()));
+  }
+  auto saved = parts_.store->SaveEvent(claim, BuildSubmitted(request, reservation.case_id, location, classification,
+                                                             now));
+  if (!saved.ok()) return saved.status().code() == absl::StatusCode::kAborted ? saved.status()
+                                                                              : Released(claim, saved.status());
+  return Publish(claim, reservation, *saved, now);
+}
 
-  const v1::Case& submitted = event.submitted().initial();
-  response.set_case_id(reservation->case_id);
-  response.set_duplicate_submit(!reservation->fresh);
-  response.set_grid_code(submitted.location().grid_code());
-  response.set_needs_manual_grid(submitted.location().needs_manual_grid());
-  response.set_suggested_category(submitted.category());
-  response.set_emergency(submitted.emergency());
-  if (submitted.has_due_at()) *response.mutable_expected_at() = submitted.due_at();
-  return response;
+absl::StatusOr<v1::SubmitCaseResponse> Intake::Publish(const SubmissionClaim& claim, const Reservation& reservation,
+                                                       const v1::CaseEvent& event, absl::Time now) {
+  if (absl::Status s = parts_.publisher->Publish(event); !s.ok()) {
+    return Released(claim, absl::UnavailableError(absl::StrCat("case ", reservation.case_id,
+                                                               " reserved but not yet published; retry with the "
+                                                               "same idempotency_key: ",
+                                                               s.message())));
+  }
+  faults::CrashPoint("intake.after_publish");
+  if (absl::Status s = parts_.store->MarkPublished(claim, event); !s.ok()) return Released(claim, s);
+  const v1::Case& c = event.submitted().initial();
+  if (parts_.recent != nullptr && !c.location().grid_code().empty() && !c.catalogue_item().empty()) {
+    // Best effort: a lost entry only means a later duplicate opens its own case.
+    (void)parts_.recent->Remember(c.location().grid_code(), c.catalogue_item(), c.id(),
+                                  absl::StrCat(c.title(), c.text()), now);
+  }
+  return Answer(event, !reservation.fresh);
+}
+
+absl::Status Intake::Released(const SubmissionClaim& claim, absl::Status status) {
+  if (absl::Status s = parts_.store->Release(claim); !s.ok()) {
+    spdlog::warn("msg=submission_release_failed error={}", log::Quote(s.ToString()));
+  }
+  return status;
+}
+
+void Intake::Sleep(absl::Duration d) {
+  if (parts_.sleep) {
+    parts_.sleep(d);
+  } else {
+    absl::SleepFor(d);
+  }
 }
 
 absl::StatusOr<v1::Case> Intake::GetCase(const std::string& case_id) {

@@ -30,6 +30,10 @@ struct IntakeParts {
   DuePlanner planner;             // Empty: no expected time.
   std::function<absl::Time()> clock;
   DuplicatePolicy duplicates;
+  // How long one submission attempt owns its idempotency key: concurrent attempts with the key wait up to this long
+  // (plus a little) for its outcome, then take over. Covers the normal time to decide, link and publish.
+  absl::Duration submit_lease = absl::Seconds(10);
+  std::function<void(absl::Duration)> sleep;  // Empty: absl::SleepFor.
 };
 
 // 群众点单: turns a resident's request into a case. Validates the request field by field, locates it on the grid
@@ -39,9 +43,13 @@ struct IntakeParts {
 // and catalogue item within the duplicate window is linked to that case as a co-requester (重复件) instead.
 // Nothing is stored or published for a request that fails validation.
 //
-// Exactly-once submit: a repeated key returns the first answer and publishes nothing new once the first event is
-// acknowledged; if an earlier attempt died between reserving and publishing, the repeat publishes the saved event
-// (same event id, so consumers apply it once).
+// One case per idempotency key: of all attempts with one (channel, idempotency key), concurrent or retried, one at a
+// time owns it (a lease in the SubmissionStore); the owner decides once between linking and opening a case, saves the
+// CaseSubmitted event before publishing it and never replaces a saved one. The others wait for the owner's outcome
+// and answer with it (same case id, same fields, duplicate_submit: true), or take over when its lease runs out —
+// republishing the saved event byte for byte, or retrying the recorded link with the same request ref. A key used
+// again for a different request (another SubmissionFingerprint) is refused with ALREADY_EXISTS naming the key and
+// the case it belongs to.
 class Intake {
  public:
   explicit Intake(IntakeParts parts) : parts_(std::move(parts)) {}
@@ -55,6 +63,15 @@ class Intake {
   v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const std::string& case_id,
                                const registry::Location& location, const Classification& classification,
                                absl::Time now);
+  // The owner's part of Submit: decide, link or save and publish.
+  absl::StatusOr<v1::SubmitCaseResponse> Decide(const v1::SubmitCaseRequest& request, const SubmissionClaim& claim,
+                                                const Reservation& reservation, const registry::Location& location,
+                                                const Classification& classification, absl::Time now);
+  absl::StatusOr<v1::SubmitCaseResponse> Publish(const SubmissionClaim& claim, const Reservation& reservation,
+                                                 const v1::CaseEvent& event, absl::Time now);
+  // Gives up the lease after a failure, so that a retry need not wait for it; returns `status`.
+  absl::Status Released(const SubmissionClaim& claim, absl::Status status);
+  void Sleep(absl::Duration d);
   // The open case this request repeats, if any.
   absl::StatusOr<std::optional<std::string>> FindDuplicate(const registry::Location& location,
                                                            const Classification& classification,

@@ -4,35 +4,68 @@
 
 #include "gtest/gtest.h"
 #include "libs/registry/test_registry.h"
+#include "services/intake/core/submission_fingerprint.h"
 
 namespace gridcase::intake {
 namespace {
 
+// SubmissionStore in memory with the Redis store's rules: leases on `now`, fenced owners, the first saved event wins.
 class MemorySubmissionStore : public SubmissionStore {
  public:
-  absl::StatusOr<Reservation> Reserve(v1::Channel channel, const std::string& key, const std::string& day) override {
-    auto& entry = entries_[{channel, key}];
+  absl::StatusOr<Reservation> Reserve(const SubmissionClaim& claim) override {
+    auto [it, created] = entries_.try_emplace({claim.channel, claim.idempotency_key});
+    Entry& entry = it->second;
     Reservation r;
-    if (entry.case_id.empty()) {
-      entry.case_id = "GC-" + day + "-" + std::to_string(++sequence_);
-      r.fresh = true;
+    if (created) {
+      entry.case_id = "GC-" + claim.day + "-" + std::to_string(++sequence_);
+      entry.fingerprint = claim.fingerprint;
+      entry.created_by = claim.owner;
+    } else if (entry.fingerprint != claim.fingerprint) {
+      r.state = Reservation::State::kConflict;
+      r.case_id = entry.case_id;
+      return r;
     }
+    if (entry.state == Reservation::State::kPending && (entry.owner == claim.owner || entry.lease_until <= now)) {
+      entry.owner = claim.owner;
+      entry.lease_until = now + claim.lease;
+      r.owned = true;
+    }
+    r.state = entry.state;
     r.case_id = entry.case_id;
-    r.published = entry.published;
+    r.fresh = entry.created_by == claim.owner;
     r.saved_event = entry.event;
-    r.linked_to = entry.linked_to;
+    r.linking_to = entry.linking_to;
+    r.linked_to = entry.answer ? entry.answer->linked_to_case_id() : "";
+    r.linked_answer = entry.answer;
     return r;
   }
-  absl::Status SaveEvent(v1::Channel channel, const std::string& key, const v1::CaseEvent& event) override {
-    entries_[{channel, key}].event = event;
+  absl::Status RecordLinkIntent(const SubmissionClaim& claim, const std::string& case_id) override {
+    Entry& entry = entries_.at({claim.channel, claim.idempotency_key});
+    if (entry.owner != claim.owner || entry.event) return absl::AbortedError("lost");
+    entry.linking_to = case_id;
     return absl::OkStatus();
   }
-  absl::Status MarkPublished(v1::Channel channel, const std::string& key) override {
-    entries_[{channel, key}].published = true;
+  absl::StatusOr<v1::CaseEvent> SaveEvent(const SubmissionClaim& claim, const v1::CaseEvent& event) override {
+    Entry& entry = entries_.at({claim.channel, claim.idempotency_key});
+    if (entry.event) return *entry.event;
+    if (entry.owner != claim.owner) return absl::AbortedError("lost");
+    entry.event = event;
+    entry.linking_to.clear();
+    return event;
+  }
+  absl::Status MarkPublished(const SubmissionClaim& claim, const v1::CaseEvent&) override {
+    entries_.at({claim.channel, claim.idempotency_key}).state = Reservation::State::kPublished;
     return absl::OkStatus();
   }
-  absl::Status MarkLinked(v1::Channel channel, const std::string& key, const std::string& case_id) override {
-    entries_[{channel, key}].linked_to = case_id;
+  absl::Status MarkLinked(const SubmissionClaim& claim, const v1::SubmitCaseResponse& answer) override {
+    Entry& entry = entries_.at({claim.channel, claim.idempotency_key});
+    entry.state = Reservation::State::kLinked;
+    entry.answer = answer;
+    return absl::OkStatus();
+  }
+  absl::Status Release(const SubmissionClaim& claim) override {
+    Entry& entry = entries_.at({claim.channel, claim.idempotency_key});
+    if (entry.owner == claim.owner) entry.lease_until = absl::InfinitePast();
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<v1::Case>> SubmittedCase(const std::string& case_id) override {
@@ -43,12 +76,19 @@ class MemorySubmissionStore : public SubmissionStore {
   }
   size_t size() const { return entries_.size(); }
 
+  absl::Time now = absl::FromUnixSeconds(1795000000);
+
  private:
   struct Entry {
     std::string case_id;
-    bool published = false;
+    std::string fingerprint;
+    std::string created_by;
+    std::string owner;
+    absl::Time lease_until = absl::InfinitePast();
+    Reservation::State state = Reservation::State::kPending;
+    std::string linking_to;
     std::optional<v1::CaseEvent> event;
-    std::string linked_to;
+    std::optional<v1::SubmitCaseResponse> answer;
   };
   std::map<std::pair<v1::Channel, std::string>, Entry> entries_;
   int sequence_ = 0;
@@ -97,12 +137,18 @@ class RecordingLinker : public CaseLinker {
  public:
   absl::StatusOr<v1::Case> AddCoRequester(const std::string& case_id, const v1::Resident& resident,
                                           const std::string& request_ref, const std::string&) override {
+    if (!fail_next.ok()) {
+      absl::Status failure = fail_next;
+      fail_next = absl::OkStatus();
+      return failure;
+    }
     links.push_back({case_id, request_ref});
     v1::Case c;
     c.set_id(case_id);
     return c;
   }
   std::vector<std::pair<std::string, std::string>> links;
+  absl::Status fail_next;
 };
 
 class RecordingPublisher : public events::EventPublisher {
@@ -135,7 +181,8 @@ class IntakeTest : public ::testing::Test {
                  .planner = [](v1::Category, bool emergency, absl::Time at) -> std::optional<absl::Time> {
                    return at + (emergency ? absl::Hours(4) : absl::Hours(72));
                  },
-                 .clock = [] { return absl::FromUnixSeconds(1795000000); }}) {}
+                 .clock = [this] { return store_.now; },
+                 .sleep = [this](absl::Duration d) { store_.now += d; }}) {}
 
   static v1::SubmitCaseRequest Request(const std::string& key) {
     v1::SubmitCaseRequest r;
@@ -146,6 +193,21 @@ class IntakeTest : public ::testing::Test {
     r.mutable_point()->set_lat(30.3025);  // 翠苑社区 grid 001 of the small test registry.
     r.mutable_point()->set_lng(120.1025);
     return r;
+  }
+  // A request like Request(...)'s at the same place: a duplicate of it.
+  static v1::SubmitCaseRequest Similar(const std::string& key) {
+    v1::SubmitCaseRequest r = Request(key);
+    r.set_text("小区东门的路灯不亮了，晚上很危险！");
+    return r;
+  }
+  // Another attempt's claim on Request(key), as the store sees it.
+  static SubmissionClaim OtherClaim(const std::string& key, absl::Duration lease) {
+    return {.channel = v1::CHANNEL_HOTLINE_12345,
+            .idempotency_key = key,
+            .day = "20261123",
+            .fingerprint = SubmissionFingerprint(Request(key)),
+            .owner = "other",
+            .lease = lease};
   }
 
   MemorySubmissionStore store_;
@@ -248,8 +310,7 @@ TEST_F(IntakeTest, UnknownCatalogueItemIsRefusedNamingTheField) {
 TEST_F(IntakeTest, SimilarRequestIsLinkedToTheOpenCaseNotDoubled) {
   auto first = intake_.Submit(Request("k1"));
   ASSERT_TRUE(first.ok());
-  auto again = Request("k2");
-  again.set_text("小区东门的路灯不亮了，晚上很危险！");
+  auto again = Similar("k2");
   again.mutable_resident()->set_phone("13900001111");
   auto second = intake_.Submit(again);
   ASSERT_TRUE(second.ok()) << second.status();
@@ -325,6 +386,129 @@ TEST_F(IntakeTest, GetCaseFallsBackToTheSubmittedCase) {
   EXPECT_EQ(got->version(), 1);
   EXPECT_EQ(intake_.GetCase("GC-nope").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(intake_.GetCase("").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(IntakeTest, SameKeyForADifferentRequestIsRefusedNamingTheKeyAndCase) {
+  auto first = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(first.ok());
+  auto changed = Request("k1");
+  changed.set_text("路灯杆被车撞歪了");
+  auto second = intake_.Submit(changed);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(second.status().message(),
+            "idempotency_key: k1 was already used for a different request (case " + first->case_id() + ")");
+  EXPECT_EQ(publisher_.published.size(), 1u);
+}
+
+TEST(SubmissionFingerprintTest, DependsOnEveryMeaningfulFieldAndNothingElse) {
+  v1::SubmitCaseRequest base;
+  base.set_idempotency_key("k");
+  base.set_channel(v1::CHANNEL_APP);
+  base.set_text("路灯不亮");
+  base.mutable_point()->set_lat(30.1);
+  base.mutable_point()->set_lng(120.2);
+  const std::string fingerprint = SubmissionFingerprint(base);
+  EXPECT_EQ(fingerprint.size(), 64u);
+  EXPECT_EQ(SubmissionFingerprint(base), fingerprint);
+  std::vector<std::function<void(v1::SubmitCaseRequest&)>> changes = {
+      [](auto& r) { r.set_idempotency_key("k2"); },
+      [](auto& r) { r.set_channel(v1::CHANNEL_HOTLINE_12345); },
+      [](auto& r) { r.set_text("路灯不亮了"); },
+      [](auto& r) { r.set_title("路灯"); },
+      [](auto& r) { r.set_address("幸福里"); },
+      [](auto& r) { r.set_catalogue_item("street-light"); },
+      [](auto& r) { r.mutable_resident()->set_phone("13812345678"); },
+      [](auto& r) { r.mutable_resident()->set_name("王"); },
+      [](auto& r) { r.mutable_resident()->set_resident_id("u1"); },
+      [](auto& r) { r.mutable_point()->set_lng(120.20000000000002); },
+      [](auto& r) { r.clear_point(); },
+      [](auto& r) { r.add_media_urls("https://img.example.cn/1.jpg"); },
+      // Moving text between fields changes the fingerprint too.
+      [](auto& r) {
+        r.set_title("路灯");
+        r.set_text("不亮");
+      },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    v1::SubmitCaseRequest changed = base;
+    changes[i](changed);
+    EXPECT_NE(SubmissionFingerprint(changed), fingerprint) << "change " << i;
+  }
+}
+
+TEST_F(IntakeTest, ConcurrentAttemptWaitsForTheOwnerThenTakesOverWithTheSavedEvent) {
+  // Another attempt owns the key and saved its event, then went silent (it died before publishing).
+  SubmissionClaim other = OtherClaim("k1", absl::Seconds(10));
+  auto reserved = store_.Reserve(other);
+  ASSERT_TRUE(reserved.ok() && reserved->owned);
+  v1::CaseEvent saved;
+  saved.set_event_id(reserved->case_id + "/1");
+  saved.set_case_id(reserved->case_id);
+  saved.set_case_version(1);
+  saved.mutable_submitted()->mutable_initial()->set_id(reserved->case_id);
+  saved.mutable_submitted()->mutable_initial()->set_text("saved first");
+  ASSERT_TRUE(store_.SaveEvent(other, saved).ok());
+
+  absl::Time started = store_.now;
+  auto response = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_GE(store_.now - started, absl::Seconds(10)) << "took over before the owner's lease ran out";
+  EXPECT_EQ(response->case_id(), reserved->case_id);
+  EXPECT_TRUE(response->duplicate_submit());
+  ASSERT_EQ(publisher_.published.size(), 1u);
+  EXPECT_EQ(publisher_.published[0].SerializeAsString(), saved.SerializeAsString()) << "the saved event wins";
+}
+
+TEST_F(IntakeTest, AttemptGivesUpWithUnavailableWhileTheOwnerHoldsTheLease) {
+  ASSERT_TRUE(store_.Reserve(OtherClaim("k1", absl::Hours(1))).ok());
+  auto response = intake_.Submit(Request("k1"));
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(publisher_.published.empty());
+}
+
+TEST_F(IntakeTest, UnknownLinkOutcomeIsRetriedWithTheSameRequestRefNotOpenedAsACase) {
+  auto first = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(first.ok());
+  auto again = Similar("k2");
+  linker_.fail_next = absl::DeadlineExceededError("dispatch did not answer");
+  auto timed_out = intake_.Submit(again);
+  EXPECT_EQ(timed_out.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(publisher_.published.size(), 1u) << "an unknown link outcome must not open a case";
+  // Even if the similar case closes meanwhile, the retry follows the recorded decision.
+  v1::Case closed;
+  closed.set_id(first->case_id());
+  closed.set_status(v1::CASE_STATUS_CLOSED);
+  reader_.cases[first->case_id()] = closed;
+  auto retry = intake_.Submit(again);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->linked_to_case_id(), first->case_id());
+  ASSERT_EQ(linker_.links.size(), 1u);
+  EXPECT_EQ(linker_.links[0].second, "CHANNEL_HOTLINE_12345:k2");
+  EXPECT_EQ(publisher_.published.size(), 1u);
+}
+
+TEST_F(IntakeTest, RefusedLinkOpensACaseOfItsOwn) {
+  auto first = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(first.ok());
+  auto again = Similar("k2");
+  linker_.fail_next = absl::FailedPreconditionError("case is RESOLVED");
+  auto second = intake_.Submit(again);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_NE(second->case_id(), first->case_id());
+  EXPECT_TRUE(second->linked_to_case_id().empty());
+  EXPECT_EQ(publisher_.published.size(), 2u);
+}
+
+TEST_F(IntakeTest, RepeatOfALinkedRequestGetsTheFirstAnswer) {
+  auto first = intake_.Submit(Request("k1"));
+  ASSERT_TRUE(first.ok());
+  auto again = Similar("k2");
+  auto linked = intake_.Submit(again);
+  auto repeat = intake_.Submit(again);
+  ASSERT_TRUE(linked.ok() && repeat.ok());
+  v1::SubmitCaseResponse expected = *linked;
+  expected.set_duplicate_submit(true);
+  EXPECT_EQ(repeat->SerializeAsString(), expected.SerializeAsString());
 }
 
 struct BadInput {

@@ -425,6 +425,17 @@ TEST_F(Open311GatewayTest, IntakeUnavailableIsRetryable) {
   EXPECT_EQ(result->status, 201);
 }
 
+TEST_F(Open311GatewayTest, ReusedExternalIdForAnotherRequestIsAConflict) {
+  backend_.FailNextSubmit(absl::AlreadyExistsError(
+      "idempotency_key: o311:hotline:t:00112233445566778899aabbccddeeff was already used for a different request "
+      "(case GC-20260301-000001)"));
+  auto result = Post(StreetLight("CRM-9"));
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 409);
+  EXPECT_EQ(ErrorOf(result), "external_id: was already used for a different request (case GC-20260301-000001)");
+  EXPECT_EQ(result->get_header_value("Retry-After"), "");
+}
+
 TEST_F(Open311GatewayTest, ListsRequestsByIdAndByWindow) {
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) {

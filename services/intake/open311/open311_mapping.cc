@@ -292,6 +292,17 @@ absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, 
 }
 
 absl::Status ToOpen311Status(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    // "idempotency_key: <derived key> was already used …": the client knows its token as external_id, not the key.
+    absl::string_view message = status.message();
+    if (absl::ConsumePrefix(&message, "idempotency_key: ")) {
+      size_t reason = message.find(' ');
+      if (reason != absl::string_view::npos) {
+        return absl::AlreadyExistsError(absl::StrCat("external_id:", message.substr(reason)));
+      }
+    }
+    return status;
+  }
   if (status.code() != absl::StatusCode::kInvalidArgument) return status;
   static constexpr std::pair<absl::string_view, absl::string_view> kRenames[] = {
       {"point.lat", "lat"},

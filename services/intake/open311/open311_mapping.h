@@ -73,7 +73,8 @@ absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, 
                                                             const registry::OrgRegistry& registry);
 
 // Intake's "<field>: <reason>" with the field renamed to the Open311 field it came from (point.lat → lat, text →
-// description, resident.phone → phone, …); other statuses unchanged.
+// description, resident.phone → phone, …); ALREADY_EXISTS for a reused idempotency key names external_id (the
+// client's token) instead of the derived key; other statuses unchanged.
 absl::Status ToOpen311Status(const absl::Status& status);
 
 // The GeoReport error body: [{"code": 400, "description": "lat: must be within [-90, 90]"}].

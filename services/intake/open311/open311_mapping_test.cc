@@ -236,6 +236,14 @@ TEST(SubmitRequestFromFormTest, CoreRangeErrorsComeBackUnderOpen311Names) {
   EXPECT_TRUE(absl::StartsWith(status.message(), "phone: ")) << status;
 }
 
+TEST(ToOpen311StatusTest, ReusedTokenNamesExternalIdNotTheDerivedKey) {
+  absl::Status status = ToOpen311Status(absl::AlreadyExistsError(
+      "idempotency_key: o311:crm:t:0123456789abcdef0123456789abcdef was already used for a different request (case "
+      "GC-20261123-000007)"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(status.message(), "external_id: was already used for a different request (case GC-20261123-000007)");
+}
+
 TEST(ToOpen311StatusTest, RenamesCoreFields) {
   EXPECT_EQ(MessageOf(ToOpen311Status(absl::InvalidArgumentError("text: must not be empty"))),
             "description: must not be empty");
