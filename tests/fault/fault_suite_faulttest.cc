@@ -109,9 +109,13 @@ bool BinaryContains(const std::string& binary, const std::string& text) {
   return buffer.str().find(text) != std::string::npos;
 }
 
+void PrintTable(const std::string& variant, const std::string& auditor, const std::vector<Row>& rows);
+
+// One deployment for the whole suite: each test injects its faults into it in turn (in the order they are defined),
+// and the table covers them all.
 class FaultSuite : public ::testing::Test {
  protected:
-  void SetUp() override {
+  static void SetUpTestSuite() {
     variant_ = ChosenVariant();
     auto infra = testing::PrivateInfra::Start(testing::BinaryPath("fault-infra"));
     ASSERT_TRUE(infra.ok()) << infra.status();
@@ -136,13 +140,19 @@ class FaultSuite : public ::testing::Test {
     load_ = std::make_unique<testing::CaseLoad>(
         *fleet_, std::vector<std::string>(std::begin(kReplicas), std::end(kReplicas)),
         testing::LoadOptions{.workers = 8, .cases_per_second = variant_.cases_per_second});
+    load_->Start();
   }
 
-  void TearDown() override {
+  static void TearDownTestSuite() {
+    if (auditor_ != nullptr) PrintTable(variant_.name, auditor_->name(), rows_);
     load_.reset();
+    auditor_.reset();
+    dispatch_.clear();
     fleet_.reset();
     infra_.reset();
   }
+
+  void SetUp() override { ASSERT_NE(load_, nullptr) << "the suite's deployment did not start"; }
 
   // The case as some live dispatch replica projects it (empty when none answers).
   v1::Case Projected(const std::string& id) {
@@ -332,18 +342,18 @@ class FaultSuite : public ::testing::Test {
     return static_cast<int>(ids.size());
   }
 
-  Variant variant_;
-  std::unique_ptr<testing::PrivateInfra> infra_;
-  std::unique_ptr<testing::ServiceFleet> fleet_;
-  std::vector<std::unique_ptr<v1::DispatchService::Stub>> dispatch_;
-  std::unique_ptr<testing::Auditor> auditor_;
-  std::unique_ptr<testing::CaseLoad> load_;
-  std::vector<AcknowledgedCommand> extra_commands_;  // Acknowledged outside the load (races).
-  AuditFindings last_;
-  std::vector<Row> rows_;
-  std::string last_unrecovered_;
-  int race_forked_answers_ = 0;
-  std::mt19937 random_{std::random_device{}()};
+  static inline Variant variant_;
+  static inline std::unique_ptr<testing::PrivateInfra> infra_;
+  static inline std::unique_ptr<testing::ServiceFleet> fleet_;
+  static inline std::vector<std::unique_ptr<v1::DispatchService::Stub>> dispatch_;
+  static inline std::unique_ptr<testing::Auditor> auditor_;
+  static inline std::unique_ptr<testing::CaseLoad> load_;
+  static inline std::vector<AcknowledgedCommand> extra_commands_;  // Acknowledged outside the load (races).
+  static inline AuditFindings last_;
+  static inline std::vector<Row> rows_;
+  static inline std::string last_unrecovered_;
+  static inline int race_forked_answers_ = 0;
+  static inline std::mt19937 random_{std::random_device{}()};
 };
 
 void PrintTable(const std::string& variant, const std::string& auditor, const std::vector<Row>& rows) {
@@ -375,12 +385,13 @@ void PrintTable(const std::string& variant, const std::string& auditor, const st
   std::fflush(stdout);
 }
 
-TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
-  load_->Start();
-
+TEST_F(FaultSuite, CommandRacesOnOneVersion) {
   RunFault("command races on one version", [&](std::string& note) { return Races(note); });
   rows_.back().duplicated_effects += race_forked_answers_;
+  EXPECT_EQ(race_forked_answers_, 0) << "callers told OK although another command won the same version";
+}
 
+TEST_F(FaultSuite, KillEachServiceAtRandomMoments) {
   for (int round = 0; round < variant_.rounds; ++round) {
     for (const char* service : kServices) {
       RunFault(absl::StrCat("kill -9 ", service, " at a random moment"), [&](std::string& note) {
@@ -391,7 +402,9 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
       });
     }
   }
+}
 
+TEST_F(FaultSuite, KillEachServiceAtItsCrashPoints) {
   for (const CrashPointCase& point : kCrashPoints) {
     const std::string binary = testing::BinaryPath(absl::StrCat("services/", point.service, "/", point.service));
     if (!BinaryContains(binary, point.point)) {
@@ -416,6 +429,9 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
     });
   }
 
+}
+
+TEST_F(FaultSuite, DispatchGroupLosesAReplica) {
   RunFault("dispatch group loses a replica", [&](std::string&) {
     fleet_->Kill("dispatch#3");
     return 1;
@@ -423,6 +439,9 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
   // The replica comes back (a rebalance again) before the next fault.
   ASSERT_TRUE(fleet_->Restart("dispatch#3").ok());
 
+}
+
+TEST_F(FaultSuite, PoisonRecordsOnStageTopics) {
   RunFault("poison records on stage topics", [&](std::string& note) {
     events::Topics topics(fleet_->prefix());
     int written = 0;
@@ -442,6 +461,9 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
     return written;
   });
 
+}
+
+TEST_F(FaultSuite, KafkaBrokerStopAndStart) {
   RunFault("Kafka broker stop and start", [&](std::string& note) {
     absl::Status stopped = infra_->StopKafka();
     if (!stopped.ok()) absl::StrAppend(&note, " stop: ", stopped.message());
@@ -451,18 +473,27 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
     return 1;
   });
 
+}
+
+TEST_F(FaultSuite, RedisRestart) {
   RunFault("Redis restart (SIGTERM, AOF kept)", [&](std::string& note) {
     absl::Status restarted = infra_->RestartRedis();
     if (!restarted.ok()) absl::StrAppend(&note, " ", restarted.message());
     return 1;
   });
 
+}
+
+TEST_F(FaultSuite, RedisCrash) {
   RunFault("Redis crash (SIGKILL) and restart", [&](std::string& note) {
     absl::Status restarted = infra_->CrashAndRestartRedis();
     if (!restarted.ok()) absl::StrAppend(&note, " ", restarted.message());
     return 1;
   });
 
+}
+
+TEST_F(FaultSuite, RedisWipeRebuiltFromKafka) {
   // The recovery procedure after Redis lost everything: stop the services, empty Redis, rebuild dispatch's
   // projections in place from Kafka, delete the SLA and feedback consumer groups (their state is rebuilt by reading
   // the case topics from the beginning), start the services again.
@@ -479,19 +510,6 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
         " --redis_addr=", infra_->infra().redis_addr, " --topic_prefix=", fleet_->prefix(),
         " --redis_prefix=unused.", " --target_prefix=", fleet_->prefix(), " --compare=false"));
     if (!rebuilt.ok()) absl::StrAppend(&note, " rebuild: ", rebuilt.status().message());
-    // Intake's daily case numbers start again above the highest of each day in the log, or case ids are reused.
-    std::map<std::string, int> highest;  // yyyymmdd → highest case number
-    for (const auto& [key, events] : testing::ReadJournal(infra_->infra().kafka_brokers, fleet_->prefix()).distinct) {
-      if (key.second != 1 || key.first.size() != 18) continue;  // GC-yyyymmdd-nnnnnn
-      int& n = highest[key.first.substr(3, 8)];
-      n = std::max(n, std::atoi(key.first.substr(12).c_str()));
-    }
-    for (const auto& [day, n] : highest) {
-      auto set = testing::RunCommand(absl::StrCat("redis-cli -h ", infra_->infra().redis.host, " -p ",
-                                                  infra_->infra().redis.port, " SET '", fleet_->prefix(),
-                                                  "intake:seq:", day, "' ", n, " EX 259200"));
-      if (!set.ok()) absl::StrAppend(&note, " seq: ", set.status().message());
-    }
     absl::Status reset = testing::DeleteConsumerGroups(
         infra_->infra().kafka_brokers,
         {fleet_->prefix() + "gridcase-sla", fleet_->prefix() + "gridcase-feedback"});
@@ -502,8 +520,6 @@ TEST_F(FaultSuite, SteadyLoadThroughEveryFault) {
     }
     return 1;
   });
-
-  PrintTable(variant_.name, auditor_->name(), rows_);
 }
 
 }  // namespace
