@@ -1,9 +1,14 @@
 #include "libs/kafka/consumer.h"
 
+#include <unistd.h>
+
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "librdkafka/rdkafkacpp.h"
+#include "libs/faults/crash_point.h"
+#include "libs/kafka/case_wait.h"
 #include "libs/kafka/kafka_metrics.h"
 #include "spdlog/spdlog.h"
 
@@ -11,7 +16,8 @@ namespace gridcase::kafka {
 
 class Consumer::Rebalancer : public RdKafka::RebalanceCb {
  public:
-  explicit Rebalancer(std::atomic<bool>* assigned) : assigned_(assigned) {}
+  Rebalancer(std::atomic<bool>* assigned, std::atomic<bool>* assignment_changed)
+      : assigned_(assigned), assignment_changed_(assignment_changed) {}
 
   void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                     std::vector<RdKafka::TopicPartition*>& partitions) override {
@@ -23,6 +29,7 @@ class Consumer::Rebalancer : public RdKafka::RebalanceCb {
         consumer->assign(partitions);
       }
       if (!partitions.empty()) *assigned_ = true;
+      *assignment_changed_ = true;
       spdlog::info("msg=partitions_assigned count={}", partitions.size());
       return;
     }
@@ -38,13 +45,14 @@ class Consumer::Rebalancer : public RdKafka::RebalanceCb {
 
  private:
   std::atomic<bool>* assigned_;
+  std::atomic<bool>* assignment_changed_;
 };
 
 absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& options, Producer* dead_letters) {
   if (options.topics.empty()) return absl::InvalidArgumentError("kafka consumer: no topics");
   if (options.group_id.empty()) return absl::InvalidArgumentError("kafka consumer: empty group id");
   auto consumer = std::unique_ptr<Consumer>(new Consumer(options, dead_letters, nullptr, nullptr));
-  consumer->rebalancer_ = std::make_unique<Rebalancer>(&consumer->assigned_);
+  consumer->rebalancer_ = std::make_unique<Rebalancer>(&consumer->assigned_, &consumer->assignment_changed_);
 
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
@@ -83,7 +91,8 @@ Consumer::Consumer(const ConsumerOptions& options, Producer* dead_letters, std::
     : options_(options),
       dead_letters_(dead_letters),
       rebalancer_(std::move(rebalancer)),
-      consumer_(std::move(consumer)) {}
+      consumer_(std::move(consumer)),
+      owner_(absl::StrCat(options.client_id, "-", getpid(), "-", absl::ToUnixNanos(absl::Now()))) {}
 
 Consumer::~Consumer() { Close(); }
 
@@ -105,6 +114,11 @@ Message CopyOut(RdKafka::Message& m) {
   return out;
 }
 
+// The status as the operator reads it: code and message, without payloads.
+std::string Reason(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ", status.message());
+}
+
 bool IsPoison(const absl::Status& status) {
   return status.code() == absl::StatusCode::kInvalidArgument || status.code() == absl::StatusCode::kDataLoss;
 }
@@ -121,9 +135,194 @@ absl::Status Consumer::DeadLetter(const Message& message, const absl::Status& re
   return dead_letters_->Produce(message.topic + ".dlt", message.key, message.value, headers);
 }
 
+absl::Status Consumer::ParkCase(const Message& message, ParkedState state, const absl::Status& reason,
+                                bool dead_lettered) {
+  auto parked = options_.parking.store->ParkCase(options_.group_id, message, state, Reason(reason), dead_lettered);
+  if (!parked.ok()) return parked.status();
+  faults::CrashPoint("kafka.consumer.case_parked");
+  parked_cases_.insert(message.key);
+  if (*parked == ParkingStore::ParkOutcome::kParked) KafkaMetrics::Get().parked(options_.group_id).Increment();
+  spdlog::error("msg=case_parked group={} case_id={} state={} topic={} partition={} offset={} reason={}",
+                options_.group_id, message.key, ParkedStateName(state), message.topic, message.partition,
+                message.offset, Reason(reason));
+  KafkaMetrics::Get().parked_cases(options_.group_id).Set(static_cast<double>(parked_cases_.size()));
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::Process(const Message& message, const Handler& handler) {
+  KafkaMetrics& metrics = KafkaMetrics::Get();
+  const bool parks = options_.parking.store != nullptr && !message.key.empty();
+  if (parks && assignment_changed_.exchange(false)) {
+    if (absl::Status s = RefreshParkedCases(); !s.ok()) {
+      assignment_changed_ = true;
+      return s;
+    }
+  }
+  if (parks && parked_cases_.contains(message.key)) {
+    auto parked = options_.parking.store->ParkIfParked(options_.group_id, message);
+    if (!parked.ok()) return parked.status();
+    if (*parked == ParkingStore::ParkOutcome::kNotParked) {
+      parked_cases_.erase(message.key);
+    } else {
+      if (*parked == ParkingStore::ParkOutcome::kParked) {
+        metrics.parked(options_.group_id).Increment();
+        spdlog::warn("msg=record_parked group={} case_id={} topic={} partition={} offset={}", options_.group_id,
+                     message.key, message.topic, message.partition, message.offset);
+      }
+      return absl::OkStatus();
+    }
+  }
+  absl::Status status = handler(message);
+  if (status.ok()) {
+    wait_.reset();
+    return status;
+  }
+  if (IsPoison(status)) {
+    wait_.reset();
+    if (absl::Status dlt = DeadLetter(message, status); !dlt.ok()) return dlt;
+    faults::CrashPoint("kafka.consumer.dead_lettered");
+    metrics.dead_lettered(message.topic).Increment();
+    spdlog::error("msg=dead_lettered topic={} partition={} offset={} reason={}", message.topic, message.partition,
+                  message.offset, status.ToString());
+    if (parks) return ParkCase(message, ParkedState::kHeld, status, /*dead_lettered=*/true);
+    return absl::OkStatus();
+  }
+  if (parks && IsWaitForEarlierRecord(status)) {
+    std::string id = RecordId(message);
+    absl::Time now = absl::Now();
+    if (!wait_.has_value() || wait_->record_id != id) wait_ = Wait{id, now};
+    if (now - wait_->since >= options_.parking.gap_patience) {
+      wait_.reset();
+      return ParkCase(message, ParkedState::kWaiting, status, /*dead_lettered=*/false);
+    }
+  }
+  return status;
+}
+
+absl::Status Consumer::RefreshParkedCases() {
+  auto cases = options_.parking.store->ParkedCaseIds(options_.group_id);
+  if (!cases.ok()) return cases.status();
+  parked_cases_ = std::set<std::string>(cases->begin(), cases->end());
+  KafkaMetrics::Get().parked_cases(options_.group_id).Set(static_cast<double>(parked_cases_.size()));
+  return absl::OkStatus();
+}
+
+void Consumer::ReplayParkedCases(const Handler& handler) {
+  ParkingStore& store = *options_.parking.store;
+  auto cases = store.CasesToReplay(options_.group_id);
+  if (!cases.ok()) {
+    spdlog::warn("msg=parking_poll_failed group={} error={}", options_.group_id, cases.status().ToString());
+    return;
+  }
+  for (const std::string& case_id : *cases) {
+    if (stopping_.load()) break;
+    auto claimed = store.Claim(options_.group_id, case_id, owner_, options_.parking.claim_lease);
+    if (!claimed.ok() || !*claimed) continue;
+    ReplayCase(case_id, handler);
+    if (absl::Status s = store.Unclaim(options_.group_id, case_id, owner_); !s.ok()) {
+      spdlog::warn("msg=parking_unclaim_failed group={} case_id={} error={}", options_.group_id, case_id,
+                   s.ToString());
+    }
+  }
+  if (absl::Status s = RefreshParkedCases(); !s.ok()) {
+    spdlog::warn("msg=parking_poll_failed group={} error={}", options_.group_id, s.ToString());
+  }
+}
+
+void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
+  ParkingStore& store = *options_.parking.store;
+  const std::string& group = options_.group_id;
+  // Bounded per poll, so that a long parked list never keeps the member from polling Kafka (max.poll.interval.ms);
+  // the case stays released and the next poll goes on from where this one stopped.
+  constexpr int kRecordsPerPoll = 1000;
+  for (int replayed = 0; replayed < kRecordsPerPoll && !stopping_.load(); ++replayed) {
+    auto found = store.Find(group, case_id);
+    if (!found.ok()) {
+      spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, found.status().ToString());
+      return;
+    }
+    if (!found->has_value() || !(*found)->head.has_value()) return;
+    const ParkedCase& parked = **found;
+    if (parked.state == ParkedState::kHeld) return;
+    const Message& head = *parked.head;
+    std::string id = RecordId(head);
+    if (parked.state == ParkedState::kSkip) {
+      if (!parked.head_dead_lettered) {
+        absl::Status dlt =
+            DeadLetter(head, absl::AbortedError(absl::StrCat("skipped by an operator: ", parked.reason)));
+        if (!dlt.ok()) {
+          spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, dlt.ToString());
+          return;
+        }
+        KafkaMetrics::Get().dead_lettered(head.topic).Increment();
+      }
+      auto removed = store.RemoveHead(group, case_id, id, ParkedState::kRelease);
+      if (!removed.ok()) {
+        spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, removed.status().ToString());
+        return;
+      }
+      spdlog::warn("msg=parked_record_skipped group={} case_id={} topic={} partition={} offset={}", group, case_id,
+                   head.topic, head.partition, head.offset);
+      if (*removed) {
+        spdlog::info("msg=case_unparked group={} case_id={}", group, case_id);
+        return;
+      }
+      continue;
+    }
+    absl::Status status = handler(head);
+    if (status.ok()) {
+      faults::CrashPoint("kafka.consumer.parked_record_applied");
+      auto removed = store.RemoveHead(group, case_id, id, std::nullopt);
+      if (!removed.ok()) {
+        spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, removed.status().ToString());
+        return;
+      }
+      KafkaMetrics::Get().replayed(group).Increment();
+      spdlog::info("msg=parked_record_applied group={} case_id={} topic={} partition={} offset={}", group, case_id,
+                   head.topic, head.partition, head.offset);
+      if (*removed) {
+        spdlog::info("msg=case_unparked group={} case_id={}", group, case_id);
+        return;
+      }
+      if (!store.Claim(group, case_id, owner_, options_.parking.claim_lease).value_or(false)) return;
+      continue;
+    }
+    if (IsPoison(status)) {
+      bool dead_lettered = parked.head_dead_lettered;
+      if (!dead_lettered) {
+        if (!DeadLetter(head, status).ok()) return;
+        KafkaMetrics::Get().dead_lettered(head.topic).Increment();
+        dead_lettered = true;
+      }
+      if (absl::Status s = store.Hold(group, case_id, ParkedState::kHeld, Reason(status), dead_lettered); !s.ok()) {
+        // The request stays pending: the next poll replays the record again.
+        spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, s.ToString());
+      }
+      spdlog::error("msg=case_still_parked group={} case_id={} topic={} partition={} offset={} reason={}", group,
+                    case_id, head.topic, head.partition, head.offset, status.ToString());
+      return;
+    }
+    if (IsWaitForEarlierRecord(status)) {
+      if (parked.state != ParkedState::kWaiting || parked.reason != Reason(status)) {
+        absl::Status s = store.Hold(group, case_id, ParkedState::kWaiting, Reason(status), parked.head_dead_lettered);
+        if (!s.ok()) spdlog::warn("msg=replay_stopped group={} case_id={} error={}", group, case_id, s.ToString());
+      }
+      spdlog::debug("msg=parked_case_waiting group={} case_id={} reason={}", group, case_id, Reason(status));
+      return;
+    }
+    spdlog::warn("msg=replay_retry group={} case_id={} topic={} partition={} offset={} error={}", group, case_id,
+                 head.topic, head.partition, head.offset, status.ToString());
+    return;
+  }
+}
+
 void Consumer::Run(const Handler& handler) {
   KafkaMetrics& metrics = KafkaMetrics::Get();
   while (!stopping_.load()) {
+    if (options_.parking.store != nullptr && absl::Now() >= next_parking_poll_) {
+      ReplayParkedCases(handler);
+      next_parking_poll_ = absl::Now() + options_.parking.poll;
+    }
     std::unique_ptr<RdKafka::Message> raw(consumer_->consume(100));
     if (raw->err() == RdKafka::ERR__TIMED_OUT || raw->err() == RdKafka::ERR__PARTITION_EOF) continue;
     if (raw->err() != RdKafka::ERR_NO_ERROR) {
@@ -132,18 +331,7 @@ void Consumer::Run(const Handler& handler) {
       continue;
     }
     Message message = CopyOut(*raw);
-    absl::Status status = handler(message);
-    if (IsPoison(status)) {
-      absl::Status dlt = DeadLetter(message, status);
-      if (dlt.ok()) {
-        metrics.dead_lettered(message.topic).Increment();
-        spdlog::error("msg=dead_lettered topic={} partition={} offset={} reason={}", message.topic, message.partition,
-                      message.offset, status.ToString());
-        status = absl::OkStatus();
-      } else {
-        status = dlt;
-      }
-    }
+    absl::Status status = Process(message, handler);
     if (status.ok()) {
       std::vector<RdKafka::TopicPartition*> next = {
           RdKafka::TopicPartition::create(message.topic, message.partition, message.offset + 1)};

@@ -21,6 +21,18 @@ KafkaMetrics::KafkaMetrics()
       dead_lettered_(prometheus::BuildCounter()
                          .Name("gridcase_kafka_records_dead_lettered_total")
                          .Help("Poison records copied to the dead-letter topic")
-                         .Register(*metrics::Registry())) {}
+                         .Register(*metrics::Registry())),
+      parked_(prometheus::BuildCounter()
+                  .Name("gridcase_kafka_records_parked_total")
+                  .Help("Records kept for a parked case of the consumer group instead of being handled")
+                  .Register(*metrics::Registry())),
+      replayed_(prometheus::BuildCounter()
+                    .Name("gridcase_kafka_records_replayed_total")
+                    .Help("Parked records applied by a replay of their released or waiting case")
+                    .Register(*metrics::Registry())),
+      parked_cases_(prometheus::BuildGauge()
+                        .Name("gridcase_kafka_parked_cases")
+                        .Help("Cases parked in the consumer group (records wait for a release)")
+                        .Register(*metrics::Registry())) {}
 
 }  // namespace gridcase::kafka

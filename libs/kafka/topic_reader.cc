@@ -53,18 +53,26 @@ absl::Status ReadTopicsSince(const std::string& brokers, const std::vector<std::
     }
   }
   if (from != absl::InfinitePast() && !assignment.empty()) {
-    for (RdKafka::TopicPartition* tp : assignment) tp->set_offset(absl::ToUnixMillis(from));
-    RdKafka::ErrorCode err = consumer->offsetsForTimes(assignment, 10000);
-    if (err != RdKafka::ERR_NO_ERROR) {
-      RdKafka::TopicPartition::destroy(assignment);
-      return KafkaError(err, "offsets for times");
-    }
-    for (RdKafka::TopicPartition* tp : assignment) {
-      if (tp->err() != RdKafka::ERR_NO_ERROR) {
-        RdKafka::ErrorCode failed = tp->err();
-        RdKafka::TopicPartition::destroy(assignment);
-        return KafkaError(failed, "offsets for times");
+    // Where each partition's records from `from` begin. A partition whose leader is moving (as just after the topic
+    // was created) answers with a retryable error: asked again until the timeout.
+    const absl::Time give_up = absl::Now() + timeout;
+    while (true) {
+      for (RdKafka::TopicPartition* tp : assignment) tp->set_offset(absl::ToUnixMillis(from));
+      absl::Status status;
+      if (RdKafka::ErrorCode err = consumer->offsetsForTimes(assignment, 10000); err != RdKafka::ERR_NO_ERROR) {
+        status = KafkaError(err, "offsets for times");
       }
+      for (const RdKafka::TopicPartition* tp : assignment) {
+        if (status.ok() && tp->err() != RdKafka::ERR_NO_ERROR) {
+          status = KafkaError(tp->err(), absl::StrCat("offsets for times of ", tp->topic(), "/", tp->partition()));
+        }
+      }
+      if (status.ok()) break;
+      if (!absl::IsUnavailable(status) || absl::Now() + absl::Milliseconds(100) > give_up) {
+        RdKafka::TopicPartition::destroy(assignment);
+        return status;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
     }
     std::vector<RdKafka::TopicPartition*> later;
     for (RdKafka::TopicPartition* tp : assignment) {

@@ -15,6 +15,8 @@
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/metrics/reload_report.h"
+#include "libs/parking/parking_flags.h"
+#include "libs/parking/redis_parking_store.h"
 #include "libs/registry/registry_json.h"
 #include "libs/server/grpc_server.h"
 #include "libs/server/process_signals.h"
@@ -98,6 +100,7 @@ int Run() {
   struct Stage {
     std::unique_ptr<redis::RedisClient> redis;
     std::unique_ptr<RedisProjectionStore> store;
+    std::unique_ptr<parking::RedisParkingStore> parking;
     std::unique_ptr<Projector> projector;
     std::unique_ptr<CaseRecordHandler> handler;
     std::unique_ptr<kafka::Consumer> consumer;
@@ -113,6 +116,12 @@ int Run() {
     }
     stage.redis = *std::move(redis);
     stage.store = std::make_unique<RedisProjectionStore>(stage.redis.get(), keys);
+    stage.parking = std::make_unique<parking::RedisParkingStore>(stage.redis.get(), config->redis_prefix);
+    auto parking = parking::ParkingOptionsFromFlags(stage.parking.get());
+    if (!parking.ok()) {
+      spdlog::error("msg=startup_failed step=parking error={}", log::Quote(parking.status().ToString()));
+      return 2;
+    }
     stage.projector = std::make_unique<Projector>(stage.store.get());
     stage.handler = std::make_unique<CaseRecordHandler>(stage.projector.get(), stage.store.get(), &commands);
     std::string stage_name = StageName(topic, config->topic_prefix);
@@ -120,7 +129,8 @@ int Run() {
                                              .group_id = config->topic_prefix + "gridcase-dispatch-" + stage_name,
                                              .topics = {topic},
                                              .client_id = "gridcase-dispatch-" + stage_name,
-                                             .extra = config->kafka_consumer_props},
+                                             .extra = config->kafka_consumer_props,
+                                             .parking = *parking},
                                             producer->get());
     if (!consumer.ok()) {
       spdlog::error("msg=startup_failed step=consumer topic={} error={}", topic,

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/events/codec.h"
+#include "libs/kafka/case_wait.h"
 #include "libs/log/log.h"
 #include "spdlog/spdlog.h"
 
@@ -33,7 +34,7 @@ absl::Status CaseRecordHandler::HandleEvent(const v1::CaseEvent& event) {
     if (event.deadline_set().clock() != v1::CLOCK_KIND_COMPLETION) return absl::OkStatus();
     absl::Status s = store_->SetDueAt(event.case_id(), event.deadline_set().due_at());
     // The case's submitted event is on another topic and may not be projected yet: retry.
-    if (absl::IsNotFound(s)) return absl::UnavailableError(s.message());
+    if (absl::IsNotFound(s)) return kafka::WaitForEarlierRecord(s.message());
     return s;
   }
   if (event.has_sla_breached() && commands_ != nullptr) return Escalate(event);
@@ -45,7 +46,9 @@ absl::Status CaseRecordHandler::Escalate(const v1::CaseEvent& breach) {
   if (target == v1::LEVEL_UNSPECIFIED) return absl::OkStatus();
   auto loaded = store_->Load(breach.case_id());
   if (!loaded.ok()) return loaded.status();
-  if (!loaded->has_value()) return absl::UnavailableError(absl::StrCat("case ", breach.case_id(), " not projected yet"));
+  if (!loaded->has_value()) {
+    return kafka::WaitForEarlierRecord(absl::StrCat("case ", breach.case_id(), " not projected yet"));
+  }
   v1::Case c = **loaded;
   v1::Actor system;
   system.set_role(v1::ROLE_SYSTEM);

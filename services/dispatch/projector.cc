@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/case/case_fold.h"
+#include "libs/kafka/case_wait.h"
 
 namespace gridcase::dispatch {
 
@@ -17,9 +18,9 @@ absl::StatusOr<ApplyOutcome> Projector::Project(const v1::CaseEvent& event) {
     int64_t current = before->has_value() ? (*before)->version() : 0;
     if (event.case_version() <= current) return ApplyOutcome::kDuplicate;
     if (event.case_version() > current + 1) {
-      return absl::UnavailableError(absl::StrCat("case ", event.case_id(), " is at version ", current,
-                                                 "; waiting for version ", current + 1, " before ",
-                                                 event.case_version()));
+      return kafka::WaitForEarlierRecord(absl::StrCat("case ", event.case_id(), " is at version ", current,
+                                                      "; waiting for version ", current + 1, " before ",
+                                                      event.case_version()));
     }
     auto after = cases::ApplyEvent(before->value_or(v1::Case()), event);
     if (!after.ok()) {

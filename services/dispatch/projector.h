@@ -34,8 +34,9 @@ class ProjectionStore {
 };
 
 // Folds case events into the projections, idempotently: an event seen before is a no-op, so redelivery never changes
-// anything. Returns OK when the effect is durable (applied or already there); UNAVAILABLE when an earlier version is
-// missing (retry later); INVALID_ARGUMENT / DATA_LOSS for an event that can never apply (dead letter).
+// anything. Returns OK when the effect is durable (applied or already there); kafka::WaitForEarlierRecord (UNAVAILABLE)
+// when an earlier version is missing (retry later); INVALID_ARGUMENT / DATA_LOSS for an event that can never apply
+// (dead letter).
 class Projector {
  public:
   // `store` must outlive the projector.

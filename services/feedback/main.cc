@@ -13,6 +13,8 @@
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
 #include "libs/metrics/reload_report.h"
+#include "libs/parking/parking_flags.h"
+#include "libs/parking/redis_parking_store.h"
 #include "libs/registry/registry_json.h"
 #include "libs/server/grpc_server.h"
 #include "libs/server/process_signals.h"
@@ -74,11 +76,15 @@ int Run() {
   KafkaAlertSink alert_sink(producer->get(), AlertsTopic(rt.topic_prefix));
   HotSpotWatch watch(&consumer_store, &alert_sink, policy.hot_spot, now);
   CaseEventHandler handler(&recorder, &watch, now);
+  parking::RedisParkingStore parking_store(consumer_redis->get(), rt.redis_prefix);
+  auto parking = parking::ParkingOptionsFromFlags(&parking_store);
+  if (!parking.ok()) return Fail("parking", parking.status());
   auto consumer = kafka::Consumer::Create({.brokers = rt.kafka_brokers,
                                            .group_id = rt.topic_prefix + "gridcase-feedback",
                                            .topics = topics.CaseTopics(),
                                            .client_id = "gridcase-feedback",
-                                           .extra = rt.kafka_consumer_props},
+                                           .extra = rt.kafka_consumer_props,
+                                           .parking = *parking},
                                           producer->get());
   if (!consumer.ok()) return Fail("consumer", consumer.status());
   std::thread consumer_thread([&] { (*consumer)->Run([&](const kafka::Message& m) { return handler.Handle(m); }); });

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/events/codec.h"
+#include "libs/kafka/case_wait.h"
 #include "libs/log/log.h"
 #include "services/sla/sla_metrics.h"
 #include "spdlog/spdlog.h"
@@ -40,9 +41,9 @@ absl::Status ClockKeeper::Handle(const v1::CaseEvent& event) {
   }
   if (event.case_version() <= stored->version) return absl::OkStatus();
   if (event.case_version() > stored->version + 1) {
-    return absl::UnavailableError(absl::StrCat("case ", case_id, " is at version ", stored->version,
-                                               "; waiting for version ", stored->version + 1, " before ",
-                                               event.case_version()));
+    return kafka::WaitForEarlierRecord(absl::StrCat("case ", case_id, " is at version ", stored->version,
+                                                    "; waiting for version ", stored->version + 1, " before ",
+                                                    event.case_version()));
   }
 
   std::vector<std::string> notes;

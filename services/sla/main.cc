@@ -12,6 +12,8 @@
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
 #include "libs/metrics/metrics.h"
+#include "libs/parking/parking_flags.h"
+#include "libs/parking/redis_parking_store.h"
 #include "libs/server/grpc_server.h"
 #include "libs/server/process_signals.h"
 #include "services/sla/adapters/kafka_published_alarms.h"
@@ -115,11 +117,18 @@ int Run() {
   RedisDueIndex reader_due(reader_redis->get(), keys);
   SlaGrpc service(&planner, &reader_cases, &reader_due, &broadcaster, now);
 
+  parking::RedisParkingStore parking_store(keeper_redis->get(), runtime->redis_prefix);
+  auto parking = parking::ParkingOptionsFromFlags(&parking_store);
+  if (!parking.ok()) {
+    spdlog::error("msg=startup_failed step=parking error={}", log::Quote(parking.status().ToString()));
+    return 2;
+  }
   auto consumer = kafka::Consumer::Create({.brokers = runtime->kafka_brokers,
                                            .group_id = runtime->topic_prefix + "gridcase-sla",
                                            .topics = topics.CaseTopics(),
                                            .client_id = "gridcase-sla",
-                                           .extra = runtime->kafka_consumer_props},
+                                           .extra = runtime->kafka_consumer_props,
+                                           .parking = *parking},
                                           producer->get());
   // Every replica tails the SLA topic in a group of its own, from the end, for WatchOverdue.
   auto tail = kafka::Consumer::Create({.brokers = runtime->kafka_brokers,

@@ -1,5 +1,5 @@
-// One truth per case under concurrency: many handlers act on the same case version at once, through three dispatch
-// replicas sharing Kafka and Redis. Exactly one command wins each version, every other is refused with ABORTED naming
+// One truth per case under concurrency: many handlers act on the same case version at once, through one, two or
+// three dispatch replicas sharing Kafka and Redis. Exactly one command wins each version, every other is refused with ABORTED naming
 // the version and what took it, a retried request returns the original outcome, and the log holds one event per
 // (case, version) — so a rebuild from Kafka equals the live projections.
 #include <cstdio>
@@ -22,7 +22,7 @@ namespace {
 using testing::sample::Actor;
 using testing::sample::kGrid;
 
-constexpr int kCases = 24;
+constexpr int kCases = 16;
 constexpr int kCallersPerCase = 8;
 const char* const kReplicas[] = {"dispatch", "dispatch#2", "dispatch#3"};
 
@@ -48,12 +48,15 @@ v1::CaseCommandRequest RacingCommand(const std::string& case_id, int caller) {
   return request;
 }
 
-TEST(CommandRaceTest, OneWinnerPerVersionAcrossThreeReplicas) {
-  testing::ServiceFleet fleet("race");
+class CommandRaceTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(CommandRaceTest, OneWinnerPerVersion) {
+  const int replica_count = GetParam();
+  testing::ServiceFleet fleet(absl::StrCat("race", replica_count));
   std::vector<std::unique_ptr<v1::DispatchService::Stub>> replicas;
-  for (const char* replica : kReplicas) {
-    ASSERT_TRUE(fleet.Start(replica).ok()) << replica;
-    replicas.push_back(v1::DispatchService::NewStub(fleet.Channel(replica)));
+  for (int r = 0; r < replica_count; ++r) {
+    ASSERT_TRUE(fleet.Start(kReplicas[r]).ok()) << kReplicas[r];
+    replicas.push_back(v1::DispatchService::NewStub(fleet.Channel(kReplicas[r])));
   }
   // Every request opens its own case (none is linked to another as a duplicate).
   ASSERT_TRUE(fleet.Start("intake", {"--duplicate_similarity=1"}).ok());
@@ -89,7 +92,7 @@ TEST(CommandRaceTest, OneWinnerPerVersionAcrossThreeReplicas) {
         grpc::ClientContext context;
         context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
         start.arrive_and_wait();
-        attempt.status = replicas[k % 3]->ExecuteCommand(&context, attempt.request, &attempt.response);
+        attempt.status = replicas[k % replica_count]->ExecuteCommand(&context, attempt.request, &attempt.response);
       });
     }
     for (std::thread& caller : callers) caller.join();
@@ -115,7 +118,7 @@ TEST(CommandRaceTest, OneWinnerPerVersionAcrossThreeReplicas) {
     // The winner retries (its answer was lost): the original outcome, nothing new published.
     v1::CaseCommandResponse again;
     grpc::ClientContext context;
-    grpc::Status retried = replicas[(i + 1) % 3]->ExecuteCommand(&context, winner->request, &again);
+    grpc::Status retried = replicas[(i + 1) % replica_count]->ExecuteCommand(&context, winner->request, &again);
     EXPECT_TRUE(retried.ok()) << retried.error_message();
     if (retried.ok()) {
       EXPECT_EQ(again.event().SerializeAsString(), winner->response.event().SerializeAsString());
@@ -146,6 +149,9 @@ TEST(CommandRaceTest, OneWinnerPerVersionAcrossThreeReplicas) {
   EXPECT_EQ(pclose(pipe), 0) << output;
   EXPECT_NE(output.find("identical"), std::string::npos) << output;
 }
+
+INSTANTIATE_TEST_SUITE_P(Replicas, CommandRaceTest, ::testing::Values(1, 2, 3),
+                         [](const ::testing::TestParamInfo<int>& info) { return absl::StrCat(info.param); });
 
 }  // namespace
 }  // namespace gridcase
