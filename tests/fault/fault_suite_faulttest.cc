@@ -416,7 +416,11 @@ TEST_F(FaultSuite, KillEachServiceAtItsCrashPoints) {
       const std::string spec = absl::StrCat(point.point, ":", pass(random_));
       fleet_->Stop(point.service);  // A clean stop: the crash point is the only fault.
       absl::Status started = fleet_->Restart(point.service, {{"GRIDCASE_CRASH_AT", spec}});
-      if (!started.ok()) absl::StrAppend(&note, " start with ", spec, ": ", started.message());
+      // A point reached while the service starts (the SLA fires alarms that came due while it was stopped) kills it
+      // before it serves: the fault happened all the same.
+      if (!started.ok() && !absl::IsAborted(started)) {
+        absl::StrAppend(&note, " start with ", spec, ": ", started.message());
+      }
       int injected = 1;
       if (!fleet_->WaitExited(point.service, absl::Seconds(60))) {
         absl::StrAppend(&note, " ", spec, " not reached in 60 s");

@@ -117,8 +117,15 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
   processes_[service] = *std::move(process);
   ports_[service] = port;
   metrics_ports_[service] = metrics_port;
-  if (!WaitServing(Channel(service), absl::Seconds(60))) {
-    return absl::DeadlineExceededError(absl::StrCat(service, " did not become SERVING; see ", log_path(service)));
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!WaitServing(Channel(service), absl::Milliseconds(500))) {
+    // A process that died while starting (a crash point reached during start-up) will not serve: say so at once.
+    if (!processes_.at(service)->running()) {
+      return absl::AbortedError(absl::StrCat(service, " exited before it became SERVING; see ", log_path(service)));
+    }
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(service, " did not become SERVING; see ", log_path(service)));
+    }
   }
   return absl::OkStatus();
 }
