@@ -26,6 +26,7 @@ class JournalAuditor : public Auditor {
 
   AuditFindings Audit(absl::Duration settle) override {
     AuditFindings findings;
+    examples_.clear();
     if (!ReadLog(findings)) return findings;
     // The projections: a rebuild into a scratch prefix must be identical. A record being applied while the rebuild
     // reads makes one comparison differ; it is retried until `settle` has passed.
