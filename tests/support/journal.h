@@ -27,10 +27,11 @@ struct Journal {
   }
 };
 
-inline Journal ReadJournal(const std::string& topic_prefix) {
+// Reads the case topics of `topic_prefix` on the broker at `kafka_brokers`.
+inline Journal ReadJournal(const std::string& kafka_brokers, const std::string& topic_prefix) {
   Journal journal;
   events::Topics topics(topic_prefix);
-  absl::Status read = kafka::ReadTopics(TestInfra().kafka_brokers, topics.CaseTopics(), [&](const kafka::Message& m) {
+  absl::Status read = kafka::ReadTopics(kafka_brokers, topics.CaseTopics(), [&](const kafka::Message& m) {
     auto event = events::ParseEvent(m.value);
     if (!event.ok() || event->case_version() <= 0) return absl::OkStatus();
     auto key = std::make_pair(event->case_id(), event->case_version());
@@ -41,5 +42,8 @@ inline Journal ReadJournal(const std::string& topic_prefix) {
   EXPECT_TRUE(read.ok()) << read;
   return journal;
 }
+
+// Reads the case topics of `topic_prefix` on the test run's broker.
+inline Journal ReadJournal(const std::string& topic_prefix) { return ReadJournal(TestInfra().kafka_brokers, topic_prefix); }
 
 }  // namespace gridcase::testing

@@ -46,7 +46,10 @@ bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, absl::Duration t
   return false;
 }
 
-ServiceFleet::ServiceFleet(const std::string& name) : name_(name), prefix_(UniqueName(name) + ".") {
+ServiceFleet::ServiceFleet(const std::string& name) : ServiceFleet(name, TestInfra()) {}
+
+ServiceFleet::ServiceFleet(const std::string& name, const Infra& infra)
+    : name_(name), prefix_(UniqueName(name) + "."), infra_(infra) {
   std::filesystem::create_directories(BinaryPath("test-logs"));
 }
 
@@ -60,9 +63,37 @@ std::string ServiceFleet::log_path(const std::string& service) const {
 
 absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args,
                                  const std::map<std::string, std::string>& extra_env) {
-  const Infra& infra = TestInfra();
-  int port = FreePort();
-  int metrics_port = FreePort();
+  return Launch(service, FreePort(), FreePort(), extra_args, extra_env);
+}
+
+absl::Status ServiceFleet::Restart(const std::string& service,
+                                   const std::map<std::string, std::string>& env_overrides) {
+  if (!ports_.contains(service)) return absl::FailedPreconditionError(absl::StrCat(service, " was never started"));
+  if (Running(service)) return absl::FailedPreconditionError(absl::StrCat(service, " is running"));
+  processes_.erase(service);
+  std::map<std::string, std::string> env = extra_env_[service];
+  for (const auto& [key, value] : env_overrides) {
+    if (value.empty()) {
+      env.erase(key);
+    } else {
+      env[key] = value;
+    }
+  }
+  std::vector<std::string> args = extra_args_[service];
+  return Launch(service, ports_.at(service), metrics_ports_.at(service), args, env);
+}
+
+bool ServiceFleet::Running(const std::string& service) {
+  auto it = processes_.find(service);
+  return it != processes_.end() && it->second->running();
+}
+
+absl::Status ServiceFleet::Launch(const std::string& service, int port, int metrics_port,
+                                  const std::vector<std::string>& extra_args,
+                                  const std::map<std::string, std::string>& extra_env) {
+  const Infra& infra = infra_;
+  extra_args_[service] = extra_args;
+  extra_env_[service] = extra_env;
   std::vector<std::string> args = {
       absl::StrCat("--grpc_addr=127.0.0.1:", port),       absl::StrCat("--metrics_addr=127.0.0.1:", metrics_port),
       absl::StrCat("--kafka_brokers=", infra.kafka_brokers), absl::StrCat("--redis_addr=", infra.redis_addr),
@@ -86,8 +117,15 @@ absl::Status ServiceFleet::Start(const std::string& service, const std::vector<s
   processes_[service] = *std::move(process);
   ports_[service] = port;
   metrics_ports_[service] = metrics_port;
-  if (!WaitServing(Channel(service), absl::Seconds(60))) {
-    return absl::DeadlineExceededError(absl::StrCat(service, " did not become SERVING; see ", log_path(service)));
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (!WaitServing(Channel(service), absl::Milliseconds(500))) {
+    // A process that died while starting (a crash point reached during start-up) will not serve: say so at once.
+    if (!processes_.at(service)->running()) {
+      return absl::AbortedError(absl::StrCat(service, " exited before it became SERVING; see ", log_path(service)));
+    }
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(service, " did not become SERVING; see ", log_path(service)));
+    }
   }
   return absl::OkStatus();
 }

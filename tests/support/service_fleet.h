@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 
 namespace gridcase::testing {
@@ -19,12 +20,19 @@ class ServiceFleet {
   // A service is named by its binary; "<binary>#<n>" names another replica of it (e.g. "dispatch#2").
   // `name` is used for the prefix and the log files (build/test-logs/<name>-<service>.log).
   explicit ServiceFleet(const std::string& name);
+  // The same against another Kafka broker and redis-server than the test run's (a suite that stops its own).
+  ServiceFleet(const std::string& name, const Infra& infra);
   ~ServiceFleet();
 
   // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
   // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
   absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {},
                      const std::map<std::string, std::string>& extra_env = {});
+  // Starts the service again after it stopped or died, on the same ports with the same arguments and environment as
+  // its last Start, except that `env_overrides` replace variables of its added environment (an empty value drops one).
+  absl::Status Restart(const std::string& service, const std::map<std::string, std::string>& env_overrides = {});
+  // Whether the service's process is running (false after it died by itself, was killed or stopped).
+  bool Running(const std::string& service);
   // Waits until the service's process has exited by itself (a crash point), up to `timeout`; true if it did.
   bool WaitExited(const std::string& service, absl::Duration timeout);
   // SIGTERM and wait; returns the exit status.
@@ -45,8 +53,15 @@ class ServiceFleet {
   std::string log_path(const std::string& service) const;
 
  private:
+  absl::Status Launch(const std::string& service, int port, int metrics_port, const std::vector<std::string>& extra_args,
+                      const std::map<std::string, std::string>& extra_env);
+
   std::string name_;
   std::string prefix_;
+  Infra infra_;
+  // What each service was last started with, for Restart.
+  std::map<std::string, std::vector<std::string>> extra_args_;
+  std::map<std::string, std::map<std::string, std::string>> extra_env_;
   std::map<std::string, std::unique_ptr<ChildProcess>> processes_;
   std::map<std::string, int> ports_;
   std::map<std::string, int> metrics_ports_;
