@@ -122,8 +122,9 @@ class FaultSuite : public ::testing::Test {
     infra_ = *std::move(infra);
     fleet_ = std::make_unique<testing::ServiceFleet>("fault", infra_->infra());
     for (const char* replica : kReplicas) ASSERT_TRUE(fleet_->Start(replica).ok()) << replica;
-    // Every request opens its own case (none is linked to another as a duplicate).
-    ASSERT_TRUE(fleet_->Start("intake", {"--duplicate_similarity=1"}).ok());
+    // Every request opens its own case (none is linked to another as a duplicate). A key whose intake died mid-submit
+    // is taken over after 3 s (the deployment's --submit_lease), within the recovery target.
+    ASSERT_TRUE(fleet_->Start("intake", {"--duplicate_similarity=1", "--submit_lease=3s"}).ok());
     ASSERT_TRUE(fleet_->Start("sla", {"--sla_policy=" + testing::SourcePath("tests/fault/sla-policy-fault.json"),
                                       "--timer_poll=50ms"})
                     .ok());
