@@ -251,13 +251,14 @@ TEST_F(AuditKafkaTest, AProjectionBehindTheLogIsStuckUnlessParkedAndSettleWaitsF
   EXPECT_GE(stuck["projection_differences"], 1);
 
   // Parked by the parking store: reported on its own line, not a violation.
-  ASSERT_TRUE(redis_->Run({"SET", redis_prefix_ + "parked:GC-20261123-000002", "GC-20261123-000002/4"}).ok());
+  const std::string parked_key = redis_prefix_ + "parking:cases:{dispatch-projector}";
+  ASSERT_TRUE(redis_->Run({"ZADD", parked_key, "1", "GC-20261123-000002"}).ok());
   nlohmann::json parked = RunAuditJson(0);
   EXPECT_EQ(parked["stuck"], 0) << parked.dump();
   EXPECT_EQ(parked["parked"], 1);
   EXPECT_EQ(parked["projection_differences"], 0);
   EXPECT_EQ(parked["findings"]["parked"][0]["case_id"], "GC-20261123-000002");
-  ASSERT_TRUE(redis_->Run({"DEL", redis_prefix_ + "parked:GC-20261123-000002"}).ok());
+  ASSERT_TRUE(redis_->Run({"DEL", parked_key}).ok());
 
   // The consumer catches up once the audit has found the case behind and is settling.
   std::string log_path = testing::BinaryPath(absl::StrCat("test-logs/", redis_prefix_, "audit.log"));

@@ -1,23 +1,16 @@
 #include "services/audit/adapters/redis_parked_cases.h"
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-
 namespace gridcase::audit {
 
 absl::StatusOr<std::set<std::string>> RedisParkedCases::List() {
+  auto groups = store_.Groups();
+  if (!groups.ok()) return groups.status();
   std::set<std::string> cases;
-  std::string cursor = "0";
-  do {
-    auto reply = redis_->Run({"SCAN", cursor, "MATCH", absl::StrCat(prefix_, "parked:*"), "COUNT", "1000"});
-    if (!reply.ok()) return reply.status();
-    cursor = reply->elements[0].str;
-    for (const redis::Reply& key : reply->elements[1].elements) {
-      std::string id = key.str.substr(key.str.rfind(':') + 1);
-      if (id.size() > 2 && id.front() == '{' && id.back() == '}') id = id.substr(1, id.size() - 2);  // Hash tag.
-      if (absl::StartsWith(id, "GC-")) cases.insert(std::move(id));
-    }
-  } while (cursor != "0");
+  for (const std::string& group : *groups) {
+    auto ids = store_.ParkedCaseIds(group);
+    if (!ids.ok()) return ids.status();
+    cases.insert(ids->begin(), ids->end());
+  }
   return cases;
 }
 
