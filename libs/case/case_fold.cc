@@ -34,6 +34,14 @@ const std::string& PlacementHolder(const Case& c) {
   return loc.township_code();
 }
 
+// Records that `department` holds the case now; each department is listed once.
+void NoteDepartmentHeld(Case& c, const std::string& department) {
+  for (const std::string& held : c.departments_held()) {
+    if (held == department) return;
+  }
+  c.add_departments_held(department);
+}
+
 absl::Status Missing(const CaseEvent& event, absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat("event ", event.event_id(), ": ", field, " is required"));
 }
@@ -158,6 +166,7 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       if (p.department_code().empty()) return Missing(event, "township_dispatched.department_code");
       c.set_status(v1::CASE_STATUS_DISPATCHED);
       c.set_department_code(p.department_code());
+      NoteDepartmentHeld(c, p.department_code());
       if (!p.catalogue_item().empty()) c.set_catalogue_item(p.catalogue_item());
       RaiseLevel(c, v1::LEVEL_TOWNSHIP);
       c.set_holder_unit(p.department_code());
@@ -174,6 +183,7 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       if (to.empty()) return Missing(event, "department_transferred.to_department_code");
       c.set_status(v1::CASE_STATUS_DISPATCHED);
       c.set_department_code(to);
+      NoteDepartmentHeld(c, to);
       c.set_holder_unit(to);
       c.set_paused(false);
       return absl::OkStatus();
@@ -217,6 +227,7 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       } else {
         c.set_status(v1::CASE_STATUS_DISPATCHED);
         c.set_department_code(department);
+        NoteDepartmentHeld(c, department);
         c.set_holder_unit(department);
       }
       c.clear_resolution_reply();

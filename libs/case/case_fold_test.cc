@@ -2,6 +2,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -91,6 +92,8 @@ void ExpectOnlyVersionChanged(const Case& before, const Case& after) {
   *expected.mutable_updated_at() = after.updated_at();
   EXPECT_TRUE(MessageDifferencer::Equals(expected, after)) << after.DebugString();
 }
+
+std::vector<std::string> Held(const Case& c) { return {c.departments_held().begin(), c.departments_held().end()}; }
 
 TEST(ApplyEventTest, SubmittedStartsTheCaseAtTheGrid) {
   Case c = Submitted();
@@ -258,6 +261,7 @@ TEST(ApplyEventTest, TownshipDispatchedSendsToTheDepartment) {
   EXPECT_EQ(c.department_code(), "D-ROADS");
   EXPECT_EQ(c.catalogue_item(), "road.pothole");
   EXPECT_EQ(c.holder_unit(), "D-ROADS");
+  EXPECT_EQ(Held(c), (std::vector<std::string>{"D-ROADS"}));
   EXPECT_EQ(c.level(), v1::LEVEL_TOWNSHIP);
   EXPECT_EQ(ApplyEvent(AwaitingDispatch(), Event(4, "township_dispatched { by_catalogue: true }")).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -277,6 +281,7 @@ TEST(ApplyEventTest, DepartmentTransferredGoesToTheNewDepartment) {
   EXPECT_EQ(c.status(), v1::CASE_STATUS_DISPATCHED);
   EXPECT_EQ(c.department_code(), "D-ROADS");
   EXPECT_EQ(c.holder_unit(), "D-ROADS");
+  EXPECT_EQ(Held(c), (std::vector<std::string>{"D-WATER", "D-ROADS"}));
   EXPECT_EQ(ApplyEvent(InProgress(), Event(6, "department_transferred { reason: 'x' }")).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -286,6 +291,7 @@ TEST(ApplyEventTest, DepartmentReturnedGoesBackToTheTownship) {
   EXPECT_EQ(c.status(), v1::CASE_STATUS_AWAITING_DISPATCH);
   EXPECT_EQ(c.department_code(), "");
   EXPECT_EQ(c.holder_unit(), "T1");
+  EXPECT_EQ(Held(c), (std::vector<std::string>{"D-WATER"}));  // It still reads the case it held.
 }
 
 TEST(ApplyEventTest, DepartmentReturnedAtCountyLevelGoesToTheCounty) {
@@ -336,6 +342,7 @@ TEST(ApplyEventTest, ReopenedGoesBackToTheDepartmentInANewCycle) {
   EXPECT_EQ(c.holder_unit(), "D-WATER");
   EXPECT_EQ(c.reopen_count(), 1);
   EXPECT_EQ(c.cycle(), 2);
+  EXPECT_EQ(Held(c), (std::vector<std::string>{"D-WATER"}));  // Held once, listed once.
   EXPECT_EQ(c.resolution_reply(), "");
 }
 

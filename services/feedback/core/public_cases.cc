@@ -8,7 +8,7 @@
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
 #include "services/feedback/core/contribution.h"
-#include "services/feedback/core/masking.h"
+#include "libs/access/masking.h"
 
 namespace gridcase::feedback {
 namespace {
@@ -21,16 +21,16 @@ v1::PublicCase ToPublicCase(const CaseFacts& facts, const UnitDirectory& units) 
   const v1::Case& c = facts.current;
   v1::PublicCase p;
   p.set_case_id(c.id());
-  p.set_title(MaskNumbersInText(c.title()));
+  p.set_title(access::MaskNumbersInText(c.title()));
   p.set_category(c.category());
   p.set_catalogue_item(c.catalogue_item());
   p.set_item_name(c.catalogue_item().empty() ? "" : units.ItemName(c.catalogue_item()));
   p.set_grid_code(c.location().grid_code());
   p.set_community_code(c.location().community_code());
   p.set_township_code(c.location().township_code());
-  p.set_resident_name(MaskName(c.resident().name()));
+  p.set_resident_name(access::MaskName(c.resident().name()));
   p.set_resident_phone(c.resident().phone().empty() ? "" : log::MaskPhone(c.resident().phone()));
-  p.set_reply(MaskNumbersInText(c.resolution_reply()));
+  p.set_reply(access::MaskNumbersInText(c.resolution_reply()));
   p.set_status(c.status());
   *p.mutable_submitted_at() = events::ToProto(facts.submitted_at);
   for (auto it = facts.cycles.rbegin(); it != facts.cycles.rend(); ++it) {

@@ -1,29 +1,13 @@
-#include "services/feedback/core/masking.h"
+#include "services/feedback/core/public_cases.h"
 
 #include "gtest/gtest.h"
 #include "libs/registry/registry_json.h"
 #include "services/feedback/core/case_script.h"
-#include "services/feedback/core/public_cases.h"
 #include "services/feedback/core/report_fixture.h"
 #include "services/feedback/core/stats_recorder.h"
 
 namespace gridcase::feedback {
 namespace {
-
-TEST(MaskingTest, NamesKeepTheSurname) {
-  EXPECT_EQ(MaskName("王小明"), "王**");
-  EXPECT_EQ(MaskName("欧阳娜娜"), "欧***");
-  EXPECT_EQ(MaskName("李"), "李");
-  EXPECT_EQ(MaskName("Li Lei"), "L*****");
-  EXPECT_EQ(MaskName("  "), "");
-}
-
-TEST(MaskingTest, NumbersInTextAreMasked) {
-  EXPECT_EQ(MaskNumbersInText("请致电13812345678联系"), "请致电138****5678联系");
-  EXPECT_EQ(MaskNumbersInText("身份证330199199001011234"), "身份证**************1234");
-  EXPECT_EQ(MaskNumbersInText("人民路12号3单元"), "人民路12号3单元") << "short numbers stay";
-  EXPECT_EQ(MaskNumbersInText("座机 0571-8888666"), "座机 0571-***8666");
-}
 
 class FakeUnits : public UnitDirectory {
  public:
