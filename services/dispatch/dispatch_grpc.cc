@@ -2,42 +2,82 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "libs/access/masking.h"
+#include "libs/access/read_scope.h"
 #include "libs/log/log.h"
+#include "libs/server/call_auth.h"
 #include "libs/server/grpc_status.h"
 #include "libs/server/raw_request.h"
 #include "services/dispatch/command_codec.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::dispatch {
+namespace {
+
+// Shows `c` to the caller of `call` as the read table allows (the caller may see it: checked before), noting an
+// unmasked answer on the call's access record.
+void ShowTo(const access::Caller& caller, server::Call& call, v1::Case& c) {
+  access::Visibility visibility = access::CaseVisibility(caller, c);
+  if (visibility == access::Visibility::kFull) call.MarkUnmasked();
+  access::ApplyVisibility(visibility, c);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Case> DispatchGrpc::ReadableCase(const access::Caller& caller, server::Call& call,
+                                                     const std::string& case_id) {
+  if (case_id.empty()) return server::FieldError("case_id", "must not be empty");
+  call.AddCase(case_id);
+  auto view = views_->Get(case_id);
+  if (!view.ok()) return view.status();
+  if (!view->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
+  if (absl::Status s = access::CheckCanRead(caller, **view); !s.ok()) return s;
+  return **std::move(view);
+}
 
 grpc::Status DispatchGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                    v1::Case* response) {
-  if (request->case_id().empty()) return server::ToGrpcStatus(server::FieldError("case_id", "must not be empty"));
-  auto view = views_->Get(request->case_id());
-  if (!view.ok()) return server::ToGrpcStatus(view.status());
-  if (!view->has_value()) {
-    return server::ToGrpcStatus(absl::NotFoundError(absl::StrCat("case ", request->case_id(), " not found")));
-  }
-  *response = **view;
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  auto c = ReadableCase(*caller, *call, request->case_id());
+  if (!c.ok()) return server::ToGrpcStatus(c.status());
+  ShowTo(*caller, *call, *c);
+  *response = *std::move(c);
   return grpc::Status::OK;
 }
 
 grpc::Status DispatchGrpc::GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
                                            v1::CaseTimeline* response) {
-  if (request->case_id().empty()) return server::ToGrpcStatus(server::FieldError("case_id", "must not be empty"));
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  auto c = ReadableCase(*caller, *call, request->case_id());
+  if (!c.ok()) return server::ToGrpcStatus(c.status());
   auto events = views_->Timeline(request->case_id());
   if (!events.ok()) return server::ToGrpcStatus(events.status());
   if (events->empty()) {
     return server::ToGrpcStatus(absl::NotFoundError(absl::StrCat("case ", request->case_id(), " not found")));
   }
+  access::Visibility visibility = access::CaseVisibility(*caller, *c);
+  if (visibility == access::Visibility::kFull) call->MarkUnmasked();
   response->set_case_id(request->case_id());
-  for (auto& event : *events) *response->add_events() = std::move(event);
+  for (auto& event : *events) {
+    if (visibility == access::Visibility::kMasked) access::MaskEvent(event);
+    *response->add_events() = std::move(event);
+  }
   return grpc::Status::OK;
 }
 
 grpc::Status DispatchGrpc::ListQueue(grpc::ServerContext* context, const v1::ListQueueRequest* request,
                                      v1::ListQueueResponse* response) {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
   if (request->unit_code().empty()) return server::ToGrpcStatus(server::FieldError("unit_code", "must not be empty"));
+  if (absl::Status s = access::CheckCanReadQueue(*caller, request->unit_code()); !s.ok()) {
+    return server::ToGrpcStatus(s);
+  }
   if (request->page_size() < 0 || request->page_size() > 500) {
     return server::ToGrpcStatus(server::FieldError("page_size", "must be within 0..500"));
   }
@@ -48,7 +88,14 @@ grpc::Status DispatchGrpc::ListQueue(grpc::ServerContext* context, const v1::Lis
   int64_t size = request->page_size() == 0 ? 50 : request->page_size();
   auto page = queues_->Queue(request->unit_code(), offset, size);
   if (!page.ok()) return server::ToGrpcStatus(page.status());
-  for (auto& c : page->first) *response->add_cases() = std::move(c);
+  for (auto& c : page->first) {
+    // Every case of the queue is held by a unit the caller may read; one it may not see any more (it moved since
+    // the queue was read) is left out.
+    if (access::CaseVisibility(*caller, c) == access::Visibility::kNone) continue;
+    call->AddCase(c.id());
+    ShowTo(*caller, *call, c);
+    *response->add_cases() = std::move(c);
+  }
   response->set_total(page->second);
   if (offset + size < page->second) response->set_next_page_token(absl::StrCat(offset + size));
   return grpc::Status::OK;
@@ -57,14 +104,19 @@ grpc::Status DispatchGrpc::ListQueue(grpc::ServerContext* context, const v1::Lis
 grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool_->Submit([this, reactor, request, response] {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->SetCommand("ExecuteCommand");
+  pool_->Submit([this, reactor, request, response, call] {
     v1::CaseCommandRequest decoded;
     grpc::Status status;
-    if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
+    auto caller = call->caller();
+    if (!caller.ok()) {
+      status = server::ToGrpcStatus(caller.status());
+    } else if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
       status = server::ToGrpcStatus(s);
     } else {
       v1::CaseCommandResponse result;
-      status = Execute(decoded, &result);
+      status = Execute(*caller, *call, decoded, &result);
       if (status.ok()) server::EncodeResponse(result, response);
     }
     reactor->Finish(status);
@@ -72,21 +124,46 @@ grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerConte
   return reactor;
 }
 
-grpc::Status DispatchGrpc::Execute(const v1::CaseCommandRequest& request, v1::CaseCommandResponse* response) {
+absl::StatusOr<v1::Actor> ActorOf(const access::Caller& caller, const v1::Actor& claimed) {
+  v1::Actor actor = caller.ToActor();
+  bool claimed_any = claimed.role() != v1::ROLE_UNSPECIFIED || !claimed.person_id().empty() ||
+                     !claimed.unit_code().empty();
+  if (claimed_any && (claimed.role() != actor.role() || claimed.person_id() != actor.person_id() ||
+                      claimed.unit_code() != actor.unit_code())) {
+    return absl::PermissionDeniedError(absl::StrCat("actor: must be the authenticated caller (",
+                                                    caller.Describe(), ") or left empty"));
+  }
+  return actor;
+}
+
+grpc::Status DispatchGrpc::Execute(const access::Caller& caller, server::Call& call,
+                                   const v1::CaseCommandRequest& request, v1::CaseCommandResponse* response) {
+  call.AddCase(request.case_id());
+  call.SetRequestId(request.request_id());
   auto command = CommandFromProto(request);
   if (!command.ok()) return server::ToGrpcStatus(command.status());
-  auto result = commands_->Execute(request.case_id(), *command, request.actor(), request.expected_version(),
-                                   request.request_id());
   std::string name(CommandKindName(KindOf(*command)));
+  call.SetCommand(name);
+  auto actor = ActorOf(caller, request.actor());
+  if (!actor.ok()) return server::ToGrpcStatus(actor.status());
+  auto result = commands_->Execute(request.case_id(), *command, *actor, request.expected_version(),
+                                   request.request_id());
   if (!result.ok()) {
-    spdlog::info("msg=command_refused case_id={} command={} role={} unit={} code={} reason={}", request.case_id(),
-                 name, v1::Role_Name(request.actor().role()), request.actor().unit_code(),
+    spdlog::info("msg=command_refused case_id={} command={} role={} unit={} person={} code={} reason={}",
+                 request.case_id(), name, v1::Role_Name(actor->role()), actor->unit_code(), actor->person_id(),
                  absl::StatusCodeToString(result.status().code()), log::Quote(result.status().message()));
     return server::ToGrpcStatus(result.status());
   }
-  spdlog::info("msg=command_executed case_id={} command={} role={} unit={} version={} status={}", request.case_id(),
-               name, v1::Role_Name(request.actor().role()), request.actor().unit_code(), result->after.version(),
-               v1::CaseStatus_Name(result->after.status()));
+  spdlog::info("msg=command_executed case_id={} command={} role={} unit={} person={} version={} status={}",
+               request.case_id(), name, v1::Role_Name(actor->role()), actor->unit_code(), actor->person_id(),
+               result->after.version(), v1::CaseStatus_Name(result->after.status()));
+  // The actor acted on the case; what it sees of the case afterwards follows the read table like any read.
+  access::Visibility visibility = access::CaseVisibility(caller, result->after);
+  if (visibility == access::Visibility::kFull) call.MarkUnmasked();
+  if (visibility != access::Visibility::kFull) {
+    access::MaskCase(result->after);
+    access::MaskEvent(result->event);
+  }
   *response->mutable_case_() = std::move(result->after);
   *response->mutable_event() = std::move(result->event);
   return grpc::Status::OK;

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "gridcase/v1/dispatch.grpc.pb.h"
+#include "libs/access/caller.h"
 #include "libs/events/case_views.h"
+#include "libs/server/call_auth.h"
 #include "libs/server/blocking_pool.h"
 #include "services/dispatch/adapters/redis_projection_store.h"
 #include "services/dispatch/case_commands.h"
@@ -9,7 +11,9 @@
 namespace gridcase::dispatch {
 
 // gRPC face of dispatch for handlers: converts between the wire and the core. ExecuteCommand is a raw method so that
-// handlers' text with invalid UTF-8 gets INVALID_ARGUMENT naming the field.
+// handlers' text with invalid UTF-8 gets INVALID_ARGUMENT naming the field. Every call acts and reads as its
+// authenticated caller (libs/server/call_auth.h): commands run with the caller as their actor, reads return only the
+// cases the read table (libs/access/read_scope.h) lets the caller see, masked unless it must contact the resident.
 class DispatchGrpc final
     : public v1::DispatchService::WithRawCallbackMethod_ExecuteCommand<v1::DispatchService::Service> {
  public:
@@ -27,12 +31,19 @@ class DispatchGrpc final
                                            grpc::ByteBuffer* response) override;
 
  private:
-  grpc::Status Execute(const v1::CaseCommandRequest& request, v1::CaseCommandResponse* response);
+  // The case, when the caller may read it: INVALID_ARGUMENT, NOT_FOUND or PERMISSION_DENIED otherwise.
+  absl::StatusOr<v1::Case> ReadableCase(const access::Caller& caller, server::Call& call, const std::string& case_id);
+  grpc::Status Execute(const access::Caller& caller, server::Call& call, const v1::CaseCommandRequest& request,
+                       v1::CaseCommandResponse* response);
 
   events::CaseViews* views_;
   RedisProjectionStore* queues_;
   CaseCommands* commands_;
   server::BlockingPool* pool_;
 };
+
+// The actor a command runs as: the caller. A request that names an actor must name exactly the caller
+// (PERMISSION_DENIED otherwise); the request's actor is never trusted on its own.
+absl::StatusOr<v1::Actor> ActorOf(const access::Caller& caller, const v1::Actor& claimed);
 
 }  // namespace gridcase::dispatch

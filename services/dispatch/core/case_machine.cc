@@ -101,13 +101,10 @@ constexpr Rule kRules[] = {
     {CommandKind::kClose, v1::ROLE_SUPERVISOR, kOpen, 0, Scope::kSupervisor},
     {CommandKind::kClose, v1::ROLE_SYSTEM, kOpen, 0, Scope::kAny},
     {CommandKind::kReopen, v1::ROLE_SYSTEM, kResolved, 0, Scope::kAny},
-    {CommandKind::kReopen, v1::ROLE_SUPERVISOR, kResolved, 0, Scope::kSupervisor},
     {CommandKind::kEscalate, v1::ROLE_SYSTEM, kUnresolved, 0, Scope::kAny},
     {CommandKind::kEscalate, v1::ROLE_SUPERVISOR, kUnresolved, 0, Scope::kSupervisor},
     {CommandKind::kRate, v1::ROLE_SYSTEM, kResolved, 0, Scope::kAny},
-    {CommandKind::kRate, v1::ROLE_HOTLINE_OPERATOR, kResolved, 0, Scope::kAny},
     {CommandKind::kAddCoRequester, v1::ROLE_SYSTEM, kOpen, 0, Scope::kAny},
-    {CommandKind::kAddCoRequester, v1::ROLE_HOTLINE_OPERATOR, kOpen, 0, Scope::kAny},
     {CommandKind::kPauseForResident, v1::ROLE_DEPARTMENT_HANDLER, kInProgress, 0, Scope::kDepartment,
      Pause::kNotPaused},
     {CommandKind::kPauseForResident, v1::ROLE_COMMUNITY, kHandlingLocally, 0, Scope::kCommunity, Pause::kNotPaused},
@@ -448,6 +445,13 @@ class PayloadBuilder {
       return absl::InvalidArgumentError(
           "reason: required, one of REASON_RATED, REASON_NOT_RATED, "
           "REASON_ADMINISTRATIVE");
+    }
+    if (cmd.reason != v1::CaseClosed::REASON_ADMINISTRATIVE && ctx_.actor.role() != v1::ROLE_SYSTEM) {
+      // Ratings cannot be forged: a rated or not-rated close comes only from the feedback service.
+      return absl::PermissionDeniedError(absl::StrCat(
+          "Close with ", v1::CaseClosed::Reason_Name(cmd.reason), " comes only from the resident's rating or the "
+          "not-rated timeout (the feedback service); ", v1::Role_Name(ctx_.actor.role()),
+          " may close only with REASON_ADMINISTRATIVE"));
     }
     if (cmd.reason == v1::CaseClosed::REASON_ADMINISTRATIVE) {
       if (absl::Status s = Required("note", cmd.note); !s.ok()) return s;

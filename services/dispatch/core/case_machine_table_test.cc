@@ -100,7 +100,6 @@ v1::Actor ActorFor(const Command& command, const v1::Case& c) {
       return c.status() == v1::CASE_STATUS_HANDLING_LOCALLY ? CommunityActor("CM1") : DepartmentHandler("D-WATER");
     case CommandKind::kRate:
     case CommandKind::kAddCoRequester:
-      return HotlineOperator();
     case CommandKind::kClose:
     case CommandKind::kReopen:
     case CommandKind::kEscalate:

@@ -123,10 +123,10 @@ const std::map<CommandKind, std::vector<v1::Role>>& ExpectedIssuers() {
       {CommandKind::kDecideExtension, {v1::ROLE_TOWNSHIP_DISPATCHER}},
       {CommandKind::kResolve, {v1::ROLE_DEPARTMENT_HANDLER, v1::ROLE_COMMUNITY}},
       {CommandKind::kClose, {v1::ROLE_SUPERVISOR, v1::ROLE_SYSTEM}},
-      {CommandKind::kReopen, {v1::ROLE_SYSTEM, v1::ROLE_SUPERVISOR}},
+      {CommandKind::kReopen, {v1::ROLE_SYSTEM}},
       {CommandKind::kEscalate, {v1::ROLE_SYSTEM, v1::ROLE_SUPERVISOR}},
-      {CommandKind::kRate, {v1::ROLE_SYSTEM, v1::ROLE_HOTLINE_OPERATOR}},
-      {CommandKind::kAddCoRequester, {v1::ROLE_SYSTEM, v1::ROLE_HOTLINE_OPERATOR}},
+      {CommandKind::kRate, {v1::ROLE_SYSTEM}},
+      {CommandKind::kAddCoRequester, {v1::ROLE_SYSTEM}},
       {CommandKind::kPauseForResident, {v1::ROLE_DEPARTMENT_HANDLER, v1::ROLE_COMMUNITY}},
       {CommandKind::kResumeHandling, {v1::ROLE_DEPARTMENT_HANDLER, v1::ROLE_COMMUNITY}},
   };
@@ -730,14 +730,33 @@ TEST(CaseMachinePathTest, HandledInsideTheCommunity) {
   EXPECT_EQ(c.status(), v1::CASE_STATUS_HANDLING_LOCALLY);
   c = Step(c, Resolve{.reply = "Neighbours agreed on the repair"}, CommunityActor("CM1"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_RESOLVED);
-  c = Step(c, Rate{.satisfaction = v1::SATISFACTION_DISSATISFIED}, HotlineOperator());
-  c = Step(c, Reopen{.reason = "not repaired"}, Supervisor("T1"));
+  c = Step(c, Rate{.satisfaction = v1::SATISFACTION_DISSATISFIED}, System());
+  c = Step(c, Reopen{.reason = "not repaired"}, System());
   EXPECT_EQ(c.status(), v1::CASE_STATUS_HANDLING_LOCALLY);
   EXPECT_EQ(c.cycle(), 2);
   c = Step(c, CommunityEscalate{.reason = "neighbours disagree again"}, CommunityActor("CM1"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_AWAITING_DISPATCH);
   c = Step(c, Close{.reason = v1::CaseClosed::REASON_ADMINISTRATIVE, .note = "withdrawn"}, Supervisor("C1"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_CLOSED);
+}
+
+TEST(CaseMachineRoleTest, NoPersonRatesReopensOrClosesAsRated) {
+  v1::Case resolved = CaseIn(v1::CASE_STATUS_RESOLVED);
+  for (const v1::Actor& person : {HotlineOperator(), Supervisor("T1"), Supervisor("C1"), DepartmentHandler("D-WATER"),
+                                  CommunityActor("CM1")}) {
+    EXPECT_EQ(CodeOf(resolved, Rate{.satisfaction = v1::SATISFACTION_SATISFIED}, person),
+              absl::StatusCode::kPermissionDenied)
+        << v1::Role_Name(person.role());
+    EXPECT_EQ(CodeOf(resolved, Reopen{.reason = "x"}, person), absl::StatusCode::kPermissionDenied);
+    for (auto reason : {v1::CaseClosed::REASON_RATED, v1::CaseClosed::REASON_NOT_RATED}) {
+      EXPECT_EQ(CodeOf(resolved, Close{.reason = reason}, person), absl::StatusCode::kPermissionDenied)
+          << v1::Role_Name(person.role()) << " " << v1::CaseClosed::Reason_Name(reason);
+    }
+  }
+  EXPECT_EQ(CodeOf(resolved, Close{.reason = v1::CaseClosed::REASON_RATED}, System()), absl::StatusCode::kOk);
+  EXPECT_EQ(CodeOf(resolved, Close{.reason = v1::CaseClosed::REASON_ADMINISTRATIVE, .note = "withdrawn"},
+                   Supervisor("T1")),
+            absl::StatusCode::kOk);
 }
 
 }  // namespace

@@ -1,0 +1,191 @@
+#include "libs/server/call_auth.h"
+
+#include <atomic>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/log/log.h"
+#include "libs/server/grpc_status.h"
+#include "spdlog/spdlog.h"
+
+namespace gridcase::server {
+namespace {
+
+// The calls in flight, by their server context: the interceptor registers a call before its handler runs and
+// removes it once the call is over.
+class CallTable {
+ public:
+  static CallTable& Get() {
+    static CallTable* table = new CallTable();
+    return *table;
+  }
+  void Add(const grpc::ServerContextBase* context, std::shared_ptr<Call> call) {
+    absl::MutexLock lock(&mu_);
+    calls_[context] = std::move(call);
+  }
+  void Remove(const grpc::ServerContextBase* context) {
+    absl::MutexLock lock(&mu_);
+    calls_.erase(context);
+  }
+  std::shared_ptr<Call> Find(const grpc::ServerContextBase* context) {
+    absl::MutexLock lock(&mu_);
+    auto it = calls_.find(context);
+    return it == calls_.end() ? nullptr : it->second;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<const grpc::ServerContextBase*, std::shared_ptr<Call>> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+std::string Header(std::multimap<grpc::string_ref, grpc::string_ref>* metadata, absl::string_view name) {
+  auto it = metadata->find(grpc::string_ref(name.data(), name.size()));
+  return it == metadata->end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+std::string RecordId(absl::string_view service) {
+  static const int64_t start = absl::ToUnixMicros(absl::Now());
+  static std::atomic<int64_t> sequence{0};
+  return absl::StrCat(service, "/", start, "/", sequence.fetch_add(1) + 1);
+}
+
+class CallAuthInterceptorImpl : public grpc::experimental::Interceptor {
+ public:
+  CallAuthInterceptorImpl(const CallAuthOptions* options, grpc::experimental::ServerRpcInfo* info)
+      : options_(options),
+        context_(info->server_context()),
+        method_(info->method()),
+        public_(options->public_methods.contains(info->method())),
+        call_(std::make_shared<Call>(options->service, info->method())) {
+    CallTable::Get().Add(context_, call_);
+  }
+  ~CallAuthInterceptorImpl() override { CallTable::Get().Remove(context_); }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      std::string authorization = Header(metadata, "authorization");
+      call_->SetRequestId(Header(metadata, "x-request-id"));
+      call_->SetCaller(options_->authenticate(authorization), context_->peer());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && !public_) {
+      grpc::Status status = methods->GetSendStatus();
+      if (!call_->asked()) {
+        absl::StatusOr<access::Caller> caller = call_->caller();
+        if (caller.ok()) {
+          spdlog::error("msg=handler_did_not_check_caller method={}", log::Quote(method_));
+          status = grpc::Status(grpc::StatusCode::INTERNAL, "the handler did not check its caller");
+        } else {
+          status = ToGrpcStatus(caller.status());
+        }
+        methods->ModifySendStatus(status);
+      }
+      if (options_->log != nullptr && call_->ShouldRecord(status)) options_->log->Record(call_->Record(status));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const CallAuthOptions* options_;
+  const grpc::ServerContextBase* context_;
+  const std::string method_;
+  const bool public_;
+  std::shared_ptr<Call> call_;
+};
+
+class CallAuthFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallAuthFactory(CallAuthOptions options) : options_(std::move(options)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new CallAuthInterceptorImpl(&options_, info);
+  }
+
+ private:
+  const CallAuthOptions options_;
+};
+
+}  // namespace
+
+absl::StatusOr<access::Caller> Call::caller() {
+  absl::MutexLock lock(&mu_);
+  asked_ = true;
+  return caller_;
+}
+
+void Call::SetCommand(std::string command) {
+  absl::MutexLock lock(&mu_);
+  command_ = std::move(command);
+}
+
+void Call::AddCase(std::string case_id) {
+  absl::MutexLock lock(&mu_);
+  if (!case_id.empty()) cases_.push_back(std::move(case_id));
+}
+
+void Call::MarkUnmasked() {
+  absl::MutexLock lock(&mu_);
+  unmasked_ = true;
+}
+
+void Call::SetRequestId(std::string request_id) {
+  absl::MutexLock lock(&mu_);
+  if (!request_id.empty()) request_id_ = std::move(request_id);
+}
+
+void Call::SetCaller(absl::StatusOr<access::Caller> caller, std::string peer) {
+  absl::MutexLock lock(&mu_);
+  caller_ = std::move(caller);
+  peer_ = std::move(peer);
+}
+
+bool Call::asked() const {
+  absl::MutexLock lock(&mu_);
+  return asked_;
+}
+
+bool Call::ShouldRecord(const grpc::Status& status) const {
+  absl::MutexLock lock(&mu_);
+  return !command_.empty() || unmasked_ || !caller_.ok() || status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+         status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+}
+
+v1::AccessRecord Call::Record(const grpc::Status& status) const {
+  absl::MutexLock lock(&mu_);
+  v1::AccessRecord record;
+  record.set_record_id(RecordId(service_));
+  int64_t now_us = absl::ToUnixMicros(absl::Now());
+  record.mutable_at()->set_seconds(now_us / 1000000);
+  record.mutable_at()->set_nanos(static_cast<int32_t>(now_us % 1000000) * 1000);
+  if (caller_.ok()) {
+    record.set_subject(caller_->person_id);
+    record.set_role(caller_->role);
+    record.set_unit(caller_->unit);
+  }
+  record.set_service(service_);
+  record.set_method(method_);
+  record.set_kind(command_.empty() ? v1::AccessRecord::KIND_READ : v1::AccessRecord::KIND_COMMAND);
+  record.set_command(command_);
+  for (const std::string& id : cases_) record.add_case_ids(id);
+  record.set_outcome(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())));
+  if (!status.ok()) record.set_reason(status.error_message());
+  record.set_unmasked(unmasked_ && status.ok());
+  record.set_request_id(request_id_);
+  record.set_peer(peer_);
+  return record;
+}
+
+std::shared_ptr<Call> CallOf(const grpc::ServerContextBase* context) {
+  if (std::shared_ptr<Call> call = CallTable::Get().Find(context)) return call;
+  auto call = std::make_shared<Call>("", "");
+  call->SetCaller(absl::UnauthenticatedError("this server does not authenticate its callers"), "");
+  return call;
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallAuthInterceptor(CallAuthOptions options) {
+  return std::make_unique<CallAuthFactory>(std::move(options));
+}
+
+}  // namespace gridcase::server
