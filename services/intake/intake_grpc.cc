@@ -1,7 +1,9 @@
 #include "services/intake/intake_grpc.h"
 
 #include "absl/time/clock.h"
+#include "libs/access/read_scope.h"
 #include "libs/log/log.h"
+#include "libs/server/call_auth.h"
 #include "libs/server/grpc_status.h"
 #include "libs/server/raw_request.h"
 #include "spdlog/spdlog.h"
@@ -11,7 +13,14 @@ namespace gridcase::intake {
 grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool_->Submit([this, reactor, request, response] {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->SetCommand("SubmitCase");
+  pool_->Submit([this, reactor, request, response, call] {
+    auto caller = call->caller();
+    if (!caller.ok()) {
+      reactor->Finish(server::ToGrpcStatus(caller.status()));
+      return;
+    }
     v1::SubmitCaseRequest decoded;
     if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
       metrics_.rejected.Increment();
@@ -19,21 +28,27 @@ grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* co
       reactor->Finish(server::ToGrpcStatus(s));
       return;
     }
+    call->SetRequestId(decoded.idempotency_key());
     v1::SubmitCaseResponse submitted;
-    grpc::Status status = Submit(decoded, &submitted);
-    if (status.ok()) server::EncodeResponse(submitted, response);
+    grpc::Status status = Submit(decoded, caller->ToActor(), &submitted);
+    if (status.ok()) {
+      call->AddCase(submitted.case_id());
+      server::EncodeResponse(submitted, response);
+    }
     reactor->Finish(status);
   });
   return reactor;
 }
 
-grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, v1::SubmitCaseResponse* response) {
+grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+                                v1::SubmitCaseResponse* response) {
   absl::Time start = absl::Now();
-  auto result = intake_->Submit(request);
+  auto result = intake_->Submit(request, submitter);
   metrics_.submit_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - start));
   if (!result.ok()) {
     switch (result.status().code()) {
       case absl::StatusCode::kInvalidArgument:
+      case absl::StatusCode::kPermissionDenied:
         metrics_.rejected.Increment();
         break;
       case absl::StatusCode::kAlreadyExists:
@@ -59,17 +74,39 @@ grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, v1::Submit
 
 grpc::Status IntakeGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                  v1::Case* response) {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  call->AddCase(request->case_id());
   auto result = intake_->GetCase(request->case_id());
   if (!result.ok()) return server::ToGrpcStatus(result.status());
+  if (absl::Status s = access::CheckCanRead(*caller, *result); !s.ok()) return server::ToGrpcStatus(s);
+  access::Visibility visibility = access::CaseVisibility(*caller, *result);
+  if (visibility == access::Visibility::kFull) call->MarkUnmasked();
+  access::ApplyVisibility(visibility, *result);
   *response = *std::move(result);
   return grpc::Status::OK;
 }
 
 grpc::Status IntakeGrpc::ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
                                    v1::ListCasesResponse* response) {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
   auto result = intake_->ListCases(*request);
   if (!result.ok()) return server::ToGrpcStatus(result.status());
-  *response = *std::move(result);
+  // Only what the caller may see: a page may hold fewer cases than page_size, and paging goes on with the token.
+  response->set_next_page_token(result->next_page_token());
+  for (v1::Case& c : *result->mutable_cases()) {
+    access::Visibility visibility = access::CaseVisibility(*caller, c);
+    if (visibility == access::Visibility::kNone) continue;
+    if (visibility == access::Visibility::kFull) {
+      call->MarkUnmasked();
+      call->AddCase(c.id());
+    }
+    access::ApplyVisibility(visibility, c);
+    *response->add_cases() = std::move(c);
+  }
   return grpc::Status::OK;
 }
 

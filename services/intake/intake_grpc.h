@@ -8,10 +8,12 @@
 namespace gridcase::intake {
 
 // gRPC face of intake: converts between the wire and the core, nothing else. SubmitCase is a raw method so that
-// residents' text with invalid UTF-8 gets INVALID_ARGUMENT naming the field (server::DecodeRequest).
+// residents' text with invalid UTF-8 gets INVALID_ARGUMENT naming the field (server::DecodeRequest). Every call is
+// its authenticated caller's: SubmitCase records the caller as the submitter (intake::CheckSubmitter says who may
+// submit on which channel), GetCase and ListCases return only what the read table lets the caller see, masked unless
+// it must contact the resident.
 class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitCase<v1::IntakeService::Service> {
  public:
-  // `intake` must outlive the service.
   // `intake` and `pool` must outlive the service.
   IntakeGrpc(Intake* intake, server::BlockingPool* pool) : intake_(intake), pool_(pool) {}
 
@@ -22,7 +24,8 @@ class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitC
                          v1::ListCasesResponse* response) override;
 
  private:
-  grpc::Status Submit(const v1::SubmitCaseRequest& request, v1::SubmitCaseResponse* response);
+  grpc::Status Submit(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+                      v1::SubmitCaseResponse* response);
 
   Intake* intake_;
   server::BlockingPool* pool_;

@@ -126,7 +126,30 @@ absl::Status ValidateSubmission(const v1::SubmitCaseRequest& request) {
   return absl::OkStatus();
 }
 
-v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const std::string& case_id,
+absl::Status CheckSubmitter(const v1::Actor& submitter, v1::Channel channel) {
+  bool allowed = false;
+  switch (submitter.role()) {
+    case v1::ROLE_HOTLINE_OPERATOR:
+      allowed = channel == v1::CHANNEL_HOTLINE_12345;
+      break;
+    case v1::ROLE_GRID_WORKER:
+      allowed = channel == v1::CHANNEL_GRID_PATROL;
+      break;
+    case v1::ROLE_SYSTEM:
+      allowed = channel == v1::CHANNEL_APP || channel == v1::CHANNEL_OPEN311;
+      break;
+    default:
+      break;
+  }
+  if (allowed) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "channel: ", v1::Role_Name(submitter.role()), " may not submit on ", v1::Channel_Name(channel),
+      " (hotline operators submit 12345 calls, grid workers patrol reports, the app and Open311 front ends their "
+      "channels)"));
+}
+
+v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+                                     const std::string& case_id,
                                      const registry::Location& location, const Classification& classification,
                                      absl::Time now) {
   v1::CaseEvent event;
@@ -134,12 +157,11 @@ v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const
   event.set_case_id(case_id);
   event.set_case_version(1);
   *event.mutable_occurred_at() = ToProto(now);
-  event.mutable_actor()->set_role(request.channel() == v1::CHANNEL_GRID_PATROL ? v1::ROLE_GRID_WORKER
-                                                                               : v1::ROLE_SYSTEM);
-  event.mutable_actor()->set_person_id("intake");
+  *event.mutable_actor() = submitter;
   event.set_correlation_id(request.idempotency_key());
   v1::Case* c = event.mutable_submitted()->mutable_initial();
   c->set_id(case_id);
+  if (submitter.role() != v1::ROLE_SYSTEM) c->set_intake_unit(submitter.unit_code());
   c->set_channel(request.channel());
   *c->mutable_resident() = request.resident();
   c->set_title(request.title());
@@ -192,8 +214,10 @@ absl::StatusOr<std::optional<std::string>> Intake::FindDuplicate(const registry:
   return std::nullopt;
 }
 
-absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseRequest& request) {
+absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseRequest& request,
+                                                      const v1::Actor& submitter) {
   if (absl::Status s = ValidateSubmission(request); !s.ok()) return s;
+  if (absl::Status s = CheckSubmitter(submitter, request.channel()); !s.ok()) return s;
   std::shared_ptr<const registry::OrgRegistry> registry = parts_.registry->Get();
   registry::Location location = registry->Locate(request.has_point() ? &request.point() : nullptr, request.address());
   auto classification =
@@ -227,7 +251,7 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseReques
         break;
     }
     if (reservation->owned) {
-      auto decided = Decide(request, claim, *reservation, location, *classification, now);
+      auto decided = Decide(request, submitter, claim, *reservation, location, *classification, now);
       // ABORTED: the lease ran out meanwhile and another attempt owns the key now; follow its outcome.
       if (decided.ok() || decided.status().code() != absl::StatusCode::kAborted) return decided;
     }
@@ -242,7 +266,7 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseReques
 }
 
 absl::StatusOr<v1::SubmitCaseResponse> Intake::Decide(const v1::SubmitCaseRequest& request,
-                                                      const SubmissionClaim& claim, const Reservation& reservation,
+                                                      const v1::Actor& submitter, const SubmissionClaim& claim, const Reservation& reservation,
                                                       const registry::Location& location,
                                                       const Classification& classification, absl::Time now) {
   if (reservation.saved_event.has_value()) return Publish(claim, reservation, *reservation.saved_event, now);
@@ -282,8 +306,8 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Decide(const v1::SubmitCaseReques
     // The open case moved on (closed, changed concurrently): open a case of its own, so the request is never lost.
     spdlog::warn("msg=duplicate_not_linked case_id={} error={}", link_to, log::Quote(linked.status().ToString()));
   }
-  auto saved = parts_.store->SaveEvent(claim, BuildSubmitted(request, reservation.case_id, location, classification,
-                                                             now));
+  auto saved = parts_.store->SaveEvent(
+      claim, BuildSubmitted(request, submitter, reservation.case_id, location, classification, now));
   if (!saved.ok()) return saved.status().code() == absl::StatusCode::kAborted ? saved.status()
                                                                               : Released(claim, saved.status());
   return Publish(claim, reservation, *saved, now);

@@ -54,17 +54,21 @@ class Intake {
  public:
   explicit Intake(IntakeParts parts) : parts_(std::move(parts)) {}
 
-  absl::StatusOr<v1::SubmitCaseResponse> Submit(const v1::SubmitCaseRequest& request);
+  // `submitter` is the authenticated caller; it is recorded as the event's actor and, for a person, its unit as the
+  // case's intake_unit. PERMISSION_DENIED when it may not submit on the request's channel (CheckSubmitter).
+  absl::StatusOr<v1::SubmitCaseResponse> Submit(const v1::SubmitCaseRequest& request, const v1::Actor& submitter);
   // The projected case, or the case as submitted when the projection does not have it yet. NOT_FOUND otherwise.
   absl::StatusOr<v1::Case> GetCase(const std::string& case_id);
   absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
 
  private:
-  v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const std::string& case_id,
+  v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+                               const std::string& case_id,
                                const registry::Location& location, const Classification& classification,
                                absl::Time now);
   // The owner's part of Submit: decide, link or save and publish.
-  absl::StatusOr<v1::SubmitCaseResponse> Decide(const v1::SubmitCaseRequest& request, const SubmissionClaim& claim,
+  absl::StatusOr<v1::SubmitCaseResponse> Decide(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+                                                const SubmissionClaim& claim,
                                                 const Reservation& reservation, const registry::Location& location,
                                                 const Classification& classification, absl::Time now);
   absl::StatusOr<v1::SubmitCaseResponse> Publish(const SubmissionClaim& claim, const Reservation& reservation,
@@ -85,5 +89,10 @@ inline constexpr int kMaxMediaUrls = 5;
 
 // Field-level validation of a submission; INVALID_ARGUMENT "<field>: <reason>" for the first bad field.
 absl::Status ValidateSubmission(const v1::SubmitCaseRequest& request);
+
+// Who may submit on which channel (群众点单): a hotline operator on CHANNEL_HOTLINE_12345, a grid worker on
+// CHANNEL_GRID_PATROL, a gridcase service (the app's and Open311's front ends) on CHANNEL_APP and CHANNEL_OPEN311.
+// PERMISSION_DENIED naming the role and channel otherwise.
+absl::Status CheckSubmitter(const v1::Actor& submitter, v1::Channel channel);
 
 }  // namespace gridcase::intake

@@ -9,6 +9,29 @@
 namespace gridcase::intake {
 namespace {
 
+// The caller that may submit `request`: a hotline operator for a 12345 call, a grid worker for a patrol report, the
+// front end's service otherwise.
+v1::Actor SubmitterFor(const v1::SubmitCaseRequest& request) {
+  v1::Actor actor;
+  switch (request.channel()) {
+    case v1::CHANNEL_HOTLINE_12345:
+      actor.set_role(v1::ROLE_HOTLINE_OPERATOR);
+      actor.set_unit_code("330199.12345");
+      actor.set_person_id("op1");
+      break;
+    case v1::CHANNEL_GRID_PATROL:
+      actor.set_role(v1::ROLE_GRID_WORKER);
+      actor.set_unit_code("330199001001001");
+      actor.set_person_id("gw1");
+      break;
+    default:
+      actor.set_role(v1::ROLE_SYSTEM);
+      actor.set_person_id("app");
+  }
+  return actor;
+}
+
+
 // SubmissionStore in memory with the Redis store's rules: leases on `now`, fenced owners, the first saved event wins.
 class MemorySubmissionStore : public SubmissionStore {
  public:
@@ -221,7 +244,7 @@ class IntakeTest : public ::testing::Test {
 };
 
 TEST_F(IntakeTest, SubmitPublishesOneVersionOneEvent) {
-  auto response = intake_.Submit(Request("k1"));
+  auto response = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_FALSE(response->duplicate_submit());
   ASSERT_EQ(publisher_.published.size(), 1u);
@@ -238,7 +261,7 @@ TEST_F(IntakeTest, MediaUrlsTravelWithTheCase) {
   v1::SubmitCaseRequest request = Request("with-photos");
   request.add_media_urls("https://img.example.cn/a/1.jpg");
   request.add_media_urls("http://img.example.cn/a/2.mp4");
-  ASSERT_TRUE(intake_.Submit(request).ok());
+  ASSERT_TRUE(intake_.Submit(request, SubmitterFor(request)).ok());
   ASSERT_EQ(publisher_.published.size(), 1u);
   const v1::Case& c = publisher_.published[0].submitted().initial();
   ASSERT_EQ(c.media_urls_size(), 2);
@@ -246,7 +269,7 @@ TEST_F(IntakeTest, MediaUrlsTravelWithTheCase) {
 }
 
 TEST_F(IntakeTest, LocatesClassifiesAndPlansTheDeadline) {
-  auto response = intake_.Submit(Request("k1"));
+  auto response = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->grid_code(), "330199001001001");
   EXPECT_FALSE(response->needs_manual_grid());
@@ -265,7 +288,7 @@ TEST_F(IntakeTest, UnlocatedRequestIsKeptAndFlagged) {
   request.mutable_point()->set_lat(40.7);  // New York: outside the county.
   request.mutable_point()->set_lng(-74.0);
   request.set_address("");
-  auto response = intake_.Submit(request);
+  auto response = intake_.Submit(request, SubmitterFor(request));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_TRUE(response->needs_manual_grid());
   EXPECT_EQ(response->suggested_category(), v1::CATEGORY_CROSS_COUNTY);
@@ -276,7 +299,7 @@ TEST_F(IntakeTest, AddressLocatesThroughTheGazetteer) {
   auto request = Request("k1");
   request.clear_point();
   request.set_address("翠苑小区3幢东侧");
-  auto response = intake_.Submit(request);
+  auto response = intake_.Submit(request, SubmitterFor(request));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->grid_code(), "330199001001002");
 }
@@ -284,7 +307,7 @@ TEST_F(IntakeTest, AddressLocatesThroughTheGazetteer) {
 TEST_F(IntakeTest, EmergencyKeywordFlagsTheEmergencyPath) {
   auto request = Request("k1");
   request.set_text("楼道里闻到很重的味道，疑似燃气泄漏");
-  auto response = intake_.Submit(request);
+  auto response = intake_.Submit(request, SubmitterFor(request));
   ASSERT_TRUE(response.ok());
   EXPECT_TRUE(response->emergency());
   EXPECT_EQ(response->expected_at().seconds(), 1795000000 + 4 * 3600);
@@ -293,7 +316,7 @@ TEST_F(IntakeTest, EmergencyKeywordFlagsTheEmergencyPath) {
 TEST_F(IntakeTest, CategoryKeywordRaisesTheCategory) {
   auto request = Request("k1");
   request.set_text("路灯不亮已经多次反映，一直没人修");
-  auto response = intake_.Submit(request);
+  auto response = intake_.Submit(request, SubmitterFor(request));
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->suggested_category(), v1::CATEGORY_DIFFICULT);
 }
@@ -301,18 +324,18 @@ TEST_F(IntakeTest, CategoryKeywordRaisesTheCategory) {
 TEST_F(IntakeTest, UnknownCatalogueItemIsRefusedNamingTheField) {
   auto request = Request("k1");
   request.set_catalogue_item("no.such-item");
-  auto response = intake_.Submit(request);
+  auto response = intake_.Submit(request, SubmitterFor(request));
   EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(response.status().message().rfind("catalogue_item:", 0), 0u);
   EXPECT_EQ(store_.size(), 0u);
 }
 
 TEST_F(IntakeTest, SimilarRequestIsLinkedToTheOpenCaseNotDoubled) {
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok());
   auto again = Similar("k2");
   again.mutable_resident()->set_phone("13900001111");
-  auto second = intake_.Submit(again);
+  auto second = intake_.Submit(again, SubmitterFor(again));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->case_id(), first->case_id());
   EXPECT_EQ(second->linked_to_case_id(), first->case_id());
@@ -320,7 +343,7 @@ TEST_F(IntakeTest, SimilarRequestIsLinkedToTheOpenCaseNotDoubled) {
   ASSERT_EQ(linker_.links.size(), 1u);
   EXPECT_EQ(linker_.links[0].second, "CHANNEL_HOTLINE_12345:k2");
   // A repeat of the linked request answers the same without linking twice.
-  auto repeat = intake_.Submit(again);
+  auto repeat = intake_.Submit(again, SubmitterFor(again));
   ASSERT_TRUE(repeat.ok());
   EXPECT_EQ(repeat->linked_to_case_id(), first->case_id());
   EXPECT_TRUE(repeat->duplicate_submit());
@@ -328,11 +351,11 @@ TEST_F(IntakeTest, SimilarRequestIsLinkedToTheOpenCaseNotDoubled) {
 }
 
 TEST_F(IntakeTest, DifferentTextOrClosedCaseOpensItsOwnCase) {
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok());
   auto unrelated = Request("k2");
   unrelated.set_text("路灯杆被车撞歪了");
-  auto second = intake_.Submit(unrelated);
+  auto second = intake_.Submit(unrelated, SubmitterFor(unrelated));
   ASSERT_TRUE(second.ok());
   EXPECT_NE(second->case_id(), first->case_id());
 
@@ -340,7 +363,7 @@ TEST_F(IntakeTest, DifferentTextOrClosedCaseOpensItsOwnCase) {
   closed.set_id(first->case_id());
   closed.set_status(v1::CASE_STATUS_CLOSED);
   reader_.cases[first->case_id()] = closed;
-  auto third = intake_.Submit(Request("k3"));
+  auto third = intake_.Submit(Request("k3"), SubmitterFor(Request("k3")));
   ASSERT_TRUE(third.ok());
   EXPECT_NE(third->case_id(), first->case_id());
   EXPECT_TRUE(linker_.links.empty());
@@ -353,8 +376,8 @@ TEST(TextSimilarityTest, IgnoresPunctuationAndSpaces) {
 }
 
 TEST_F(IntakeTest, RepeatedKeyReturnsSameCaseAndPublishesNothing) {
-  auto first = intake_.Submit(Request("k1"));
-  auto second = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
+  auto second = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->case_id(), second->case_id());
   EXPECT_TRUE(second->duplicate_submit());
@@ -362,24 +385,24 @@ TEST_F(IntakeTest, RepeatedKeyReturnsSameCaseAndPublishesNothing) {
   auto other_channel = Request("k1");
   other_channel.set_channel(v1::CHANNEL_APP);
   other_channel.set_text("路灯杆被风吹歪了");  // Not a duplicate of the first either.
-  auto third = intake_.Submit(other_channel);
+  auto third = intake_.Submit(other_channel, SubmitterFor(other_channel));
   ASSERT_TRUE(third.ok());
   EXPECT_NE(third->case_id(), first->case_id());
 }
 
 TEST_F(IntakeTest, FailedPublishIsRetryableAndRepublishesTheSameEvent) {
   publisher_.fail_next = true;
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(publisher_.published.empty());
-  auto retry = intake_.Submit(Request("k1"));
+  auto retry = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(retry.ok()) << retry.status();
   ASSERT_EQ(publisher_.published.size(), 1u);
   EXPECT_EQ(publisher_.published[0].event_id(), retry->case_id() + "/1");
 }
 
 TEST_F(IntakeTest, GetCaseFallsBackToTheSubmittedCase) {
-  auto response = intake_.Submit(Request("k1"));
+  auto response = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(response.ok());
   auto got = intake_.GetCase(response->case_id());
   ASSERT_TRUE(got.ok()) << got.status();
@@ -389,11 +412,11 @@ TEST_F(IntakeTest, GetCaseFallsBackToTheSubmittedCase) {
 }
 
 TEST_F(IntakeTest, SameKeyForADifferentRequestIsRefusedNamingTheKeyAndCase) {
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok());
   auto changed = Request("k1");
   changed.set_text("路灯杆被车撞歪了");
-  auto second = intake_.Submit(changed);
+  auto second = intake_.Submit(changed, SubmitterFor(changed));
   EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(second.status().message(),
             "idempotency_key: k1 was already used for a different request (case " + first->case_id() + ")");
@@ -450,7 +473,7 @@ TEST_F(IntakeTest, ConcurrentAttemptWaitsForTheOwnerThenTakesOverWithTheSavedEve
   ASSERT_TRUE(store_.SaveEvent(other, saved).ok());
 
   absl::Time started = store_.now;
-  auto response = intake_.Submit(Request("k1"));
+  auto response = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_GE(store_.now - started, absl::Seconds(10)) << "took over before the owner's lease ran out";
   EXPECT_EQ(response->case_id(), reserved->case_id);
@@ -461,17 +484,17 @@ TEST_F(IntakeTest, ConcurrentAttemptWaitsForTheOwnerThenTakesOverWithTheSavedEve
 
 TEST_F(IntakeTest, AttemptGivesUpWithUnavailableWhileTheOwnerHoldsTheLease) {
   ASSERT_TRUE(store_.Reserve(OtherClaim("k1", absl::Hours(1))).ok());
-  auto response = intake_.Submit(Request("k1"));
+  auto response = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(publisher_.published.empty());
 }
 
 TEST_F(IntakeTest, UnknownLinkOutcomeIsRetriedWithTheSameRequestRefNotOpenedAsACase) {
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok());
   auto again = Similar("k2");
   linker_.fail_next = absl::DeadlineExceededError("dispatch did not answer");
-  auto timed_out = intake_.Submit(again);
+  auto timed_out = intake_.Submit(again, SubmitterFor(again));
   EXPECT_EQ(timed_out.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(publisher_.published.size(), 1u) << "an unknown link outcome must not open a case";
   // Even if the similar case closes meanwhile, the retry follows the recorded decision.
@@ -479,7 +502,7 @@ TEST_F(IntakeTest, UnknownLinkOutcomeIsRetriedWithTheSameRequestRefNotOpenedAsAC
   closed.set_id(first->case_id());
   closed.set_status(v1::CASE_STATUS_CLOSED);
   reader_.cases[first->case_id()] = closed;
-  auto retry = intake_.Submit(again);
+  auto retry = intake_.Submit(again, SubmitterFor(again));
   ASSERT_TRUE(retry.ok()) << retry.status();
   EXPECT_EQ(retry->linked_to_case_id(), first->case_id());
   ASSERT_EQ(linker_.links.size(), 1u);
@@ -488,11 +511,11 @@ TEST_F(IntakeTest, UnknownLinkOutcomeIsRetriedWithTheSameRequestRefNotOpenedAsAC
 }
 
 TEST_F(IntakeTest, RefusedLinkOpensACaseOfItsOwn) {
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok());
   auto again = Similar("k2");
   linker_.fail_next = absl::FailedPreconditionError("case is RESOLVED");
-  auto second = intake_.Submit(again);
+  auto second = intake_.Submit(again, SubmitterFor(again));
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_NE(second->case_id(), first->case_id());
   EXPECT_TRUE(second->linked_to_case_id().empty());
@@ -500,11 +523,11 @@ TEST_F(IntakeTest, RefusedLinkOpensACaseOfItsOwn) {
 }
 
 TEST_F(IntakeTest, RepeatOfALinkedRequestGetsTheFirstAnswer) {
-  auto first = intake_.Submit(Request("k1"));
+  auto first = intake_.Submit(Request("k1"), SubmitterFor(Request("k1")));
   ASSERT_TRUE(first.ok());
   auto again = Similar("k2");
-  auto linked = intake_.Submit(again);
-  auto repeat = intake_.Submit(again);
+  auto linked = intake_.Submit(again, SubmitterFor(again));
+  auto repeat = intake_.Submit(again, SubmitterFor(again));
   ASSERT_TRUE(linked.ok() && repeat.ok());
   v1::SubmitCaseResponse expected = *linked;
   expected.set_duplicate_submit(true);
@@ -522,7 +545,7 @@ class ValidationTest : public IntakeTest, public ::testing::WithParamInterface<B
 TEST_P(ValidationTest, RejectsNamingTheFieldAndStoresNothing) {
   auto request = Request("bad");
   GetParam().spoil(request);
-  auto response = intake_.Submit(request);
+  auto response = intake_.Submit(request, SubmitterFor(request));
   EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(response.status().message(), GetParam().message);
   EXPECT_EQ(store_.size(), 0u);

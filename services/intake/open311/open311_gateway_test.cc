@@ -257,7 +257,7 @@ TEST_F(Open311GatewayTest, SubmitsAndReadsBack) {
   EXPECT_EQ(requests[0]["service_code"], "street-light");
   EXPECT_EQ(requests[0]["description"], "路灯不亮已经三天了");
   EXPECT_EQ(requests[0]["requested_datetime"], "2026-03-01T14:27:57+08:00");
-  EXPECT_EQ(requests[0]["lat"], 30.2525);
+  EXPECT_EQ(requests[0]["lat"], 30.253) << "to about 100 m, not the resident's door";
 
   // Percent-encoded ids are decoded once.
   auto encoded = client_->Get("/requests/GC%2D20260301%2D000001.json");

@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "absl/container/flat_hash_set.h"
@@ -14,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "libs/access/masking.h"
 #include "libs/events/proto_time.h"
 #include "libs/server/grpc_status.h"
 #include "services/intake/core/text_rules.h"
@@ -100,6 +102,9 @@ std::string DepartmentName(const registry::OrgRegistry& registry, absl::string_v
   return department == nullptr ? std::string(code) : department->name();
 }
 
+// A coordinate as the public sees it: 3 decimals, about 100 m, so that a request does not point at a home.
+double ToPublicPrecision(double degrees) { return std::round(degrees * 1000.0) / 1000.0; }
+
 json StringOrNull(absl::string_view s) { return s.empty() ? json(nullptr) : json(std::string(s)); }
 
 std::string StatusNotes(const v1::Case& c, const registry::OrgRegistry& registry) {
@@ -127,10 +132,11 @@ std::string StatusNotes(const v1::Case& c, const registry::OrgRegistry& registry
       break;
     case v1::CASE_STATUS_RESOLVED:
       notes = c.resolution_reply().empty() ? "Resolved; awaiting the resident's rating."
-                                           : absl::StrCat("Resolved: ", c.resolution_reply());
+                                           : absl::StrCat("Resolved: ", access::MaskNumbersInText(c.resolution_reply()));
       break;
     case v1::CASE_STATUS_CLOSED:
-      notes = c.resolution_reply().empty() ? "Closed." : absl::StrCat("Closed: ", c.resolution_reply());
+      notes = c.resolution_reply().empty() ? "Closed."
+                                           : absl::StrCat("Closed: ", access::MaskNumbersInText(c.resolution_reply()));
       break;
     case v1::CASE_STATUS_INVALID:
       notes = "Closed: found invalid at grid verification.";
@@ -411,7 +417,7 @@ nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& regis
       {"status_notes", StatusNotes(c, registry)},
       {"service_name", item == nullptr ? json(nullptr) : json(item->name())},
       {"service_code", item == nullptr ? json(nullptr) : StringOrNull(item->open311_service_code())},
-      {"description", c.text()},
+      {"description", access::MaskNumbersInText(c.text())},
       {"agency_responsible", StringOrNull(agency)},
       {"service_notice", notices.empty() ? json(nullptr) : json(absl::StrJoin(notices, " "))},
       {"requested_datetime",
@@ -419,11 +425,11 @@ nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& regis
       {"updated_datetime",
        c.has_updated_at() ? json(FormatDateTime(events::FromProto(c.updated_at()), zone)) : json(nullptr)},
       {"expected_datetime", c.has_due_at() ? json(FormatDateTime(events::FromProto(c.due_at()), zone)) : json(nullptr)},
-      {"address", StringOrNull(c.location().address())},
+      {"address", StringOrNull(access::MaskAddress(c.location().address()))},
       {"address_id", nullptr},
       {"zipcode", nullptr},
-      {"lat", c.location().has_point() ? json(c.location().point().lat()) : json(nullptr)},
-      {"long", c.location().has_point() ? json(c.location().point().lng()) : json(nullptr)},
+      {"lat", c.location().has_point() ? json(ToPublicPrecision(c.location().point().lat())) : json(nullptr)},
+      {"long", c.location().has_point() ? json(ToPublicPrecision(c.location().point().lng())) : json(nullptr)},
       {"media_url", c.media_urls().empty() ? json(nullptr) : json(c.media_urls(0))},
   };
   return request;

@@ -429,15 +429,15 @@ TEST(RequestJsonTest, WritesEveryGeoReportField) {
     "requested_datetime": "2026-03-01T14:27:57+08:00",
     "updated_datetime": "2026-03-01T14:32:57+08:00",
     "expected_datetime": "2026-03-03T14:27:57+08:00",
-    "address": "碧桂家园1幢东侧",
+    "address": "碧桂家园*幢东侧",
     "address_id": null,
     "zipcode": null,
-    "lat": 30.2525,
+    "lat": 30.253,
     "long": 120.152,
     "media_url": "https://img.example.cn/a/1.jpg"
   })");
   EXPECT_EQ(request, want) << request.dump(2);
-  // Nothing about the resident but the description.
+  // Nothing about the resident but the description; the house number and the exact point are public no more.
   std::string text = request.dump();
   EXPECT_FALSE(absl::StrContains(text, "13912345678"));
   EXPECT_FALSE(absl::StrContains(text, "王小明"));
