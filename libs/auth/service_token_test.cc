@@ -1,5 +1,6 @@
 #include "libs/auth/service_token.h"
 
+#include <latch>
 #include <set>
 #include <string>
 #include <thread>
@@ -83,25 +84,28 @@ TEST_F(ServiceTokenSourceTest, ReusesTheTokenUntilAThirdOfItsTtlIsLeft) {
 }
 
 TEST_F(ServiceTokenSourceTest, ConcurrentCallersAtRenewalGetOneValidToken) {
-  std::string first = *source_->Authorization();
-  Advance(absl::Minutes(11));
-  absl::Mutex seen_mu;
-  std::set<std::string> seen;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 50; ++i) {
+  std::string previous = *source_->Authorization();
+  for (int round = 0; round < 30; ++round) {
+    Advance(absl::Minutes(11));  // past the renewal point: every caller of this round races to renew
+    constexpr int kCallers = 8;
+    std::latch start(kCallers);
+    absl::Mutex seen_mu;
+    std::set<std::string> seen;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kCallers; ++t) {
+      threads.emplace_back([&] {
+        start.arrive_and_wait();
         absl::StatusOr<std::string> a = source_->Authorization();
-        ASSERT_TRUE(a.ok());
         absl::MutexLock lock(&seen_mu);
-        seen.insert(*a);
-      }
-    });
+        seen.insert(a.ok() ? *a : a.status().ToString());
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    ASSERT_EQ(seen.size(), 1u) << "round " << round << ": callers got different tokens";
+    EXPECT_NE(*seen.begin(), previous);
+    EXPECT_TRUE(verifier_->Verify(*seen.begin()).ok());
+    previous = *seen.begin();
   }
-  for (std::thread& t : threads) t.join();
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_NE(*seen.begin(), first);
-  EXPECT_TRUE(verifier_->Verify(*seen.begin()).ok());
 }
 
 TEST(ServiceTokenSourceCreate, RejectsIncompleteIdentity) {

@@ -390,9 +390,13 @@ TEST_F(TokenVerifierTest, VerifiesOnManyThreadsWhileKeysReload) {
       }
     });
   }
-  for (int i = 0; i < 50; ++i) {
-    TestKey extra = MakeKey(absl::StrCat("extra-", i));
-    WriteJwks(people_jwks_, {&extra, &person_key_});
+  TestKey extra = MakeKey("extra");
+  for (int i = 0; i < 200; ++i) {
+    if (i % 2 == 0) {
+      WriteJwks(people_jwks_, {&extra, &person_key_});
+    } else {
+      WriteJwks(people_jwks_, {&person_key_});
+    }
     ASSERT_TRUE(verifier_->ReloadNow().ok());
   }
   stop.store(true);
