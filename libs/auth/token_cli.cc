@@ -1,6 +1,7 @@
 #include "libs/auth/token_cli.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +112,7 @@ absl::Status WriteNewFile(const std::string& path, const std::string& content, m
 }
 
 // Replaces `path` with `content` through a temporary file and rename, so readers see the old or the new file.
+// Callers hold the directory's JwksLock, which also keeps the temporary file's name to one writer.
 absl::Status ReplaceFile(const std::string& path, const std::string& content) {
   std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
   ::unlink(tmp.c_str());
@@ -135,6 +137,30 @@ absl::StatusOr<nlohmann::json> ReadJwksDocument(const std::string& path) {
   return nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
 }
 
+// An exclusive lock on DIR/jwks.json.lock for one read-modify-write of DIR/jwks.json, so that concurrent keygen and
+// retire commands on one directory never lose each other's change. Released when destroyed.
+class JwksLock {
+ public:
+  static absl::StatusOr<std::unique_ptr<JwksLock>> Acquire(const std::string& dir) {
+    std::string path = absl::StrCat(dir, "/jwks.json.lock");
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return ErrnoError("open", path);
+    if (::flock(fd, LOCK_EX) != 0) {
+      absl::Status status = ErrnoError("lock", path);
+      ::close(fd);
+      return status;
+    }
+    return std::unique_ptr<JwksLock>(new JwksLock(fd));
+  }
+  ~JwksLock() { ::close(fd_); }
+
+ private:
+  explicit JwksLock(int fd) : fd_(fd) {}
+  const int fd_;
+};
+
+std::string KeyCount(size_t n) { return absl::StrCat(n, n == 1 ? " key" : " keys"); }
+
 int Fail(std::ostream& err, const absl::Status& status) {
   err << "gridcase-token: " << status.message() << "\n";
   return 1;
@@ -153,6 +179,8 @@ int Keygen(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Fail(err, absl::InternalError(absl::StrCat(dir, ": ", ec.message())));
   const std::string jwks_path = absl::StrCat(dir, "/jwks.json"), pem_path = absl::StrCat(dir, "/", kid, ".pem");
+  absl::StatusOr<std::unique_ptr<JwksLock>> lock = JwksLock::Acquire(dir);
+  if (!lock.ok()) return Fail(err, lock.status());
   absl::StatusOr<nlohmann::json> doc = ReadJwksDocument(jwks_path);
   if (!doc.ok()) return Fail(err, doc.status());
   for (const nlohmann::json& key : (*doc)["keys"]) {
@@ -169,7 +197,7 @@ int Keygen(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     return Fail(err, s);
   }
   out << "private key " << pem_path << "\n"
-      << "public key '" << kid << "' added to " << jwks_path << " (" << (*doc)["keys"].size() << " keys)\n";
+      << "public key '" << kid << "' added to " << jwks_path << " (" << KeyCount((*doc)["keys"].size()) << ")\n";
   return 0;
 }
 
@@ -179,6 +207,8 @@ int Retire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (absl::Status s = ValidateKid(kid); !s.ok()) return Usage(err, s);
   const std::string jwks_path = absl::StrCat(dir, "/jwks.json"), pem_path = absl::StrCat(dir, "/", kid, ".pem");
   if (!std::filesystem::exists(jwks_path)) return Fail(err, absl::NotFoundError(absl::StrCat(jwks_path, ": no such file")));
+  absl::StatusOr<std::unique_ptr<JwksLock>> lock = JwksLock::Acquire(dir);
+  if (!lock.ok()) return Fail(err, lock.status());
   absl::StatusOr<nlohmann::json> doc = ReadJwksDocument(jwks_path);
   if (!doc.ok()) return Fail(err, doc.status());
   nlohmann::json kept = nlohmann::json::array();
@@ -197,7 +227,7 @@ int Retire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   }
   (*doc)["keys"] = kept;
   if (absl::Status s = ReplaceFile(jwks_path, doc->dump(2) + "\n"); !s.ok()) return Fail(err, s);
-  out << "public key '" << kid << "' removed from " << jwks_path << " (" << kept.size() << " keys left)\n";
+  out << "public key '" << kid << "' removed from " << jwks_path << " (" << KeyCount(kept.size()) << " left)\n";
   if (::unlink(pem_path.c_str()) == 0) out << "private key " << pem_path << " deleted\n";
   return 0;
 }

@@ -16,7 +16,8 @@ namespace gridcase::auth {
 //                            prints one token; kid defaults to the key file's name without ".pem", ttl to 1h
 //   verify --jwks F --iss I --aud A [--kind person|service] TOKEN
 //                            checks TOKEN as a service would and prints its principal
-// Output goes to `out`, messages to `err`. Exit codes: 0 done, 1 failure, 2 usage error.
+// keygen and retire on one directory are serialised by a lock file (D/jwks.json.lock), so concurrent runs never lose
+// each other's change to jwks.json. Output goes to `out`, messages to `err`. Exit codes: 0 done, 1 failure, 2 usage error.
 int RunTokenCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace gridcase::auth

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <latch>
+#include <thread>
 #include <sstream>
 #include <string>
 
@@ -146,6 +148,25 @@ TEST(TokenCli, RetireRemovesTheKeyButNeverTheLastOne) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("old.pem")));
   EXPECT_TRUE(std::filesystem::exists(dir.File("new.pem")));
   EXPECT_EQ(RunCli({"retire", "--dir", dir.path(), "--kid", "old"}).code, 1);
+}
+
+TEST(TokenCli, ConcurrentKeygensInOneDirectoryKeepEveryKey) {
+  TempDir dir;
+  constexpr int kKeys = 8;
+  std::latch start(kKeys);
+  std::vector<std::thread> threads;
+  std::vector<int> codes(kKeys, -1);
+  for (int i = 0; i < kKeys; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      codes[i] = RunCli({"keygen", "--dir", dir.path(), "--kid", absl::StrCat("k", i)}).code;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kKeys; ++i) EXPECT_EQ(codes[i], 0) << i;
+  absl::StatusOr<KeySet> set = LoadJwksFile(dir.File("jwks.json"));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->keys.size(), static_cast<size_t>(kKeys));
 }
 
 TEST(TokenCli, UsageErrors) {
