@@ -48,7 +48,9 @@ std::string Base64UrlEncode(absl::string_view bytes) {
 }
 
 absl::StatusOr<std::string> Base64UrlDecode(absl::string_view text) {
-  if (text.size() % 4 == 1) return absl::InvalidArgumentError(absl::StrCat("base64url length ", text.size(), " is impossible"));
+  if (text.size() % 4 == 1) {
+    return absl::InvalidArgumentError(absl::StrCat("base64url length ", text.size(), " is impossible"));
+  }
   std::string out;
   out.reserve(text.size() * 3 / 4);
   uint32_t acc = 0;

@@ -23,8 +23,8 @@ constexpr char kCurve[] = "prime256v1";  // P-256 in OpenSSL's names.
 // The oldest queued OpenSSL error, for a message; clears the queue.
 std::string OpensslReason() {
   unsigned long code = ERR_get_error();
-  std::string reason = code == 0 ? "unknown OpenSSL error" : ERR_reason_error_string(code) ? ERR_reason_error_string(code)
-                                                                                             : "OpenSSL error";
+  const char* text = code == 0 ? "unknown OpenSSL error" : ERR_reason_error_string(code);
+  std::string reason = text != nullptr ? text : "OpenSSL error";
   ERR_clear_error();
   return reason;
 }

@@ -32,9 +32,13 @@ absl::StatusOr<JwksKey> ParseKey(const nlohmann::json& entry) {
     if (!member->ok()) return member->status();
   }
   if (kid->empty()) return absl::InvalidArgumentError("missing 'kid'");
-  if (*kty != "EC") return absl::InvalidArgumentError(absl::StrCat("kty '", *kty, "' is not EC (only ES256 keys are accepted)"));
+  if (*kty != "EC") {
+    return absl::InvalidArgumentError(absl::StrCat("kty '", *kty, "' is not EC (only ES256 keys are accepted)"));
+  }
   if (*crv != "P-256") return absl::InvalidArgumentError(absl::StrCat("crv '", *crv, "' is not P-256"));
-  if (!alg->empty() && *alg != "ES256") return absl::InvalidArgumentError(absl::StrCat("alg '", *alg, "' is not ES256"));
+  if (!alg->empty() && *alg != "ES256") {
+    return absl::InvalidArgumentError(absl::StrCat("alg '", *alg, "' is not ES256"));
+  }
   if (!use->empty() && *use != "sig") return absl::InvalidArgumentError(absl::StrCat("use '", *use, "' is not sig"));
   if (entry.contains("d")) return absl::InvalidArgumentError("holds a private key ('d'); publish public keys only");
   absl::StatusOr<std::string> x_bytes = Base64UrlDecode(*x);

@@ -10,7 +10,8 @@
 namespace gridcase::auth {
 namespace {
 
-// A JWT larger than this is not one gridcase minted; refusing it early bounds the work an unauthenticated caller causes.
+// A JWT larger than this is not one gridcase minted; refusing it early bounds the work an unauthenticated caller
+// causes.
 constexpr size_t kMaxTokenBytes = 8192;
 
 absl::StatusOr<nlohmann::json> DecodeJsonObject(absl::string_view part, absl::string_view name) {

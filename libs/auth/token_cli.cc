@@ -68,7 +68,9 @@ absl::Status CheckFlags(const ParsedArgs& parsed, std::initializer_list<const ch
   }
   for (const char* r : required) {
     auto it = parsed.flags.find(r);
-    if (it == parsed.flags.end() || it->second.empty()) return absl::InvalidArgumentError(absl::StrCat("--", r, " is required"));
+    if (it == parsed.flags.end() || it->second.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("--", r, " is required"));
+    }
   }
   return absl::OkStatus();
 }
@@ -98,8 +100,8 @@ absl::Status WriteNewFile(const std::string& path, const std::string& content, m
     if (errno == EEXIST) return absl::AlreadyExistsError(absl::StrCat(path, " exists; it is never overwritten"));
     return ErrnoError("create", path);
   }
-  bool ok = ::fchmod(fd, mode) == 0 && ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-            ::fsync(fd) == 0;
+  bool ok = ::fchmod(fd, mode) == 0 &&
+            ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
   int saved = errno;
   ::close(fd);
   if (!ok) {
@@ -206,7 +208,9 @@ int Retire(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   const std::string dir = Flag(args, "dir"), kid = Flag(args, "kid");
   if (absl::Status s = ValidateKid(kid); !s.ok()) return Usage(err, s);
   const std::string jwks_path = absl::StrCat(dir, "/jwks.json"), pem_path = absl::StrCat(dir, "/", kid, ".pem");
-  if (!std::filesystem::exists(jwks_path)) return Fail(err, absl::NotFoundError(absl::StrCat(jwks_path, ": no such file")));
+  if (!std::filesystem::exists(jwks_path)) {
+    return Fail(err, absl::NotFoundError(absl::StrCat(jwks_path, ": no such file")));
+  }
   absl::StatusOr<std::unique_ptr<JwksLock>> lock = JwksLock::Acquire(dir);
   if (!lock.ok()) return Fail(err, lock.status());
   absl::StatusOr<nlohmann::json> doc = ReadJwksDocument(jwks_path);
@@ -242,7 +246,8 @@ int Mint(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   std::string kid = Flag(args, "kid", std::filesystem::path(key_path).stem().string());
   absl::Duration ttl;
   if (!absl::ParseDuration(Flag(args, "ttl", "1h"), &ttl) || ttl <= absl::ZeroDuration()) {
-    return Usage(err, absl::InvalidArgumentError(absl::StrCat("--ttl '", Flag(args, "ttl"), "' is not a positive duration (e.g. 8h, 15m)")));
+    return Usage(err, absl::InvalidArgumentError(
+                          absl::StrCat("--ttl '", Flag(args, "ttl"), "' is not a positive duration (e.g. 8h, 15m)")));
   }
   absl::StatusOr<v1::Role> role = RoleFromClaim(Flag(args, "role"));
   if (!role.ok()) return Usage(err, role.status());

@@ -17,7 +17,8 @@ namespace gridcase::auth {
 //   verify --jwks F --iss I --aud A [--kind person|service] TOKEN
 //                            checks TOKEN as a service would and prints its principal
 // keygen and retire on one directory are serialised by a lock file (D/jwks.json.lock), so concurrent runs never lose
-// each other's change to jwks.json. Output goes to `out`, messages to `err`. Exit codes: 0 done, 1 failure, 2 usage error.
+// each other's change to jwks.json. Output goes to `out`, messages to `err`. Exit codes: 0 done, 1 failure,
+// 2 usage error.
 int RunTokenCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace gridcase::auth

@@ -90,7 +90,9 @@ TEST(TokenCli, MintPrintsATokenTheVerifierAccepts) {
   EXPECT_EQ(minted.out, token + "\n");
 
   auto verifier = TokenVerifier::Create(
-      {.issuers = {{.issuer = "gridcase-test-people", .jwks_path = dir.File("jwks.json"), .kind = IdentityKind::kPerson}},
+      {.issuers = {{.issuer = "gridcase-test-people",
+                    .jwks_path = dir.File("jwks.json"),
+                    .kind = IdentityKind::kPerson}},
        .audience = "gridcase",
        .reload_poll = absl::ZeroDuration()});
   ASSERT_TRUE(verifier.ok()) << verifier.status();

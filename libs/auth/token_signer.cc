@@ -40,8 +40,9 @@ absl::StatusOr<std::string> TokenSigner::Mint(const Claims& claims) const {
   if (role.empty()) return absl::InvalidArgumentError("unspecified role");
   if (claims.ttl <= absl::ZeroDuration()) return absl::InvalidArgumentError("ttl must be positive");
   int64_t iat = absl::ToUnixSeconds(claims.issued_at);
+  int64_t exp = absl::ToUnixSeconds(claims.issued_at + claims.ttl);
   nlohmann::json payload = {{"iss", claims.issuer}, {"aud", claims.audience}, {"sub", claims.subject},
-                            {"role", role},         {"iat", iat},             {"exp", absl::ToUnixSeconds(claims.issued_at + claims.ttl)}};
+                            {"role", role},         {"iat", iat},             {"exp", exp}};
   if (!claims.unit.empty()) payload["unit"] = claims.unit;
   nlohmann::json header = {{"alg", "ES256"}, {"typ", "JWT"}, {"kid", kid_}};
   return SignCompactJws(header, payload, key_);

@@ -76,7 +76,9 @@ class TokenVerifierTest : public ::testing::Test {
             {"unit", kGrid},  {"iat", now},       {"exp", now + 3600}};
   }
   nlohmann::json Header(const TestKey& key) const { return {{"alg", "ES256"}, {"typ", "JWT"}, {"kid", key.kid}}; }
-  std::string PersonToken(const nlohmann::json& claims) const { return SignRaw(person_key_, Header(person_key_), claims); }
+  std::string PersonToken(const nlohmann::json& claims) const {
+    return SignRaw(person_key_, Header(person_key_), claims);
+  }
 
   std::string Mint(const TestKey& key, const std::string& issuer, v1::Role role, const std::string& unit,
                    absl::Duration ttl = absl::Hours(1)) {
@@ -243,8 +245,8 @@ TEST_F(TokenVerifierTest, Hs256KeyedWithThePublicKeyIsRejected) {
   std::string secret = person_key_.public_jwk.dump();
   unsigned char mac[32];
   unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(input.data()),
-       input.size(), mac, &mac_len);
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len);
   std::string token = absl::StrCat(input, ".", Base64UrlEncode(std::string(reinterpret_cast<char*>(mac), mac_len)));
   EXPECT_EQ(Rejection(token), "unsupported algorithm 'HS256' (only ES256)");
 }
