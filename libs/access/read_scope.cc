@@ -151,6 +151,22 @@ absl::Status CheckCanReadQueue(const Caller& caller, absl::string_view unit_code
                                                   caller.Describe(), ": ", ScopeOf(caller)));
 }
 
+absl::StatusOr<std::string> ReportArea(const Caller& caller, absl::string_view requested) {
+  const ReadRule* rule = RuleOf(caller);
+  if (rule != nullptr && rule->reads == Reads::kAll) return std::string(requested);
+  bool area_role = rule != nullptr && (rule->reads == Reads::kArea || rule->reads == Reads::kGrid ||
+                                       rule->reads == Reads::kCommunity || rule->reads == Reads::kTownship);
+  if (area_role && !caller.unit.empty()) {
+    if (requested.empty()) return caller.unit;
+    if (WithinArea(caller.unit, requested)) return std::string(requested);
+  }
+  return absl::PermissionDeniedError(absl::StrCat("area: the statistics of ",
+                                                  requested.empty() ? "every area" : requested,
+                                                  " are outside the scope of ", caller.Describe(), ": ",
+                                                  area_role ? absl::StrCat("the area ", caller.unit)
+                                                            : "no area statistics"));
+}
+
 void ApplyVisibility(Visibility visibility, v1::Case& c) {
   if (visibility == Visibility::kMasked) MaskCase(c);
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gridcase/v1/case.pb.h"
 #include "libs/access/caller.h"
@@ -40,6 +41,12 @@ std::string ScopeOf(const Caller& caller);
 // township) also those of the grids and communities below it; a supervisor every unit within its area; a service
 // any. PERMISSION_DENIED naming the scope otherwise.
 absl::Status CheckCanReadQueue(const Caller& caller, absl::string_view unit_code);
+
+// The area whose statistics the caller may read, for a report request naming `requested` (empty: the caller's
+// whole scope): a service any; a supervisor, township dispatcher, community or grid worker its own unit's area or one
+// within it. PERMISSION_DENIED naming the scope for an area outside it, and for the roles that read no area
+// statistics (department handlers, hotline operators, residents).
+absl::StatusOr<std::string> ReportArea(const Caller& caller, absl::string_view requested);
 
 // Whether `unit_code` lies within the area `area_code` (the same code or one below it: codes are hierarchical
 // prefixes, 330199 ⊃ 330199001 ⊃ 330199001001; a department "330199001.pcs" lies within its township).

@@ -139,6 +139,25 @@ TEST(ReadScopeTest, QueuesOfTheUnitAndTheUnitsBelowIt) {
   }
 }
 
+TEST(ReadScopeTest, ReportsOfTheCallersAreaOnly) {
+  EXPECT_EQ(*ReportArea(Person(v1::ROLE_SUPERVISOR, kCounty), ""), kCounty);
+  EXPECT_EQ(*ReportArea(Person(v1::ROLE_SUPERVISOR, kCounty), kTownship), kTownship);
+  EXPECT_EQ(*ReportArea(Person(v1::ROLE_TOWNSHIP_DISPATCHER, kTownship), kCommunity), kCommunity);
+  EXPECT_EQ(*ReportArea(Person(v1::ROLE_GRID_WORKER, kGrid), ""), kGrid);
+  EXPECT_EQ(*ReportArea({.role = v1::ROLE_SYSTEM, .person_id = "sla", .service = true}, ""), "");
+  EXPECT_EQ(ReportArea(Person(v1::ROLE_TOWNSHIP_DISPATCHER, kTownship), "330199002").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ReportArea(Person(v1::ROLE_COMMUNITY, kCommunity), kTownship).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  for (v1::Role role : {v1::ROLE_DEPARTMENT_HANDLER, v1::ROLE_HOTLINE_OPERATOR, v1::ROLE_RESIDENT, v1::ROLE_SYSTEM}) {
+    absl::StatusOr<std::string> area = ReportArea(Person(role, kCounty), "");
+    EXPECT_EQ(area.status().code(), absl::StatusCode::kPermissionDenied) << v1::Role_Name(role);
+  }
+  EXPECT_EQ(ReportArea(Person(v1::ROLE_SUPERVISOR, kTownship), "330199002").status().message(),
+            "area: the statistics of 330199002 are outside the scope of supervisor p1 of 330199001: the area "
+            "330199001");
+}
+
 TEST(ReadScopeTest, MaskedVisibilityMasksTheCase) {
   v1::Case c = AtTheGrid();
   ApplyVisibility(Visibility::kMasked, c);

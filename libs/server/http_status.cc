@@ -9,8 +9,9 @@ int ToHttpStatus(const absl::Status& status) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kOutOfRange:
       return 400;
-    case absl::StatusCode::kPermissionDenied:
     case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
       return 403;
     case absl::StatusCode::kNotFound:
       return 404;

@@ -10,7 +10,7 @@ TEST(ToHttpStatusTest, MapsEveryCodeAFrontEndReturns) {
   EXPECT_EQ(ToHttpStatus(absl::InvalidArgumentError("lat: out of range")), 400);
   EXPECT_EQ(ToHttpStatus(absl::OutOfRangeError("page")), 400);
   EXPECT_EQ(ToHttpStatus(absl::PermissionDeniedError("rating_code: wrong")), 403);
-  EXPECT_EQ(ToHttpStatus(absl::UnauthenticatedError("api_key")), 403);
+  EXPECT_EQ(ToHttpStatus(absl::UnauthenticatedError("missing bearer token")), 401);
   EXPECT_EQ(ToHttpStatus(absl::NotFoundError("case")), 404);
   EXPECT_EQ(ToHttpStatus(absl::FailedPreconditionError("rated")), 409);
   EXPECT_EQ(ToHttpStatus(absl::AbortedError("version")), 409);

@@ -7,7 +7,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/access/masking.h"
+#include "libs/access/read_scope.h"
 #include "libs/events/proto_time.h"
+#include "libs/server/call_auth.h"
 #include "libs/server/grpc_status.h"
 
 namespace gridcase::sla {
@@ -58,9 +61,25 @@ absl::Status ValidateListRequest(const v1::ListOverdueRequest& request) {
   return absl::OkStatus();
 }
 
+// A location as shown to a caller who need not contact the resident: no exact point, no house numbers.
+void MaskLocation(v1::Location& location) {
+  location.clear_point();
+  location.set_address(access::MaskAddress(location.address()));
+}
+
+// The case an alert concerns, as far as the read table needs it: where it is and who holds it.
+v1::Case CaseOfAlert(const v1::SlaAlert& alert) {
+  v1::Case c;
+  c.set_id(alert.case_id());
+  *c.mutable_location() = alert.location();
+  c.set_holder_unit(alert.holder_unit());
+  return c;
+}
+
 }  // namespace
 
-absl::StatusOr<v1::CaseClocks> SlaGrpc::ReadCaseClocks(const v1::GetCaseClocksRequest& request) {
+absl::StatusOr<v1::CaseClocks> SlaGrpc::ReadCaseClocks(const access::Caller& caller,
+                                                       const v1::GetCaseClocksRequest& request) {
   if (request.case_id().empty()) return FieldError("case_id", "must not be empty");
   if (request.case_id().size() > 128) return FieldError("case_id", "must be at most 128 characters");
   absl::StatusOr<StoredCase> stored = cases_->Load(request.case_id());
@@ -69,6 +88,7 @@ absl::StatusOr<v1::CaseClocks> SlaGrpc::ReadCaseClocks(const v1::GetCaseClocksRe
     return absl::NotFoundError(
         absl::StrCat("case ", request.case_id(), " has no clocks (not seen by the SLA service)"));
   }
+  if (absl::Status s = access::CheckCanRead(caller, stored->state.case_()); !s.ok()) return s;
   const absl::Time now = now_();
   v1::CaseClocks clocks;
   clocks.set_case_id(request.case_id());
@@ -78,7 +98,8 @@ absl::StatusOr<v1::CaseClocks> SlaGrpc::ReadCaseClocks(const v1::GetCaseClocksRe
   return clocks;
 }
 
-absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverdueRequest& request) {
+absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const access::Caller& caller,
+                                                               const v1::ListOverdueRequest& request) {
   if (absl::Status status = ValidateListRequest(request); !status.ok()) return status;
   absl::StatusOr<std::optional<PageToken>> token = DecodeToken(request.page_token());
   if (!token.ok()) return token.status();
@@ -133,7 +154,8 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
                  (request.clock() == v1::CLOCK_KIND_UNSPECIFIED || request.clock() == record->kind()) &&
                  (request.level() == v1::LEVEL_UNSPECIFIED || request.level() == c.level()) &&
                  (request.category() == v1::CATEGORY_UNSPECIFIED || request.category() == c.category()) &&
-                 InArea(request.area(), c) && events::FromProto(reading.due_at()) <= until;
+                 InArea(request.area(), c) && events::FromProto(reading.due_at()) <= until &&
+                 access::CaseVisibility(caller, c) != access::Visibility::kNone;
         if (listed) {
           v1::OverdueClock* out = response.add_clocks();
           out->set_case_id(c.id());
@@ -151,6 +173,10 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
           out->set_status(c.status());
           *out->mutable_location() = c.location();
           out->set_title(c.title());
+          if (access::CaseVisibility(caller, c) != access::Visibility::kFull) {
+            MaskLocation(*out->mutable_location());
+            out->set_title(access::MaskNumbersInText(c.title()));
+          }
           out->set_paused(reading.paused());
         }
       }
@@ -167,7 +193,11 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const v1::ListOverd
 
 grpc::Status SlaGrpc::GetCaseClocks(grpc::ServerContext* context, const v1::GetCaseClocksRequest* request,
                                     v1::CaseClocks* response) {
-  absl::StatusOr<v1::CaseClocks> clocks = ReadCaseClocks(*request);
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  call->AddCase(request->case_id());
+  absl::StatusOr<v1::CaseClocks> clocks = ReadCaseClocks(*caller, *request);
   if (!clocks.ok()) return server::ToGrpcStatus(clocks.status());
   *response = *std::move(clocks);
   return grpc::Status::OK;
@@ -175,7 +205,9 @@ grpc::Status SlaGrpc::GetCaseClocks(grpc::ServerContext* context, const v1::GetC
 
 grpc::Status SlaGrpc::ListOverdue(grpc::ServerContext* context, const v1::ListOverdueRequest* request,
                                   v1::ListOverdueResponse* response) {
-  absl::StatusOr<v1::ListOverdueResponse> listed = ReadOverdue(*request);
+  auto caller = server::CallOf(context)->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  absl::StatusOr<v1::ListOverdueResponse> listed = ReadOverdue(*caller, *request);
   if (!listed.ok()) return server::ToGrpcStatus(listed.status());
   *response = *std::move(listed);
   return grpc::Status::OK;
@@ -183,6 +215,8 @@ grpc::Status SlaGrpc::ListOverdue(grpc::ServerContext* context, const v1::ListOv
 
 grpc::Status SlaGrpc::WatchOverdue(grpc::ServerContext* context, const v1::WatchOverdueRequest* request,
                                    grpc::ServerWriter<v1::SlaAlert>* writer) {
+  auto caller = server::CallOf(context)->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
   if (absl::Status status = ValidateArea(request->area(), "area"); !status.ok()) {
     return server::ToGrpcStatus(status);
   }
@@ -193,6 +227,13 @@ grpc::Status SlaGrpc::WatchOverdue(grpc::ServerContext* context, const v1::Watch
   while (!context->IsCancelled()) {
     std::optional<v1::SlaAlert> alert = subscription->Next(absl::Milliseconds(200));
     if (alert.has_value()) {
+      // Only alerts about cases the caller may see, located no more exactly than it may see them.
+      access::Visibility visibility = access::CaseVisibility(*caller, CaseOfAlert(*alert));
+      if (visibility == access::Visibility::kNone) continue;
+      if (visibility != access::Visibility::kFull) {
+        MaskLocation(*alert->mutable_location());
+        alert->set_title(access::MaskNumbersInText(alert->title()));
+      }
       if (!writer->Write(*alert)) return grpc::Status::OK;  // The caller went away.
       continue;
     }

@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gridcase/v1/sla.grpc.pb.h"
+#include "libs/access/caller.h"
 #include "services/sla/alert_broadcaster.h"
 #include "services/sla/core/case_clocks.h"
 #include "services/sla/sla_stores.h"
@@ -12,7 +13,8 @@
 namespace gridcase::sla {
 
 // gRPC face of the SLA service: converts between the wire and the stores and planner. Field-level INVALID_ARGUMENT
-// for bad requests ("page_size: must be within 0..500").
+// for bad requests ("page_size: must be within 0..500"). Every call reads as its authenticated caller, scoped by the
+// read table (libs/access/read_scope.h).
 class SlaGrpc final : public v1::SlaService::Service {
  public:
   static constexpr int kDefaultPageSize = 50;
@@ -30,8 +32,11 @@ class SlaGrpc final : public v1::SlaService::Service {
   grpc::Status WatchOverdue(grpc::ServerContext* context, const v1::WatchOverdueRequest* request,
                             grpc::ServerWriter<v1::SlaAlert>* writer) override;
 
-  absl::StatusOr<v1::CaseClocks> ReadCaseClocks(const v1::GetCaseClocksRequest& request);
-  absl::StatusOr<v1::ListOverdueResponse> ReadOverdue(const v1::ListOverdueRequest& request);
+  // The reads as `caller` may make them: a case outside its scope is PERMISSION_DENIED (clocks) or left out
+  // (overdue lists); what it may see but need not contact about is masked (location, title).
+  absl::StatusOr<v1::CaseClocks> ReadCaseClocks(const access::Caller& caller, const v1::GetCaseClocksRequest& request);
+  absl::StatusOr<v1::ListOverdueResponse> ReadOverdue(const access::Caller& caller,
+                                                      const v1::ListOverdueRequest& request);
 
  private:
   const ClockPlanner* planner_;

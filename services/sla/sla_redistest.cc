@@ -24,6 +24,9 @@
 namespace gridcase::sla {
 namespace {
 
+// Reads as a service: every case, unmasked (the read table itself is tested in libs/access).
+const access::Caller kSlaReader{.role = v1::ROLE_SYSTEM, .person_id = "test", .service = true};
+
 using events::FromProto;
 using events::ToProto;
 
@@ -381,7 +384,7 @@ TEST_F(SlaFlowTest, EventsArmTimersThatFireOnceOnTimeAndPauseHoldsTheBreach) {
   SetNow(kT0 + absl::Seconds(35));
   EXPECT_EQ(*loop_.RunOnce(), 0);
   EXPECT_TRUE(sink_.Take().empty());
-  absl::StatusOr<v1::CaseClocks> clocks = grpc_.ReadCaseClocks([&] {
+  absl::StatusOr<v1::CaseClocks> clocks = grpc_.ReadCaseClocks(kSlaReader, [&] {
     v1::GetCaseClocksRequest r;
     r.set_case_id(id);
     return r;
@@ -454,7 +457,7 @@ TEST_F(SlaFlowTest, ListOverdueFiltersAndPages) {
   request.mutable_area()->set_code_prefix("330199001");
   std::vector<std::string> listed;
   for (int page = 0; page < 10; ++page) {
-    absl::StatusOr<v1::ListOverdueResponse> response = grpc_.ReadOverdue(request);
+    absl::StatusOr<v1::ListOverdueResponse> response = grpc_.ReadOverdue(kSlaReader, request);
     ASSERT_TRUE(response.ok()) << response.status();
     EXPECT_LE(response->clocks_size(), 3);
     for (const v1::OverdueClock& clock : response->clocks()) {
@@ -475,22 +478,22 @@ TEST_F(SlaFlowTest, ListOverdueFiltersAndPages) {
   v1::ListOverdueRequest late;
   late.mutable_min_lateness()->set_seconds(19);  // Due at 20..26 s, now 40 s: 20 s late at most.
   late.mutable_area()->add_unit_codes("330199001");
-  absl::StatusOr<v1::ListOverdueResponse> response = grpc_.ReadOverdue(late);
+  absl::StatusOr<v1::ListOverdueResponse> response = grpc_.ReadOverdue(kSlaReader, late);
   ASSERT_TRUE(response.ok());
   ASSERT_EQ(response->clocks_size(), 2);
   EXPECT_EQ(response->clocks(0).case_id(), ids[0]);
   EXPECT_EQ(response->clocks(0).late_by().seconds(), 20);
   v1::ListOverdueRequest by_category;
   by_category.set_category(v1::CATEGORY_SIMPLE);
-  response = grpc_.ReadOverdue(by_category);
+  response = grpc_.ReadOverdue(kSlaReader, by_category);
   ASSERT_EQ(response->clocks_size(), 1);
   EXPECT_EQ(response->clocks(0).case_id(), simple);
   v1::ListOverdueRequest by_level;
   by_level.set_level(v1::LEVEL_COUNTY);
-  EXPECT_EQ(grpc_.ReadOverdue(by_level)->clocks_size(), 0);
+  EXPECT_EQ(grpc_.ReadOverdue(kSlaReader, by_level)->clocks_size(), 0);
   v1::ListOverdueRequest sign_off;
   sign_off.set_clock(v1::CLOCK_KIND_SIGN_OFF);
-  EXPECT_EQ(grpc_.ReadOverdue(sign_off)->clocks_size(), 0);
+  EXPECT_EQ(grpc_.ReadOverdue(kSlaReader, sign_off)->clocks_size(), 0);
 
   // A resolved case leaves the list.
   v1::CaseEvent resolved = Event(ids[0], 2, kT0 + absl::Seconds(41));
@@ -499,14 +502,14 @@ TEST_F(SlaFlowTest, ListOverdueFiltersAndPages) {
   v1::ListOverdueRequest all;
   all.mutable_area()->set_code_prefix("330199001");
   all.set_page_size(100);
-  EXPECT_EQ(grpc_.ReadOverdue(all)->clocks_size(), 6);
+  EXPECT_EQ(grpc_.ReadOverdue(kSlaReader, all)->clocks_size(), 6);
 }
 
 TEST_F(SlaFlowTest, BadRequestsNameTheField) {
   auto error = [&](const std::function<void(v1::ListOverdueRequest&)>& spoil) {
     v1::ListOverdueRequest request;
     spoil(request);
-    absl::Status status = grpc_.ReadOverdue(request).status();
+    absl::Status status = grpc_.ReadOverdue(kSlaReader, request).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
     return std::string(status.message());
   };
@@ -522,9 +525,9 @@ TEST_F(SlaFlowTest, BadRequestsNameTheField) {
             "area.code_prefix: may contain only letters, digits, '.', '-' and '_'");
 
   v1::GetCaseClocksRequest get;
-  EXPECT_EQ(grpc_.ReadCaseClocks(get).status().message(), "case_id: must not be empty");
+  EXPECT_EQ(grpc_.ReadCaseClocks(kSlaReader, get).status().message(), "case_id: must not be empty");
   get.set_case_id("GC-unknown");
-  EXPECT_EQ(grpc_.ReadCaseClocks(get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(grpc_.ReadCaseClocks(kSlaReader, get).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(SlaFlowTest, PauseAndResumeWhileTheTimerIsClaimedLoseNoAlarm) {
