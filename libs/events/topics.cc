@@ -62,6 +62,10 @@ std::vector<kafka::TopicSpec> Topics::Specs(int partitions, kafka::Replication r
                        .configs = LogConfigs(replication)});
     }
   }
+  specs.push_back({.name = audit(),
+                   .partitions = partitions,
+                   .replication_factor = replication.factor,
+                   .configs = LogConfigs(replication)});
   return specs;
 }
 

@@ -23,12 +23,13 @@ class Topics {
   std::string department() const { return prefix_ + "gridcase.department.v1"; }      // 部门接单
   std::string feedback() const { return prefix_ + "gridcase.feedback.v1"; }          // 群众评单, reopen, close
   std::string sla() const { return prefix_ + "gridcase.sla.v1"; }                    // deadlines, warnings, 提级
+  std::string audit() const { return prefix_ + "gridcase.audit.v1"; }  // access records (安全审计), kept forever
 
   // Every topic that carries case events, in chain order.
   std::vector<std::string> CaseTopics() const;
   // The topic an event belongs on, by its payload.
   std::string ForEvent(const v1::CaseEvent& event) const;
-  // Every topic and dead-letter topic, for EnsureTopics at start-up. The case topics are the source of truth and
+  // Every topic and dead-letter topic, and the audit topic, for EnsureTopics at start-up. The case topics are the source of truth and
   // their dead-letter topics the evidence of what could not apply, so all are kept forever (retention.ms and
   // retention.bytes -1, LogConfigs) with the given replication.
   std::vector<kafka::TopicSpec> Specs(int partitions, kafka::Replication replication) const;

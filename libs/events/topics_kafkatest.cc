@@ -46,6 +46,10 @@ TEST_F(TopicsKafkaTest, CreatesEveryCaseAndDeadLetterTopicWithUnlimitedRetention
       EXPECT_EQ(d.overrides["retention.ms"], "-1") << name;
     }
   }
+  // The access records (安全审计) are kept as long as the cases.
+  kafka::TopicDescription audit = Describe(topics_.audit());
+  EXPECT_EQ(audit.partitions, 2);
+  EXPECT_EQ(audit.configs["retention.ms"], "-1");
 }
 
 TEST_F(TopicsKafkaTest, FixesTopicsCreatedEarlierWithAFiniteRetentionAndKeepsOtherOverrides) {

@@ -184,6 +184,18 @@ std::shared_ptr<Call> CallOf(const grpc::ServerContextBase* context) {
   return call;
 }
 
+std::shared_ptr<Call> StartHttpCall(const Authenticator& authenticate, std::string service, std::string method,
+                                    const std::string& authorization, std::string peer) {
+  auto call = std::make_shared<Call>(std::move(service), std::move(method));
+  call->SetCaller(authenticate(authorization), std::move(peer));
+  return call;
+}
+
+void FinishHttpCall(access::AccessLog* log, const Call& call, const absl::Status& outcome) {
+  grpc::Status status = ToGrpcStatus(outcome);
+  if (log != nullptr && call.ShouldRecord(status)) log->Record(call.Record(status));
+}
+
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallAuthInterceptor(CallAuthOptions options) {
   return std::make_unique<CallAuthFactory>(std::move(options));
 }

@@ -69,6 +69,13 @@ class Call {
 // UNAUTHENTICATED ("this server does not authenticate"), so a handler never runs unauthenticated by mistake.
 std::shared_ptr<Call> CallOf(const grpc::ServerContextBase* context);
 
+// An HTTP request as a Call: its `Authorization` header verified by `authenticate`. The handler asks for the caller
+// and annotates the call as a gRPC handler does, then hands its outcome to FinishHttpCall.
+std::shared_ptr<Call> StartHttpCall(const Authenticator& authenticate, std::string service, std::string method,
+                                    const std::string& authorization, std::string peer);
+// Writes the call's access record to `log` (when not null) as the interceptor would for `outcome`.
+void FinishHttpCall(access::AccessLog* log, const Call& call, const absl::Status& outcome);
+
 // The interceptor every gridcase server installs (libs/service): verifies the bearer token of every call before its
 // handler runs, refuses a non-public call whose handler did not ask for its caller, and writes the access record.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallAuthInterceptor(CallAuthOptions options);

@@ -1,5 +1,7 @@
 #include "services/feedback/feedback_front.h"
 
+#include "absl/strings/str_join.h"
+#include "libs/access/read_scope.h"
 #include "libs/events/proto_time.h"
 #include "libs/log/log.h"
 #include "services/feedback/core/report_render.h"
@@ -8,7 +10,13 @@
 
 namespace gridcase::feedback {
 
-absl::StatusOr<v1::IssueRatingCodeResponse> FeedbackFront::IssueRatingCode(const v1::IssueRatingCodeRequest& request) {
+absl::StatusOr<v1::IssueRatingCodeResponse> FeedbackFront::IssueRatingCode(
+    const access::Caller& caller, const v1::IssueRatingCodeRequest& request) {
+  if (!caller.service || !rating_code_issuers_.contains(caller.person_id)) {
+    return absl::PermissionDeniedError(absl::StrCat("rating codes are issued only to the notifier's service identity (",
+                                                    absl::StrJoin(rating_code_issuers_, ", "), "), not to ",
+                                                    caller.Describe()));
+  }
   auto issued = desk_->IssueCode(request.case_id());
   if (!issued.ok()) {
     spdlog::info("msg=rating_code_refused case_id={} code={} reason={}", request.case_id(),
@@ -52,7 +60,11 @@ absl::StatusOr<v1::RateCaseResponse> FeedbackFront::RateCase(const v1::RateCaseR
   return response;
 }
 
-absl::StatusOr<v1::GetReportResponse> FeedbackFront::GetReport(const v1::GetReportRequest& request) {
+absl::StatusOr<v1::GetReportResponse> FeedbackFront::GetReport(const access::Caller& caller,
+                                                               v1::GetReportRequest request) {
+  auto area = access::ReportArea(caller, request.area());
+  if (!area.ok()) return area.status();
+  request.set_area(*area);
   auto query = ParseReportQuery(request.from(), request.to(), request.area(), *units_);
   if (!query.ok()) return query.status();
   auto report = reports_->Build(*query);

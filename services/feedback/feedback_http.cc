@@ -200,7 +200,24 @@ void FeedbackHttp::Route() {
     body["case_id"] = request->case_id();
     serve("ratings", res, {200, body.dump()});
   });
-  server.Get("/v1/reports", [this, serve](const httplib::Request& req, httplib::Response& res) {
+  // A call that needs a bearer token: its caller, or the 401 already served (and recorded).
+  auto authenticate = [this, serve](const char* endpoint, const httplib::Request& req,
+                                    httplib::Response& res) -> std::shared_ptr<server::Call> {
+    std::shared_ptr<server::Call> call =
+        server::StartHttpCall(options_.authenticate, "feedback", absl::StrCat(req.method, " ", req.path),
+                              req.get_header_value("Authorization"), absl::StrCat("ipv4:", req.remote_addr));
+    if (absl::StatusOr<access::Caller> caller = call->caller(); !caller.ok()) {
+      server::FinishHttpCall(options_.access_log, *call, caller.status());
+      Reply reply = Error(caller.status());
+      reply.headers["WWW-Authenticate"] = "Bearer";
+      serve(endpoint, res, reply);
+      return nullptr;
+    }
+    return call;
+  };
+  server.Get("/v1/reports", [this, serve, authenticate](const httplib::Request& req, httplib::Response& res) {
+    std::shared_ptr<server::Call> call = authenticate("reports", req, res);
+    if (call == nullptr) return;
     std::map<std::string, std::string> params = Params(req);
     v1::GetReportRequest request;
     request.set_from(Param(params, "from"));
@@ -217,8 +234,9 @@ void FeedbackHttp::Route() {
       serve("reports", res, Error(server::FieldError("format", "must be json, csv or html")));
       return;
     }
-    auto report = front_->GetReport(request);
+    auto report = front_->GetReport(*call->caller(), request);
     if (!report.ok()) {
+      server::FinishHttpCall(options_.access_log, *call, report.status());
       serve("reports", res, Error(report.status()));
       return;
     }
@@ -230,7 +248,8 @@ void FeedbackHttp::Route() {
     }
     serve("reports", res, reply);
   });
-  server.Get("/v1/public/cases", [this, serve](const httplib::Request& req, httplib::Response& res) {
+  server.Get("/v1/public/cases", [this, serve, authenticate](const httplib::Request& req, httplib::Response& res) {
+    if (authenticate("public_cases", req, res) == nullptr) return;
     std::map<std::string, std::string> params = Params(req);
     v1::ListPublicCasesRequest request;
     request.set_area(Param(params, "area"));

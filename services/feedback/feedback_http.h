@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "gridcase/v1/feedback.pb.h"
+#include "libs/server/call_auth.h"
 #include "services/feedback/feedback_front.h"
 
 namespace httplib {
@@ -19,6 +20,9 @@ struct FeedbackHttpOptions {
   std::string address = "127.0.0.1:0";  // host:port; port 0 picks a free port (see port()).
   int threads = 4;
   size_t max_body_bytes = 16 * 1024;
+  // Verifies the `Authorization: Bearer …` of the report and public-list requests (required).
+  server::Authenticator authenticate;
+  access::AccessLog* access_log = nullptr;  // Where refused requests are recorded; may be null.
 };
 
 // The HTTP face of feedback, for SMS/app callbacks, supervisors' browsers and the public site:
@@ -29,9 +33,13 @@ struct FeedbackHttpOptions {
 //   GET  /v1/reports        ?from=YYYY-MM-DD&to=YYYY-MM-DD[&area=<code>][&format=json|csv|html]
 //   GET  /v1/public/cases   ?[area=<code>][&page_size=N][&page_token=T]  晒单, resident data masked
 //
+// The rating needs only the resident's one-time code; the report and the public list need a bearer token (401
+// without a valid one), and a report covers only the caller's area (403 outside it, access::ReportArea).
+//
 // Errors are JSON {"error": {"status": "INVALID_ARGUMENT", "field": "satisfaction", "message": "…"}} with HTTP 400
 // (a bad field, named), 403 (wrong rating code), 404 (unknown case or path), 409 (rated already, window over, not
-// awaiting a rating), 413 (body too large), 415 (not form or JSON), 503 (dispatch or Redis unavailable: retry).
+// awaiting a rating), 401 (no valid token), 413 (body too large), 415 (not form or JSON), 503 (dispatch or Redis
+// unavailable: retry).
 class FeedbackHttp {
  public:
   // Binds and starts serving; UNAVAILABLE when the address cannot be bound.
