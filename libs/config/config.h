@@ -9,7 +9,8 @@ namespace gridcase::config {
 
 // Parses command-line flags (ABSL_FLAG) with environment fallbacks: a flag `--redis_addr` not given on the command
 // line takes its value from GRIDCASE_REDIS_ADDR when that is set. The command line wins over the environment.
-// Exits with a usage message on a malformed flag or environment value, naming it. Returns positional arguments.
+// Exits 2 with a message naming the flag on an unknown flag or a malformed flag or environment value (the services'
+// convention for a bad flag, libs/service/service_runner.h). Returns positional arguments.
 std::vector<char*> ParseFlags(int argc, char** argv, const char* usage);
 
 // "host:port" → {host, port}; INVALID_ARGUMENT naming `what` when malformed.

@@ -6,7 +6,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "libs/server/health_service.h"
 
 namespace gridcase::server {
@@ -14,6 +16,13 @@ namespace gridcase::server {
 struct GrpcServerOptions {
   std::string address = "127.0.0.1:0";  // Port 0 picks a free port.
   absl::Duration drain_timeout = absl::Seconds(10);
+  // Serves grpc.reflection.v1alpha.ServerReflection (what grpcurl and grpc_cli use to list and call methods).
+  bool reflection = true;
+  // How the listening port authenticates the transport; null: plaintext (grpc::InsecureServerCredentials).
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Run on every call, in this order, before the handler (authentication, authorisation, auditing). Shared so that
+  // one factory can serve several servers; each server calls CreateServerInterceptor per call.
+  std::vector<std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
 };
 
 // A service to serve, with its full name ("gridcase.v1.IntakeService") for the health check.
@@ -22,7 +31,7 @@ struct NamedService {
   grpc::Service* service;
 };
 
-// A running gRPC server with server reflection and grpc.health.v1. Health answers SERVING for the whole server and
+// A running gRPC server with grpc.health.v1 and (unless switched off) server reflection. Health answers SERVING for the whole server and
 // for each registered service once Start returns; Shutdown flips it to NOT_SERVING first, then stops taking calls and
 // drains in-flight ones until the drain timeout. The services must outlive the server.
 class GrpcServer {

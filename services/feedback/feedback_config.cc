@@ -6,15 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/config/config.h"
 
 ABSL_FLAG(std::string, dispatch_addr, "127.0.0.1:8081", "dispatch's gRPC address: feedback rates, closes, reopens");
 ABSL_FLAG(std::string, http_addr, "127.0.0.1:0",
           "HTTP listen address for SMS/app rating callbacks, reports and public disclosure (port 0 picks one)");
-ABSL_FLAG(std::string, registry, "data/registry/sample-county.json",
-          "The administrative registry, for unit, item and grid-worker names in reports; reloaded on SIGHUP and when "
-          "the file changes");
-ABSL_FLAG(absl::Duration, registry_poll, absl::Seconds(10),
-          "How often to check the registry file for changes (0: only on SIGHUP)");
 ABSL_FLAG(absl::Duration, dispatch_timeout, absl::Seconds(5), "Deadline of each call to dispatch");
 ABSL_FLAG(absl::Duration, settle_poll, absl::Seconds(1), "How often the settle loop looks for due closures");
 ABSL_FLAG(absl::Duration, rating_window, absl::Hours(72),
@@ -56,13 +52,8 @@ absl::StatusOr<std::vector<double>> Numbers(const std::string& flag, const std::
 
 absl::StatusOr<FeedbackConfig> LoadFeedbackConfig() {
   FeedbackConfig c;
-  auto runtime = config::LoadRuntimeConfig();
-  if (!runtime.ok()) return runtime.status();
-  c.runtime = *std::move(runtime);
   c.dispatch_addr = absl::GetFlag(FLAGS_dispatch_addr);
   c.http_addr = absl::GetFlag(FLAGS_http_addr);
-  c.registry_path = absl::GetFlag(FLAGS_registry);
-  c.registry_poll = absl::GetFlag(FLAGS_registry_poll);
   c.dispatch_timeout = absl::GetFlag(FLAGS_dispatch_timeout);
   c.settle_poll = absl::GetFlag(FLAGS_settle_poll);
   if (auto hp = config::ParseHostPort(c.dispatch_addr, "--dispatch_addr"); !hp.ok()) return hp.status();

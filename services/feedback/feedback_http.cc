@@ -153,7 +153,7 @@ absl::StatusOr<std::unique_ptr<FeedbackHttp>> FeedbackHttp::Start(FeedbackHttpOp
 }
 
 FeedbackHttp::FeedbackHttp(FeedbackHttpOptions options, FeedbackFront* front)
-    : options_(std::move(options)), front_(front), server_(std::make_unique<httplib::Server>()) {}
+    : options_(std::move(options)), front_(front), server_(server::MakeHttpServer(options_.make_server)) {}
 
 FeedbackHttp::~FeedbackHttp() { Shutdown(); }
 

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "gridcase/v1/feedback.pb.h"
 #include "libs/server/call_auth.h"
+#include "libs/server/http_server_factory.h"
 #include "services/feedback/feedback_front.h"
 
 namespace httplib {
@@ -20,6 +21,7 @@ struct FeedbackHttpOptions {
   std::string address = "127.0.0.1:0";  // host:port; port 0 picks a free port (see port()).
   int threads = 4;
   size_t max_body_bytes = 16 * 1024;
+  server::HttpServerFactory make_server;  // Empty: a plain server.
   // Verifies the `Authorization: Bearer …` of the report and public-list requests (required).
   server::Authenticator authenticate;
   access::AccessLog* access_log = nullptr;  // Where refused requests are recorded; may be null.

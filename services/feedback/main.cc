@@ -1,23 +1,18 @@
 // feedback: 群众评单 (one-time rating codes, ratings carried into dispatch: close, reopen, escalate; not-rated closes),
 // the 三率 and the periodic report kept from the case topics, hot-spot alerts and public disclosure.
-#include <cstdio>
-#include <thread>
-
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "libs/config/file_reloader.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
-#include "libs/metrics/metrics.h"
-#include "libs/metrics/reload_report.h"
 #include "libs/parking/parking_flags.h"
 #include "libs/parking/redis_parking_store.h"
 #include "libs/registry/registry_json.h"
-#include "libs/server/grpc_server.h"
-#include "libs/server/process_signals.h"
+#include "libs/service/service_flags.h"
+#include "libs/service/service_runner.h"
 #include "services/feedback/adapters/dispatch_commander.h"
 #include "services/feedback/adapters/kafka_alert_sink.h"
 #include "services/feedback/adapters/redis_feedback_store.h"
@@ -32,38 +27,37 @@
 namespace gridcase::feedback {
 namespace {
 
-int Fail(const char* step, const absl::Status& status) {
-  spdlog::error("msg=startup_failed step={} error={}", step, log::Quote(status.ToString()));
-  return 1;
-}
-
-int Run() {
+int Run(service::ServiceRunner& runner) {
   auto config = LoadFeedbackConfig();
-  if (!config.ok()) {
-    std::fprintf(stderr, "feedback: %s\n", std::string(config.status().message()).c_str());
-    return 2;
-  }
-  const config::RuntimeConfig& rt = config->runtime;
-  log::Init("feedback", rt.log_level);
-  auto registry = registry::LoadRegistry(config->registry_path);
-  if (!registry.ok()) return Fail("registry", registry.status());
+  if (!config.ok()) return runner.BadConfig("flags", config.status());
+  const config::RuntimeConfig& rt = runner.runtime();
+  auto registry = registry::LoadRegistry(service::RegistryPath());
+  if (!registry.ok()) return runner.BadConfig("registry", registry.status());
   RegistryUnitDirectory units(*registry);
 
   events::Topics topics(rt.topic_prefix);
   kafka::Replication replication{.factor = rt.replication_factor, .min_insync = rt.min_insync_replicas};
   std::vector<kafka::TopicSpec> specs = topics.Specs(rt.partitions, replication);
   specs.push_back(events::Topics::AdvisorySpec(AlertsTopic(rt.topic_prefix), rt.partitions, replication));
-  if (absl::Status s = kafka::EnsureTopics(rt.kafka_brokers, specs); !s.ok()) return Fail("ensure_topics", s);
+  if (absl::Status s = kafka::EnsureTopics(rt.kafka_brokers, specs); !s.ok()) {
+    return runner.StartupFailed("ensure_topics", s);
+  }
   auto producer = kafka::Producer::Create({.brokers = rt.kafka_brokers, .client_id = "gridcase-feedback"});
-  if (!producer.ok()) return Fail("producer", producer.status());
+  if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
+  // Stopped last: every alert reaches Kafka before the process exits.
+  runner.Started("producer", [&producer] {
+    if (absl::Status s = (*producer)->Flush(absl::Seconds(10)); !s.ok()) {
+      spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
+    }
+  });
 
   redis::RedisOptions redis_options{.host = rt.redis.host, .port = rt.redis.port};
   auto consumer_redis = redis::RedisClient::Create(redis_options);
-  if (!consumer_redis.ok()) return Fail("redis", consumer_redis.status());
+  if (!consumer_redis.ok()) return runner.StartupFailed("redis", consumer_redis.status());
   auto serving_redis = redis::RedisClient::Create(redis_options);
-  if (!serving_redis.ok()) return Fail("redis", serving_redis.status());
+  if (!serving_redis.ok()) return runner.StartupFailed("redis", serving_redis.status());
   auto loop_redis = redis::RedisClient::Create(redis_options);
-  if (!loop_redis.ok()) return Fail("redis", loop_redis.status());
+  if (!loop_redis.ok()) return runner.StartupFailed("redis", loop_redis.status());
 
   auto now = [] { return absl::Now(); };
   const FeedbackPolicy& policy = config->policy;
@@ -78,7 +72,7 @@ int Run() {
   CaseEventHandler handler(&recorder, &watch, now);
   parking::RedisParkingStore parking_store(consumer_redis->get(), rt.redis_prefix);
   auto parking = parking::ParkingOptionsFromFlags(&parking_store);
-  if (!parking.ok()) return Fail("parking", parking.status());
+  if (!parking.ok()) return runner.BadConfig("parking", parking.status());
   auto consumer = kafka::Consumer::Create({.brokers = rt.kafka_brokers,
                                            .group_id = rt.topic_prefix + "gridcase-feedback",
                                            .topics = topics.CaseTopics(),
@@ -86,12 +80,10 @@ int Run() {
                                            .extra = rt.kafka_consumer_props,
                                            .parking = *parking},
                                           producer->get());
-  if (!consumer.ok()) return Fail("consumer", consumer.status());
-  std::thread consumer_thread([&] { (*consumer)->Run([&](const kafka::Message& m) { return handler.Handle(m); }); });
-  auto stop_consumer = [&] {
-    (*consumer)->Stop();
-    consumer_thread.join();
-  };
+  if (!consumer.ok()) return runner.StartupFailed("consumer", consumer.status());
+  runner.StartThread(
+      "consumer", [&] { (*consumer)->Run([&](const kafka::Message& m) { return handler.Handle(m); }); },
+      [&] { (*consumer)->Stop(); });
 
   // The rating desk and the settle loop (not-rated closes, stored ratings, escalation catch-up).
   RedisFeedbackStore serving_store(serving_redis->get(), rt.redis_prefix);
@@ -100,67 +92,36 @@ int Run() {
   RatingDesk loop_desk(&loop_store, &dispatch, policy.rating, now, NewRatingCode);
   SettleLoop settle(&loop_store, &loop_desk, {.poll = config->settle_poll}, now);
   settle.Start();
+  runner.Started("settle_loop", [&settle] { settle.Stop(); });
 
   ReportBuilder reports(&serving_store, &units, policy, now);
   PublicCases public_cases(&serving_store, &units, policy.fallback);
   FeedbackFront front(&desk, &reports, &public_cases, &units);
   FeedbackGrpc service(&front);
 
-  auto metrics = metrics::MetricsServer::Start(rt.metrics_addr);
-  if (!metrics.ok()) {
-    settle.Stop();
-    stop_consumer();
-    return Fail("metrics", metrics.status());
-  }
-  auto http = FeedbackHttp::Start({.address = config->http_addr}, &front);
-  if (!http.ok()) {
-    settle.Stop();
-    stop_consumer();
-    return Fail("http", http.status());
-  }
-  auto server = server::GrpcServer::Start({.address = rt.grpc_addr, .drain_timeout = rt.drain_timeout},
-                                          {{v1::FeedbackService::service_full_name(), &service}});
-  if (!server.ok()) {
-    (*http)->Shutdown();
-    settle.Stop();
-    stop_consumer();
-    return Fail("serve", server.status());
-  }
-  spdlog::info("msg=serving grpc_port={} http_port={} metrics_port={} dispatch={} rating_window={} max_reopens={}",
-               (*server)->port(), (*http)->port(), (*metrics)->port(), config->dispatch_addr,
-               absl::FormatDuration(policy.rating.window), policy.rating.max_reopens);
+  auto http = runner.StartHttp<FeedbackHttp>("http", [&](server::HttpServerFactory make_server) {
+    return FeedbackHttp::Start({.address = config->http_addr, .make_server = std::move(make_server)}, &front);
+  });
+  if (!http.ok()) return runner.StartupFailed("http", http.status());
 
   // The registry (names in reports) follows its file without a restart; an invalid file keeps the old one.
-  config::FileReloader reloader({
-      .path = config->registry_path,
-      .reload =
-          [&units](const std::string& path) -> absl::Status {
-            auto next = registry::LoadRegistry(path);
-            if (!next.ok()) return next.status();
-            units.Replace(*std::move(next));
-            return absl::OkStatus();
-          },
-      .poll_interval = config->registry_poll,
-      .on_result = [](const absl::Status& status) { metrics::ReportReload("registry", status); },
+  runner.ReloadRegistry([&units](const std::string& path) -> absl::Status {
+    auto next = registry::LoadRegistry(path);
+    if (!next.ok()) return next.status();
+    units.Replace(*std::move(next));
+    return absl::OkStatus();
   });
-  int signal = server::WaitForShutdownSignal([&reloader] { reloader.ReloadNow().IgnoreError(); });
-  spdlog::info("msg=draining signal={}", signal);
-  (*server)->Shutdown();
-  (*http)->Shutdown();
-  settle.Stop();
-  stop_consumer();
-  if (absl::Status s = (*producer)->Flush(absl::Seconds(10)); !s.ok()) {
-    spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
-  }
-  spdlog::info("msg=stopped");
-  return 0;
+  return runner.Serve({{v1::FeedbackService::service_full_name(), &service}},
+                      {{"http_port", absl::StrCat((*http)->port())},
+                       {"dispatch", config->dispatch_addr},
+                       {"rating_window", absl::FormatDuration(policy.rating.window)},
+                       {"max_reopens", absl::StrCat(policy.rating.max_reopens)}});
 }
 
 }  // namespace
 }  // namespace gridcase::feedback
 
 int main(int argc, char** argv) {
-  gridcase::server::BlockProcessSignals();
-  gridcase::config::ParseFlags(argc, argv, "feedback: 群众评单, the 三率 and the statistical report");
-  return gridcase::feedback::Run();
+  return gridcase::service::RunService(
+      argc, argv, {"feedback", "feedback: 群众评单, the 三率 and the statistical report"}, &gridcase::feedback::Run);
 }

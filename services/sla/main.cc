@@ -2,7 +2,6 @@
 // live watch.
 #include <unistd.h>
 
-#include <cstdio>
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -11,11 +10,9 @@
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
-#include "libs/metrics/metrics.h"
 #include "libs/parking/parking_flags.h"
 #include "libs/parking/redis_parking_store.h"
-#include "libs/server/grpc_server.h"
-#include "libs/server/process_signals.h"
+#include "libs/service/service_runner.h"
 #include "services/sla/adapters/kafka_published_alarms.h"
 #include "services/sla/adapters/kafka_sla_event_sink.h"
 #include "services/sla/adapters/redis_sla_store.h"
@@ -32,57 +29,46 @@
 namespace gridcase::sla {
 namespace {
 
-int Run() {
-  auto runtime = config::LoadRuntimeConfig();
-  if (!runtime.ok()) {
-    std::fprintf(stderr, "sla: %s\n", std::string(runtime.status().message()).c_str());
-    return 2;
-  }
+int Run(service::ServiceRunner& runner) {
+  const config::RuntimeConfig& runtime = runner.runtime();
   auto sla_config = LoadSlaConfig(BinaryDir());
-  if (!sla_config.ok()) {
-    std::fprintf(stderr, "sla: %s\n", std::string(sla_config.status().message()).c_str());
-    return 2;
-  }
-  log::Init("sla", runtime->log_level);
+  if (!sla_config.ok()) return runner.BadConfig("sla_config", sla_config.status());
   auto policy = LoadSlaPolicy(sla_config->policy_path);
-  if (!policy.ok()) {
-    spdlog::error("msg=startup_failed step=policy error={}", log::Quote(policy.status().ToString()));
-    return 2;
-  }
+  if (!policy.ok()) return runner.BadConfig("policy", policy.status());
   auto calendar = WorkingCalendar::FromFiles(sla_config->holiday_files, policy->calendar);
-  if (!calendar.ok()) {
-    spdlog::error("msg=startup_failed step=calendar error={}", log::Quote(calendar.status().ToString()));
-    return 2;
-  }
+  if (!calendar.ok()) return runner.BadConfig("calendar", calendar.status());
   spdlog::info("msg=calendar_loaded policy={} holiday_files={} published_years={}", sla_config->policy_path,
                sla_config->holiday_files.size(), calendar->PublishedYears().size());
 
-  events::Topics topics(runtime->topic_prefix);
-  SlaKeys keys(runtime->redis_prefix);
-  kafka::Replication replication{.factor = runtime->replication_factor, .min_insync = runtime->min_insync_replicas};
-  if (absl::Status s = kafka::EnsureTopics(runtime->kafka_brokers, topics.Specs(runtime->partitions, replication));
+  events::Topics topics(runtime.topic_prefix);
+  SlaKeys keys(runtime.redis_prefix);
+  kafka::Replication replication{.factor = runtime.replication_factor, .min_insync = runtime.min_insync_replicas};
+  if (absl::Status s = kafka::EnsureTopics(runtime.kafka_brokers, topics.Specs(runtime.partitions, replication));
       !s.ok()) {
-    spdlog::error("msg=startup_failed step=ensure_topics error={}", log::Quote(s.ToString()));
-    return 1;
+    return runner.StartupFailed("ensure_topics", s);
   }
   // Every alarm publish settles (delivered or failed) within a quarter of the timer lease, well before another replica
   // may take the timer over (AlarmFirer).
   auto producer = kafka::Producer::Create(
-      {.brokers = runtime->kafka_brokers,
+      {.brokers = runtime.kafka_brokers,
        .client_id = "gridcase-sla",
        .extra = {{"message.timeout.ms", absl::StrCat(absl::ToInt64Milliseconds(sla_config->timer_lease / 4))}}});
-  if (!producer.ok()) {
-    spdlog::error("msg=startup_failed step=producer error={}", log::Quote(producer.status().ToString()));
-    return 1;
-  }
+  if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
+  // Stopped last: every alarm and clock event reaches Kafka before the process exits.
+  runner.Started("producer", [&producer] {
+    if (absl::Status s = (*producer)->Flush(absl::Seconds(10)); !s.ok()) {
+      spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
+    }
+  });
   // One connection per user: the consumer, the firing loop and the gRPC readers never wait for each other.
-  const redis::RedisOptions redis_options{.host = runtime->redis.host, .port = runtime->redis.port};
+  const redis::RedisOptions redis_options{.host = runtime.redis.host, .port = runtime.redis.port};
   auto keeper_redis = redis::RedisClient::Create(redis_options);
   auto firing_redis = redis::RedisClient::Create(redis_options);
   auto reader_redis = redis::RedisClient::Create(redis_options);
-  if (!keeper_redis.ok() || !firing_redis.ok() || !reader_redis.ok()) {
-    spdlog::error("msg=startup_failed step=redis error={}", log::Quote(keeper_redis.status().ToString()));
-    return 1;
+  auto reconcile_redis = redis::RedisClient::Create(redis_options);
+  for (const absl::Status& s :
+       {keeper_redis.status(), firing_redis.status(), reader_redis.status(), reconcile_redis.status()}) {
+    if (!s.ok()) return runner.StartupFailed("redis", s);
   }
 
   const std::function<absl::Time()> now = [] { return absl::Now(); };
@@ -92,11 +78,10 @@ int Run() {
 
   RedisCaseClockStore keeper_cases(keeper_redis->get(), keys);
   // Before any clock is planned: alarms already on the SLA topic count as fired even if Redis lost that record.
-  if (auto restored = RestoreFiredAlarms(keeper_redis->get(), keys, &keeper_cases, runtime->kafka_brokers,
+  if (auto restored = RestoreFiredAlarms(keeper_redis->get(), keys, &keeper_cases, runtime.kafka_brokers,
                                          topics.sla());
       !restored.ok()) {
-    spdlog::error("msg=startup_failed step=restore_fired_alarms error={}", log::Quote(restored.status().ToString()));
-    return 1;
+    return runner.StartupFailed("restore_fired_alarms", restored.status());
   } else if (*restored > 0) {
     spdlog::info("msg=fired_alarms_restored alarms={}", *restored);
   }
@@ -106,17 +91,12 @@ int Run() {
 
   RedisCaseClockStore firing_cases(firing_redis->get(), keys);
   RedisTimerStore firing_timers(firing_redis->get(), keys);
-  KafkaPublishedAlarms published(runtime->kafka_brokers, topics.sla());
+  KafkaPublishedAlarms published(runtime.kafka_brokers, topics.sla());
   AlarmFirer firer(&planner, &firing_cases, &sink, &published, &broadcaster, now);
   TimerLoop timer_loop(
       &firing_timers, &firer, now,
       {.poll = sla_config->timer_poll, .lease = sla_config->timer_lease, .batch = sla_config->timer_batch});
 
-  auto reconcile_redis = redis::RedisClient::Create(redis_options);
-  if (!reconcile_redis.ok()) {
-    spdlog::error("msg=startup_failed step=redis error={}", log::Quote(reconcile_redis.status().ToString()));
-    return 1;
-  }
   RedisCaseClockStore reconcile_cases(reconcile_redis->get(), keys);
   RedisTimerStore reconcile_timers(reconcile_redis->get(), keys);
   RedisDueIndex reconcile_due(reconcile_redis->get(), keys);
@@ -127,89 +107,50 @@ int Run() {
   RedisDueIndex reader_due(reader_redis->get(), keys);
   SlaGrpc service(&planner, &reader_cases, &reader_due, &broadcaster, now);
 
-  parking::RedisParkingStore parking_store(keeper_redis->get(), runtime->redis_prefix);
+  parking::RedisParkingStore parking_store(keeper_redis->get(), runtime.redis_prefix);
   auto parking = parking::ParkingOptionsFromFlags(&parking_store);
-  if (!parking.ok()) {
-    spdlog::error("msg=startup_failed step=parking error={}", log::Quote(parking.status().ToString()));
-    return 2;
-  }
-  auto consumer = kafka::Consumer::Create({.brokers = runtime->kafka_brokers,
-                                           .group_id = runtime->topic_prefix + "gridcase-sla",
+  if (!parking.ok()) return runner.BadConfig("parking", parking.status());
+  auto consumer = kafka::Consumer::Create({.brokers = runtime.kafka_brokers,
+                                           .group_id = runtime.topic_prefix + "gridcase-sla",
                                            .topics = topics.CaseTopics(),
                                            .client_id = "gridcase-sla",
-                                           .extra = runtime->kafka_consumer_props,
+                                           .extra = runtime.kafka_consumer_props,
                                            .parking = *parking},
                                           producer->get());
+  if (!consumer.ok()) return runner.StartupFailed("consumer", consumer.status());
   // Every replica tails the SLA topic in a group of its own, from the end, for WatchOverdue.
-  auto tail = kafka::Consumer::Create({.brokers = runtime->kafka_brokers,
-                                       .group_id = absl::StrCat(runtime->topic_prefix, "gridcase-sla-watch-", getpid(),
+  auto tail = kafka::Consumer::Create({.brokers = runtime.kafka_brokers,
+                                       .group_id = absl::StrCat(runtime.topic_prefix, "gridcase-sla-watch-", getpid(),
                                                                 "-", absl::ToUnixMillis(absl::Now())),
                                        .topics = {topics.sla()},
                                        .client_id = "gridcase-sla-watch",
                                        .extra = {{"auto.offset.reset", "latest"}, {"enable.auto.commit", "false"}}},
                                       producer->get());
-  if (!consumer.ok() || !tail.ok()) {
-    spdlog::error("msg=startup_failed step=consumer error={}",
-                  log::Quote((consumer.ok() ? tail.status() : consumer.status()).ToString()));
-    return 1;
-  }
-  std::thread consuming([&] { (*consumer)->Run([&](const kafka::Message& m) { return keeper.HandleRecord(m); }); });
+  if (!tail.ok()) return runner.StartupFailed("consumer", tail.status());
+  // The case consumer and the SLA tail stop together: each closes (commit, leave the group) while the other does.
   RedisCaseClockStore tail_cases(reader_redis->get(), keys);
+  std::thread consuming([&] { (*consumer)->Run([&](const kafka::Message& m) { return keeper.HandleRecord(m); }); });
   std::thread tailing(
       [&] { (*tail)->Run([&](const kafka::Message& m) { return FeedAlerts(broadcaster, tail_cases, m); }); });
-  std::thread firing([&] { timer_loop.Run(); });
-  std::thread reconciling;
-  if (sla_config->timer_reconcile > absl::ZeroDuration()) reconciling = std::thread([&] { reconciler.Run(); });
-
-  auto stop_workers = [&] {
-    timer_loop.Stop();
-    firing.join();
-    reconciler.Stop();
-    if (reconciling.joinable()) reconciling.join();
-    broadcaster.Close();
+  runner.Started("consumers", [&] {
     (*consumer)->Stop();
     (*tail)->Stop();
     consuming.join();
     tailing.join();
-  };
-  auto metrics = metrics::MetricsServer::Start(runtime->metrics_addr);
-  auto server =
-      metrics.ok() ? server::GrpcServer::Start({.address = runtime->grpc_addr, .drain_timeout = runtime->drain_timeout},
-                                               {{v1::SlaService::service_full_name(), &service}})
-                   : absl::StatusOr<std::unique_ptr<server::GrpcServer>>(metrics.status());
-  if (!server.ok()) {
-    spdlog::error("msg=startup_failed step=serve error={}", log::Quote(server.status().ToString()));
-    stop_workers();
-    return 1;
+  });
+  runner.StartThread("timer_loop", [&] { timer_loop.Run(); }, [&] { timer_loop.Stop(); });
+  if (sla_config->timer_reconcile > absl::ZeroDuration()) {
+    runner.StartThread("timer_reconciler", [&] { reconciler.Run(); }, [&] { reconciler.Stop(); });
   }
-  spdlog::info("msg=serving grpc_port={} metrics_port={}", (*server)->port(), (*metrics)->port());
-
-  int signal = server::WaitForShutdownSignal();
-  spdlog::info("msg=draining signal={}", signal);
-  // Stop firing and reconciling first (a batch or page in progress completes), end the watch streams so that the
-  // drain does not wait on them, drain gRPC, close the consumers (commit, leave the group), flush the producer.
-  timer_loop.Stop();
-  firing.join();
-  reconciler.Stop();
-  if (reconciling.joinable()) reconciling.join();
-  broadcaster.Close();
-  (*server)->Shutdown();
-  (*consumer)->Stop();
-  (*tail)->Stop();
-  consuming.join();
-  tailing.join();
-  if (absl::Status s = (*producer)->Flush(absl::Seconds(10)); !s.ok()) {
-    spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
-  }
-  spdlog::info("msg=stopped");
-  return 0;
+  // End the watch streams first, so that the gRPC drain does not wait on them.
+  runner.OnDrain([&broadcaster] { broadcaster.Close(); });
+  return runner.Serve({{v1::SlaService::service_full_name(), &service}});
 }
 
 }  // namespace
 }  // namespace gridcase::sla
 
 int main(int argc, char** argv) {
-  gridcase::server::BlockProcessSignals();
-  gridcase::config::ParseFlags(argc, argv, "sla: deadline clocks, warnings, breaches and escalation");
-  return gridcase::sla::Run();
+  return gridcase::service::RunService(argc, argv, {"sla", "sla: deadline clocks, warnings, breaches and escalation"},
+                                       &gridcase::sla::Run);
 }

@@ -5,14 +5,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/sla/sla_files.h"
 
 namespace gridcase::sla {
 
 // The SLA service's own configuration, from flags (or GRIDCASE_* environment variables):
-//   --sla_policy      the policy JSON; default sla-policy.json beside the binary (copied there by the build), else
-//                     services/sla/sla-policy.json in the source tree the binary was built from
-//   --holiday_files   comma-separated holiday arrangement files; default every cn-holidays-*.tsv in data/ beside the
-//                     binary, else in services/sla/data/ of the source tree
+//   --sla_policy, --holiday_files  the policy and the working calendar (see ResolveSlaFiles)
 //   --timer_poll      longest sleep of the firing loop between looks at the timer set (e.g. 100ms)
 //   --timer_lease     how long a claimed timer stays with its claimer before another replica may take it
 //   --timer_batch     timers claimed per round trip
@@ -29,8 +27,5 @@ struct SlaConfig {
 // Reads and validates the flags; INVALID_ARGUMENT naming the flag when one is wrong, NOT_FOUND when a default file
 // cannot be found. `binary_dir` is where the running binary lies (see BinaryDir()).
 absl::StatusOr<SlaConfig> LoadSlaConfig(const std::string& binary_dir);
-
-// The directory of the running executable (/proc/self/exe); empty if unknown.
-std::string BinaryDir();
 
 }  // namespace gridcase::sla

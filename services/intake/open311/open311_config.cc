@@ -51,12 +51,4 @@ absl::StatusOr<Open311Config> LoadOpen311Config() {
   return c;
 }
 
-absl::StatusOr<std::unique_ptr<Open311Gateway>> StartOpen311FromFlags(Open311Backend* backend,
-                                                                      registry::RegistryHolder* registry) {
-  auto config = LoadOpen311Config();
-  if (!config.ok()) return config.status();
-  if (!config->enabled) return std::unique_ptr<Open311Gateway>();
-  return Open311Gateway::Start(std::move(config->options), std::move(config->keys), backend, registry);
-}
-
 }  // namespace gridcase::intake::open311

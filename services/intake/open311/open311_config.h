@@ -26,9 +26,4 @@ struct Open311Config {
 // Reads and validates the flags, loading the key file; INVALID_ARGUMENT or NOT_FOUND naming the flag otherwise.
 absl::StatusOr<Open311Config> LoadOpen311Config();
 
-// Starts the gateway configured by the flags; nullptr when --open311_addr is empty. For main: the backend and the
-// registry holder must outlive the gateway.
-absl::StatusOr<std::unique_ptr<Open311Gateway>> StartOpen311FromFlags(Open311Backend* backend,
-                                                                      registry::RegistryHolder* registry);
-
 }  // namespace gridcase::intake::open311

@@ -117,7 +117,7 @@ Open311Gateway::Open311Gateway(Open311GatewayOptions options, ApiKeys keys, Open
       keys_(std::move(keys)),
       backend_(backend),
       registry_(registry),
-      server_(std::make_unique<httplib::Server>()) {}
+      server_(server::MakeHttpServer(options_.make_server)) {}
 
 Open311Gateway::~Open311Gateway() { Shutdown(); }
 

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/registry/registry_holder.h"
+#include "libs/server/http_server_factory.h"
 #include "services/intake/open311/api_keys.h"
 #include "services/intake/open311/open311_backend.h"
 #include "services/intake/open311/open311_mapping.h"
@@ -32,6 +33,7 @@ struct Open311GatewayOptions {
   RateLimit anonymous = {.rate_per_second = 20, .burst = 40};
   absl::TimeZone zone = CountyTimeZone();  // Offset of the datetimes written.
   std::function<absl::Time()> clock;       // Empty: absl::Now.
+  server::HttpServerFactory make_server;   // Empty: a plain server.
 };
 
 // Open311 GeoReport v2 (JSON) gateway for hotline and app integrations, inside the intake process:
