@@ -3,15 +3,57 @@
 #include <httplib.h>
 
 #include "grpcpp/security/server_credentials.h"
+#include "libs/access_log/kafka_access_log.h"
+#include "libs/events/topics.h"
+#include "libs/kafka/producer.h"
+#include "libs/server/service_auth.h"
 
 namespace gridcase::service {
 
-absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags() { return ServerSecurity(); }
+struct ServerSecurity::Parts {
+  std::unique_ptr<server::ServiceAuth> auth;
+  server::Authenticator authenticate;
+  // Declared before the log: the log goes first, then the producer flushes what it wrote.
+  std::unique_ptr<kafka::Producer> audit_producer;
+  std::unique_ptr<access_log::KafkaAccessLog> log;
+  std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface> interceptor;
+};
+
+absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& service,
+                                                         const config::RuntimeConfig& runtime) {
+  auto parts = std::make_shared<Parts>();
+  auto auth = server::ServiceAuth::FromFlags(service, /*needs_own_token=*/false);
+  if (!auth.ok()) return auth.status();
+  parts->auth = *std::move(auth);
+  parts->authenticate = parts->auth->authenticator();
+  auto producer = kafka::Producer::Create({.brokers = runtime.kafka_brokers, .client_id = "gridcase-" + service + "-audit"});
+  if (!producer.ok()) return producer.status();
+  parts->audit_producer = *std::move(producer);
+  parts->log = std::make_unique<access_log::KafkaAccessLog>(parts->audit_producer.get(),
+                                                            events::Topics(runtime.topic_prefix).audit());
+  parts->interceptor =
+      server::CallAuthInterceptor({.service = service, .authenticate = parts->authenticate, .log = parts->log.get()});
+  return ServerSecurity(std::move(parts));
+}
 
 void ServerSecurity::ApplyTo(server::GrpcServerOptions& options) const {
   options.credentials = grpc::InsecureServerCredentials();
+  options.interceptors.push_back(parts_->interceptor);
 }
 
 server::HttpServerFactory ServerSecurity::HttpServers() const { return server::PlainHttpServer; }
+
+const server::Authenticator& ServerSecurity::authenticator() const { return parts_->authenticate; }
+
+access::AccessLog* ServerSecurity::access_log() const { return parts_->log.get(); }
+
+absl::StatusOr<server::CredentialSource> ServerSecurity::OwnCredential() const {
+  server::ServiceAuth* auth = parts_->auth.get();
+  if (absl::StatusOr<std::string> first = auth->OwnAuthorization(); !first.ok()) return first.status();
+  std::shared_ptr<Parts> keep = parts_;
+  return server::CredentialSource([keep] { return keep->auth->OwnAuthorization(); });
+}
+
+absl::Status ServerSecurity::ReloadKeys() const { return parts_->auth->Reload(); }
 
 }  // namespace gridcase::service

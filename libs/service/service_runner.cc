@@ -21,7 +21,7 @@ int RunService(int argc, char** argv, const ServiceInfo& info, const ServiceMain
     std::fprintf(stderr, "%s: %s\n", info.name.c_str(), std::string(runtime.status().message()).c_str());
     return kExitBadConfig;
   }
-  auto security = ServerSecurity::FromFlags();
+  auto security = ServerSecurity::FromFlags(info.name, *runtime);
   if (!security.ok()) {
     std::fprintf(stderr, "%s: %s\n", info.name.c_str(), std::string(security.status().message()).c_str());
     return kExitBadConfig;
@@ -108,11 +108,10 @@ int ServiceRunner::Serve(const std::vector<server::NamedService>& services,
   spdlog::info("msg=serving grpc_port={} metrics_port={}{}", serving->port(), metrics_port_, fields);
 
   int signal = server::WaitForShutdownSignal([this] {
-    if (registry_reloader_ != nullptr) {
-      registry_reloader_->ReloadNow().IgnoreError();  // Reported through on_result.
-    } else {
-      spdlog::info("msg=sighup_ignored reason={}", log::Quote("nothing to reload"));
+    if (absl::Status s = security_.ReloadKeys(); !s.ok()) {
+      spdlog::error("msg=key_reload_failed error={}", log::Quote(s.ToString()));  // The old keys stay in force.
     }
+    if (registry_reloader_ != nullptr) registry_reloader_->ReloadNow().IgnoreError();  // Reported via on_result.
   });
   spdlog::info("msg=draining signal={}", signal);
   for (const auto& on_drain : drain_hooks_) on_drain();

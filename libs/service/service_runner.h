@@ -50,7 +50,8 @@ int RunService(int argc, char** argv, const ServiceInfo& info, const ServiceMain
 
 // Owns what every service process has: the runtime configuration, the metrics server, the gRPC server (health,
 // reflection unless --grpc_reflection=false), the HTTP front doors a service adds, the registry reload (SIGHUP and
-// polling --registry_poll), the security of every server (ServerSecurity), the signal wait, the drain and the stop.
+// polling --registry_poll), the reload of the token verification keys (SIGHUP and polling --auth_reload_poll), the
+// security of every server (ServerSecurity), the signal wait, the drain and the stop.
 //
 // Components — consumers, loops, threads, front doors — are registered as they start; at shutdown they stop in the
 // reverse order of starting. Serve() starts the gRPC server last, so that health SERVING means every component is
@@ -66,6 +67,9 @@ class ServiceRunner {
 
   const std::string& name() const { return name_; }
   const config::RuntimeConfig& runtime() const { return runtime_; }
+  // The process's identity and access setup: the authenticator and access log for HTTP front doors that take
+  // tokens, the service's own credential for its calls to other services.
+  const ServerSecurity& security() const { return security_; }
 
   // Logs `msg=startup_failed step=<step> error=…`, stops every component started so far (reverse order) and returns
   // the exit code to return from the ServiceMain: kExitBadConfig for a wrong flag or a bad file it names,

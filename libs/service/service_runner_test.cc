@@ -15,6 +15,8 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "libs/server/process_signals.h"
+#include "libs/auth/test_keys.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/process.h"
 
 namespace gridcase::service {
@@ -31,14 +33,20 @@ class ServiceRunnerTest : public ::testing::Test {
 
  protected:
   // Every thread the test starts inherits the blocked set, so the signals the test sends reach only Serve's wait.
-  static void SetUpTestSuite() { server::BlockProcessSignals(); }
+  static void SetUpTestSuite() {
+    server::BlockProcessSignals();
+    static auth::testing::TempDir* dir = new auth::testing::TempDir();
+    auto identity = gridcase::testing::TestIdentity::Create(dir->path());
+    ASSERT_TRUE(identity.ok()) << identity.status();
+    ASSERT_TRUE((*identity)->SetServiceFlags().ok());
+  }
 
   ServiceRunner NewRunner(const std::string& grpc_addr = "127.0.0.1:0") {
     config::RuntimeConfig runtime;
     runtime.grpc_addr = grpc_addr;
     runtime.drain_timeout = absl::Seconds(1);
-    auto security = ServerSecurity::FromFlags();
-    EXPECT_TRUE(security.ok());
+    auto security = ServerSecurity::FromFlags("test", runtime);
+    EXPECT_TRUE(security.ok()) << security.status();
     return ServiceRunner("test", runtime, *security, 0);
   }
 

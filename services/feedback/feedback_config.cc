@@ -12,6 +12,8 @@ ABSL_FLAG(std::string, dispatch_addr, "127.0.0.1:8081", "dispatch's gRPC address
 ABSL_FLAG(std::string, http_addr, "127.0.0.1:0",
           "HTTP listen address for SMS/app rating callbacks, reports and public disclosure (port 0 picks one)");
 ABSL_FLAG(absl::Duration, dispatch_timeout, absl::Seconds(5), "Deadline of each call to dispatch");
+ABSL_FLAG(std::vector<std::string>, rating_code_issuers, {"notifier"},
+          "Service identities (token subjects) that may be issued rating codes: the notifier that sends them");
 ABSL_FLAG(absl::Duration, settle_poll, absl::Seconds(1), "How often the settle loop looks for due closures");
 ABSL_FLAG(absl::Duration, rating_window, absl::Hours(72),
           "From resolution; no rating by then closes the case as not rated (REASON_NOT_RATED)");
@@ -60,6 +62,9 @@ absl::StatusOr<FeedbackConfig> LoadFeedbackConfig() {
   if (auto hp = config::ParseHostPort(c.http_addr, "--http_addr"); !hp.ok()) return hp.status();
   if (c.dispatch_timeout <= absl::ZeroDuration()) return absl::InvalidArgumentError("--dispatch_timeout: must be > 0");
   if (c.settle_poll <= absl::ZeroDuration()) return absl::InvalidArgumentError("--settle_poll: must be > 0");
+  for (const std::string& issuer : absl::GetFlag(FLAGS_rating_code_issuers)) {
+    if (!issuer.empty()) c.rating_code_issuers.insert(issuer);
+  }
 
   FeedbackPolicy& p = c.policy;
   p.rating.window = absl::GetFlag(FLAGS_rating_window);

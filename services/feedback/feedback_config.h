@@ -1,5 +1,7 @@
 #pragma once
 
+#include <set>
+
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,6 +23,8 @@ struct FeedbackConfig {
   absl::Duration dispatch_timeout;
   absl::Duration settle_poll;
   FeedbackPolicy policy;
+  // The services that may be issued rating codes (the notifier that sends them to residents).
+  std::set<std::string> rating_code_issuers;
 };
 
 // Reads and validates the flags; INVALID_ARGUMENT naming the flag when one is wrong.

@@ -2,8 +2,6 @@
 // the 三率 and the periodic report kept from the case topics, hot-spot alerts and public disclosure.
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
@@ -11,6 +9,7 @@
 #include "libs/parking/parking_flags.h"
 #include "libs/parking/redis_parking_store.h"
 #include "libs/registry/registry_json.h"
+#include "libs/server/service_channel.h"
 #include "libs/service/service_flags.h"
 #include "libs/service/service_runner.h"
 #include "services/feedback/adapters/dispatch_commander.h"
@@ -61,8 +60,10 @@ int Run(service::ServiceRunner& runner) {
 
   auto now = [] { return absl::Now(); };
   const FeedbackPolicy& policy = config->policy;
-  DispatchCommander dispatch(grpc::CreateChannel(config->dispatch_addr, grpc::InsecureChannelCredentials()),
-                             config->dispatch_timeout);
+  // Feedback acts on cases as its own service identity (ROLE_SYSTEM from the services' issuer).
+  auto credential = runner.security().OwnCredential();
+  if (!credential.ok()) return runner.BadConfig("service_identity", credential.status());
+  DispatchCommander dispatch(server::AuthorizedChannel(config->dispatch_addr, *credential), config->dispatch_timeout);
 
   // The statistics, from every case topic: one consumer group, one thread.
   RedisFeedbackStore consumer_store(consumer_redis->get(), rt.redis_prefix);
@@ -96,11 +97,15 @@ int Run(service::ServiceRunner& runner) {
 
   ReportBuilder reports(&serving_store, &units, policy, now);
   PublicCases public_cases(&serving_store, &units, policy.fallback);
-  FeedbackFront front(&desk, &reports, &public_cases, &units);
+  FeedbackFront front(&desk, &reports, &public_cases, &units, config->rating_code_issuers);
   FeedbackGrpc service(&front);
 
   auto http = runner.StartHttp<FeedbackHttp>("http", [&](server::HttpServerFactory make_server) {
-    return FeedbackHttp::Start({.address = config->http_addr, .make_server = std::move(make_server)}, &front);
+    return FeedbackHttp::Start({.address = config->http_addr,
+                                .make_server = std::move(make_server),
+                                .authenticate = runner.security().authenticator(),
+                                .access_log = runner.security().access_log()},
+                               &front);
   });
   if (!http.ok()) return runner.StartupFailed("http", http.status());
 

@@ -15,6 +15,7 @@
 #include "services/intake/adapters/redis_submission_store.h"
 #include "services/sla/core/planned_deadline.h"
 #include "services/intake/intake_grpc.h"
+#include "libs/server/service_channel.h"
 #include "services/intake/open311/intake_backend.h"
 #include "services/intake/open311/open311_config.h"
 #include "services/sla/sla_files.h"
@@ -103,8 +104,10 @@ int Run(service::ServiceRunner& runner) {
                                             .reseed_margin = absl::GetFlag(FLAGS_reseed_margin)});
   absl::Duration window = absl::GetFlag(FLAGS_duplicate_window);
   RedisRecentCases recent(redis->get(), config.redis_prefix, window);
-  DispatchCaseLinker linker(
-      grpc::CreateChannel(absl::GetFlag(FLAGS_dispatch_addr), grpc::InsecureChannelCredentials()));
+  // Intake links duplicates as its own service identity (ROLE_SYSTEM from the services' issuer).
+  auto credential = runner.security().OwnCredential();
+  if (!credential.ok()) return runner.BadConfig("service_identity", credential.status());
+  DispatchCaseLinker linker(server::AuthorizedChannel(absl::GetFlag(FLAGS_dispatch_addr), *credential));
   Classifier classifier(*std::move(rules));
   const sla::SlaPolicy& sla_policy = *policy;
   const sla::WorkingCalendar& working_calendar = *calendar;

@@ -10,6 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/infra.h"
 
 namespace gridcase::testing {
@@ -51,6 +52,15 @@ ServiceFleet::ServiceFleet(const std::string& name) : ServiceFleet(name, TestInf
 ServiceFleet::ServiceFleet(const std::string& name, const Infra& infra)
     : name_(name), prefix_(UniqueName(name) + "."), infra_(infra) {
   std::filesystem::create_directories(BinaryPath("test-logs"));
+  // The fleet's own issuers and keys: every service trusts them, every call of the test carries a token of them.
+  std::string keys = BinaryPath(absl::StrCat("test-logs/", prefix_, "keys"));
+  std::filesystem::create_directories(keys);
+  auto identity = TestIdentity::Create(keys);
+  if (!identity.ok()) {
+    std::fprintf(stderr, "ServiceFleet: cannot create the test identity: %s\n", identity.status().ToString().c_str());
+    std::abort();
+  }
+  identity_ = *std::move(identity);
 }
 
 ServiceFleet::~ServiceFleet() {
@@ -110,6 +120,8 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
     args.push_back("--holiday_files=" + SourcePath("services/sla/data/cn-holidays-2026.tsv"));
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));
   }
+  std::vector<std::string> identity_flags = identity_->ServiceFlags();
+  args.insert(args.end(), identity_flags.begin(), identity_flags.end());
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   auto process = ChildProcess::Start(BinaryPath(absl::StrCat("services/", binary, "/", binary)), args, extra_env,
                                      log_path(service));
@@ -179,7 +191,15 @@ double ServiceFleet::Metric(const std::string& service, const std::string& serie
 }
 
 std::shared_ptr<grpc::Channel> ServiceFleet::Channel(const std::string& service) const {
-  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", ports_.at(service)), grpc::InsecureChannelCredentials());
+  return identity_->ActingChannel(address(service));
+}
+
+std::shared_ptr<grpc::Channel> ServiceFleet::ChannelAs(const std::string& service, const v1::Actor& actor) const {
+  return identity_->ChannelAs(address(service), actor);
+}
+
+std::string ServiceFleet::address(const std::string& service) const {
+  return absl::StrCat("127.0.0.1:", ports_.at(service));
 }
 
 }  // namespace gridcase::testing

@@ -8,6 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "gridcase/v1/event.pb.h"
+#include "libs/testing/identity.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 
@@ -42,7 +44,14 @@ class ServiceFleet {
   // Sends `signal` to a running service (SIGHUP: reload files).
   void Signal(const std::string& service, int signal);
 
+  // A channel whose calls carry real tokens of the fleet's issuers, chosen per call as the test acts
+  // (TestIdentity::ActingChannel: a command as the actor it names, a submission as its channel's caller, anything
+  // else as the harness service).
   std::shared_ptr<grpc::Channel> Channel(const std::string& service) const;
+  // A channel whose every call carries a token for `actor` (ROLE_SYSTEM: a service named by its person_id).
+  std::shared_ptr<grpc::Channel> ChannelAs(const std::string& service, const v1::Actor& actor) const;
+  std::string address(const std::string& service) const;
+  const TestIdentity& identity() const { return *identity_; }
   // The sum of the service's /metrics samples whose series starts with `series` (a metric name, optionally with the
   // opening of its labels, e.g. `gridcase_intake_registry_reloads_total{outcome="failed"`); -1 if /metrics does not
   // answer.
@@ -58,6 +67,7 @@ class ServiceFleet {
 
   std::string name_;
   std::string prefix_;
+  std::unique_ptr<TestIdentity> identity_;
   Infra infra_;
   // What each service was last started with, for Restart.
   std::map<std::string, std::vector<std::string>> extra_args_;
