@@ -273,6 +273,24 @@ TEST_F(FeedbackE2eTest, HttpCallbackReportsAndPublicDisclosure) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 409) << again->body;
 
+  // The rating needed only the code; reports and the public list need a token.
+  auto anonymous = http.Get(absl::StrCat("/v1/reports?from=", Today(), "&to=", Tomorrow()));
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401) << anonymous->body;
+  EXPECT_EQ(anonymous->get_header_value("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(nlohmann::json::parse(anonymous->body)["error"]["message"], "missing bearer token");
+  auto anonymous_list = http.Get(absl::StrCat("/v1/public/cases?area=", kTownship));
+  ASSERT_TRUE(anonymous_list);
+  EXPECT_EQ(anonymous_list->status, 401);
+  httplib::Client other_township("127.0.0.1", http_port_);
+  other_township.set_bearer_token_auth(
+      fleet_->identity().Authorization(v1::ROLE_SUPERVISOR, "330199002", "sup-2").substr(7));
+  auto outside = other_township.Get(absl::StrCat("/v1/reports?from=", Today(), "&to=", Tomorrow(), "&area=", kTownship));
+  ASSERT_TRUE(outside);
+  EXPECT_EQ(outside->status, 403) << outside->body;
+  // The county's supervisor reads every report of the county.
+  http.set_bearer_token_auth(fleet_->identity().Authorization(v1::ROLE_SUPERVISOR, "330199", "sup-county").substr(7));
+
   auto bad_report = http.Get("/v1/reports?from=yesterday&to=" + Tomorrow());
   ASSERT_TRUE(bad_report);
   EXPECT_EQ(bad_report->status, 400);
