@@ -16,13 +16,18 @@
 namespace gridcase::testing {
 namespace {
 
-absl::StatusOr<std::unique_ptr<auth::TokenSigner>> NewIssuerKey(const std::string& dir, const std::string& kind) {
-  auto pair = auth::GenerateKeyPair(kind + "-1");
-  if (!pair.ok()) return pair.status();
-  nlohmann::json jwks = {{"keys", nlohmann::json::array({pair->public_jwk})}};
-  std::ofstream(absl::StrCat(dir, "/", kind, "-jwks.json")) << jwks.dump();
-  std::ofstream(absl::StrCat(dir, "/", kind, ".pem")) << pair->private_pem;
-  return auth::TokenSigner::FromPem(pair->private_pem, pair->kid);
+// Replaces `path` through a rename, as an operator's tooling does, so that a reader never sees half a file.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& content) {
+  std::string temp = path + ".tmp";
+  std::ofstream(temp) << content;
+  if (std::rename(temp.c_str(), path.c_str()) != 0) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+absl::Status WriteJwks(const std::string& path, const std::vector<auth::KeyPair>& keys) {
+  nlohmann::json jwks = {{"keys", nlohmann::json::array()}};
+  for (const auth::KeyPair& key : keys) jwks["keys"].push_back(key.public_jwk);
+  return WriteFileAtomically(path, jwks.dump());
 }
 
 // Picks, per call, the token for what the request says the caller is.
@@ -78,20 +83,38 @@ class ActingInterceptorFactory : public grpc::experimental::ClientInterceptorFac
 
 }  // namespace
 
-v1::Actor ActorOf(v1::Role role, const std::string& unit, const std::string& person) {
-  v1::Actor actor;
-  actor.set_role(role);
-  actor.set_unit_code(unit);
-  actor.set_person_id(person);
-  return actor;
+absl::StatusOr<std::unique_ptr<TestIdentity>> TestIdentity::Create(const std::string& dir) {
+  auto person = auth::GenerateKeyPair("person-1");
+  if (!person.ok()) return person.status();
+  if (absl::Status s = WriteJwks(absl::StrCat(dir, "/person-jwks.json"), {*person}); !s.ok()) return s;
+  auto service = auth::GenerateKeyPair("service-1");
+  if (!service.ok()) return service.status();
+  if (absl::Status s = WriteJwks(absl::StrCat(dir, "/service-jwks.json"), {*service}); !s.ok()) return s;
+  if (absl::Status s = WriteFileAtomically(absl::StrCat(dir, "/service.pem"), service->private_pem); !s.ok()) return s;
+  auto service_signer = auth::TokenSigner::FromPem(service->private_pem, service->kid);
+  if (!service_signer.ok()) return service_signer.status();
+  return std::unique_ptr<TestIdentity>(
+      new TestIdentity(dir, std::vector<auth::KeyPair>{*std::move(person)}, *std::move(service_signer)));
 }
 
-absl::StatusOr<std::unique_ptr<TestIdentity>> TestIdentity::Create(const std::string& dir) {
-  auto person = NewIssuerKey(dir, "person");
-  if (!person.ok()) return person.status();
-  auto service = NewIssuerKey(dir, "service");
-  if (!service.ok()) return service.status();
-  return std::unique_ptr<TestIdentity>(new TestIdentity(dir, *std::move(person), *std::move(service)));
+absl::Status TestIdentity::WritePersonJwks() const {
+  return WriteJwks(absl::StrCat(dir_, "/person-jwks.json"), person_keys_);
+}
+
+absl::StatusOr<std::string> TestIdentity::AddPersonKey() {
+  absl::MutexLock lock(&mu_);
+  auto key = auth::GenerateKeyPair(absl::StrCat("person-", person_keys_.size() + 1));
+  if (!key.ok()) return key.status();
+  person_keys_.push_back(*std::move(key));
+  if (absl::Status s = WritePersonJwks(); !s.ok()) return s;
+  return person_keys_.back().kid;
+}
+
+absl::Status TestIdentity::RetirePersonKey(const std::string& kid) {
+  absl::MutexLock lock(&mu_);
+  std::erase_if(person_keys_, [&](const auth::KeyPair& key) { return key.kid == kid; });
+  if (person_keys_.empty()) return absl::FailedPreconditionError("cannot retire the last key");
+  return WritePersonJwks();
 }
 
 std::vector<std::string> TestIdentity::ServiceFlags() const {
@@ -118,14 +141,24 @@ absl::Status TestIdentity::SetServiceFlags() const {
 
 std::string TestIdentity::Authorization(v1::Role role, const std::string& unit, const std::string& person) const {
   const bool service = role == v1::ROLE_SYSTEM;
-  auto token = (service ? service_ : person_)
-                   ->Mint({.issuer = service ? kServiceIssuer : kPersonIssuer,
+  return AuthorizationFor({.issuer = service ? kServiceIssuer : kPersonIssuer,
                            .audience = kAudience,
                            .subject = person,
                            .role = role,
                            .unit = unit,
                            .issued_at = absl::Now(),
                            .ttl = absl::Hours(1)});
+}
+
+std::string TestIdentity::AuthorizationFor(const auth::TokenSigner::Claims& claims) const {
+  std::unique_ptr<auth::TokenSigner> person_signer;
+  if (claims.issuer != kServiceIssuer) {
+    absl::MutexLock lock(&mu_);
+    auto signer = auth::TokenSigner::FromPem(person_keys_.back().private_pem, person_keys_.back().kid);
+    if (!signer.ok()) return "";
+    person_signer = *std::move(signer);
+  }
+  auto token = (person_signer != nullptr ? person_signer.get() : service_.get())->Mint(claims);
   return token.ok() ? absl::StrCat("Bearer ", *token) : "";
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "gridcase/v1/case.pb.h"
 #include "gridcase/v1/event.pb.h"
 #include "grpcpp/channel.h"
@@ -35,6 +36,9 @@ class TestIdentity {
   std::string Authorization(v1::Role role, const std::string& unit, const std::string& person) const;
   std::string Authorization(const v1::Actor& actor) const;
   std::string ServiceAuthorization(const std::string& service) const;
+  // "Bearer …" for any claims, signed with the services' key when `claims.issuer` is kServiceIssuer and with the
+  // people's current key otherwise: expired, for another audience, naming another issuer…
+  std::string AuthorizationFor(const auth::TokenSigner::Claims& claims) const;
 
   // A channel whose calls carry a token for `actor`.
   std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address, const v1::Actor& actor) const;
@@ -46,16 +50,21 @@ class TestIdentity {
   // The hotline centre the acting channel's operators belong to.
   static constexpr char kHotlineCentre[] = "330199.12345";
 
- private:
-  TestIdentity(std::string dir, std::unique_ptr<auth::TokenSigner> person, std::unique_ptr<auth::TokenSigner> service)
-      : dir_(std::move(dir)), person_(std::move(person)), service_(std::move(service)) {}
+  // Key rotation of the people's issuer, as an operator does it: a new key is added to the JWKS beside the old one
+  // and persons' tokens are signed with it from now on; later the old key is retired (removed from the JWKS).
+  // Returns the new key's kid.
+  absl::StatusOr<std::string> AddPersonKey();
+  absl::Status RetirePersonKey(const std::string& kid);
 
-  std::string dir_;
-  std::unique_ptr<auth::TokenSigner> person_;
+ private:
+  TestIdentity(std::string dir, std::vector<auth::KeyPair> person_keys, std::unique_ptr<auth::TokenSigner> service)
+      : dir_(std::move(dir)), person_keys_(std::move(person_keys)), service_(std::move(service)) {}
+  absl::Status WritePersonJwks() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  const std::string dir_;
+  mutable absl::Mutex mu_;
+  std::vector<auth::KeyPair> person_keys_ ABSL_GUARDED_BY(mu_);  // The newest signs.
   std::unique_ptr<auth::TokenSigner> service_;
 };
-
-// An actor value for tests: a person in `role` for `unit`.
-v1::Actor ActorOf(v1::Role role, const std::string& unit, const std::string& person);
 
 }  // namespace gridcase::testing

@@ -111,7 +111,7 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
       "--partitions=3",                                    "--drain_timeout=2s"};
   // "dispatch#2" is a second replica of dispatch: same binary, same topics and keys, its own ports and log.
   const std::string binary = service.substr(0, service.find('#'));
-  if (binary == "dispatch" || binary == "intake") {
+  if (binary == "dispatch" || binary == "intake" || binary == "feedback") {
     args.push_back("--registry=" + SourcePath("data/registry/sample-county.json"));
   }
   if (binary == "intake") {
