@@ -1,12 +1,17 @@
 #include "services/dispatch/core/case_machine.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "libs/case/case_fold.h"
@@ -738,6 +743,110 @@ TEST(CaseMachinePathTest, HandledInsideTheCommunity) {
   EXPECT_EQ(c.status(), v1::CASE_STATUS_AWAITING_DISPATCH);
   c = Step(c, Close{.reason = v1::CaseClosed::REASON_ADMINISTRATIVE, .note = "withdrawn"}, Supervisor("C1"));
   EXPECT_EQ(c.status(), v1::CASE_STATUS_CLOSED);
+}
+
+// --- Scopes: the role × command × unit table of docs/SECURITY.md ---
+
+// The unit a role acts for on the canonical cases (in scope), and one outside the case's scope.
+std::pair<std::string, std::string> ScopeUnits(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_GRID_WORKER:
+      return {"G1", "G2"};
+    case v1::ROLE_COMMUNITY:
+      return {"CM1", "CM2"};
+    case v1::ROLE_TOWNSHIP_DISPATCHER:
+    case v1::ROLE_SUPERVISOR:
+      return {"T1", "T2"};
+    case v1::ROLE_DEPARTMENT_HANDLER:
+      return {"D-WATER", "D-ROADS"};
+    default:
+      return {"H1", "H2"};
+  }
+}
+
+// The documented table: command row → role column → "own", "any" or "—" (footnote marks dropped).
+std::map<std::string, std::map<v1::Role, std::string>> DocumentedScopes() {
+  std::map<std::string, std::map<v1::Role, std::string>> table;
+  const char* dir = std::getenv("GRIDCASE_SOURCE_DIR");
+  const std::string path = absl::StrCat(dir != nullptr ? dir : GRIDCASE_SOURCE_DIR_DEFAULT, "/docs/SECURITY.md");
+  std::ifstream in(path);
+  if (!in) {
+    ADD_FAILURE() << "cannot read " << path;
+    return table;
+  }
+  std::vector<v1::Role> roles;
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    if (absl::StrContains(line, "<!-- command-scopes:begin -->")) inside = true;
+    if (absl::StrContains(line, "<!-- command-scopes:end -->")) break;
+    if (!inside || !absl::StartsWith(line, "|") || absl::StartsWith(line, "|---")) continue;
+    std::vector<std::string> cells = absl::StrSplit(absl::StripSuffix(absl::StripPrefix(line, "| "), " |"), " | ");
+    if (roles.empty()) {
+      for (size_t i = 1; i < cells.size(); ++i) {
+        v1::Role role = v1::ROLE_UNSPECIFIED;
+        EXPECT_TRUE(v1::Role_Parse("ROLE_" + absl::AsciiStrToUpper(cells[i]), &role)) << cells[i];
+        roles.push_back(role);
+      }
+      continue;
+    }
+    EXPECT_EQ(cells.size(), roles.size() + 1) << line;
+    for (size_t i = 1; i < cells.size() && i <= roles.size(); ++i) {
+      std::string cell = cells[i];
+      while (!cell.empty() && !absl::ascii_isalpha(static_cast<unsigned char>(cell.back())) && cell != "—") {
+        cell.pop_back();  // A footnote mark.
+      }
+      table[std::string(absl::StripPrefix(absl::StripSuffix(cells[0], "`"), "`"))][roles[i - 1]] = cell;
+    }
+  }
+  return table;
+}
+
+// Every role × command × unit cell, on every canonical case: "own" — the command is allowed to an actor of the
+// case's unit in some state and refused with PERMISSION_DENIED to one of another unit in that state; "any" — a
+// service, no unit; "—" — refused in every state whatever the unit.
+TEST(CaseMachineScopeTest, EveryRoleCommandAndScopeFollowsTheDocumentedTable) {
+  const auto table = DocumentedScopes();
+  ASSERT_EQ(table.size(), static_cast<size_t>(kCommandKindCount));
+  std::vector<v1::Case> cases;
+  for (int s = v1::CASE_STATUS_SUBMITTED; s <= v1::CASE_STATUS_DUPLICATE; ++s) {
+    cases.push_back(CaseIn(static_cast<v1::CaseStatus>(s)));
+  }
+  cases.push_back(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS));
+  cases.push_back(PausedCaseIn(v1::CASE_STATUS_HANDLING_LOCALLY));
+  for (int k = 0; k < kCommandKindCount; ++k) {
+    const CommandKind kind = static_cast<CommandKind>(k);
+    const std::string name(CommandKindName(kind));
+    ASSERT_TRUE(table.contains(name)) << name;
+    const Command command = AllowedExample(kind).first;
+    for (const auto& [role, cell] : table.at(name)) {
+      const auto [own, other] = ScopeUnits(role);
+      v1::Actor mine = ActorWithRole(role);
+      mine.set_unit_code(role == v1::ROLE_SYSTEM ? "" : own);
+      v1::Actor outsider = mine;
+      outsider.set_unit_code(other);
+      bool allowed = false;
+      bool outsider_denied = true;
+      for (const v1::Case& c : cases) {
+        if (!Decide(c, command, mine).ok()) continue;
+        allowed = true;
+        if (role != v1::ROLE_SYSTEM) {
+          outsider_denied = outsider_denied && Decide(c, command, outsider).status().code() ==
+                                                   absl::StatusCode::kPermissionDenied;
+        }
+      }
+      const std::string where = absl::StrCat(name, " by ", v1::Role_Name(role));
+      if (cell == "own") {
+        EXPECT_TRUE(allowed) << where << " in its own unit";
+        EXPECT_TRUE(outsider_denied) << where << " for another unit";
+      } else if (cell == "any") {
+        EXPECT_EQ(role, v1::ROLE_SYSTEM) << where;
+        EXPECT_TRUE(allowed) << where;
+      } else {
+        EXPECT_EQ(cell, "—") << where;
+        EXPECT_FALSE(allowed) << where << " is documented as refused";
+      }
+    }
+  }
 }
 
 TEST(CaseMachineRoleTest, NoPersonRatesReopensOrClosesAsRated) {
