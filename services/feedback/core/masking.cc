@@ -5,18 +5,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/log/log.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/utf8.h"
 
 namespace gridcase::feedback {
 
 std::string MaskName(absl::string_view name) {
   name = absl::StripAsciiWhitespace(name);
   if (name.empty()) return "";
-  size_t first = std::min(server::Utf8SequenceLength(static_cast<unsigned char>(name[0])), name.size());
+  size_t first = std::min(validation::Utf8SequenceLength(static_cast<unsigned char>(name[0])), name.size());
   std::string out(name.substr(0, first));
   size_t i = first;
   while (i < name.size()) {
-    i += server::Utf8SequenceLength(static_cast<unsigned char>(name[i]));
+    i += validation::Utf8SequenceLength(static_cast<unsigned char>(name[i]));
     out.push_back('*');
   }
   return out;
