@@ -48,23 +48,5 @@ TEST(TopicsTest, EachStageHasItsTopic) {
   EXPECT_EQ(topics.ForEvent(event), "t-gridcase.feedback.v1");
 }
 
-TEST(TopicsTest, CaseAndDeadLetterTopicsAreKeptForeverWithTheGivenReplication) {
-  Topics topics("t-");
-  std::vector<kafka::TopicSpec> specs = topics.Specs(12, {.factor = 3, .min_insync = 2});
-  ASSERT_EQ(specs.size(), 14u);
-  for (const kafka::TopicSpec& spec : specs) {
-    bool dead_letters = spec.name.ends_with(".dlt");
-    EXPECT_EQ(spec.partitions, dead_letters ? 1 : 12) << spec.name;
-    EXPECT_EQ(spec.replication_factor, 3) << spec.name;
-    EXPECT_EQ(spec.configs.at("retention.ms"), "-1") << spec.name;
-    EXPECT_EQ(spec.configs.at("retention.bytes"), "-1") << spec.name;
-    EXPECT_EQ(spec.configs.at("min.insync.replicas"), "2") << spec.name;
-  }
-  kafka::TopicSpec alerts = Topics::AdvisorySpec("t-gridcase.alerts.v1", 12, {.factor = 3, .min_insync = 2});
-  EXPECT_EQ(alerts.configs.at("retention.ms"), "604800000");
-  EXPECT_EQ(alerts.replication_factor, 3);
-  EXPECT_EQ(alerts.configs.at("min.insync.replicas"), "2");
-}
-
 }  // namespace
 }  // namespace gridcase::events

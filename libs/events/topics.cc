@@ -46,35 +46,4 @@ std::string Topics::ForEvent(const v1::CaseEvent& event) const {
   return sla();
 }
 
-std::map<std::string, std::string> Topics::LogConfigs(kafka::Replication replication) {
-  return {{"retention.ms", "-1"},
-          {"retention.bytes", "-1"},
-          {"min.insync.replicas", absl::StrCat(replication.min_insync)}};
-}
-
-std::vector<kafka::TopicSpec> Topics::Specs(int partitions, kafka::Replication replication) const {
-  std::vector<kafka::TopicSpec> specs;
-  for (const std::string& topic : CaseTopics()) {
-    for (auto [name, count] : {std::pair{topic, partitions}, std::pair{topic + ".dlt", 1}}) {
-      specs.push_back({.name = name,
-                       .partitions = count,
-                       .replication_factor = replication.factor,
-                       .configs = LogConfigs(replication)});
-    }
-  }
-  specs.push_back({.name = audit(),
-                   .partitions = partitions,
-                   .replication_factor = replication.factor,
-                   .configs = LogConfigs(replication)});
-  return specs;
-}
-
-kafka::TopicSpec Topics::AdvisorySpec(std::string name, int partitions, kafka::Replication replication) {
-  return {.name = std::move(name),
-          .partitions = partitions,
-          .replication_factor = replication.factor,
-          .configs = {{"retention.ms", absl::StrCat(absl::ToInt64Milliseconds(kAdvisoryRetention))},
-                      {"min.insync.replicas", absl::StrCat(replication.min_insync)}}};
-}
-
 }  // namespace gridcase::events

@@ -1,17 +1,15 @@
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
 #include "gridcase/v1/event.pb.h"
-#include "libs/kafka/topic_admin.h"
 
 namespace gridcase::events {
 
 // The stage topics of the chain, each carrying CaseEvent envelopes keyed by case id, and their dead-letter topics
-// ("<topic>.dlt"). `prefix` is prepended to every name (empty in production; unique per test run).
+// ("<topic>.dlt"); how they are created is in topic_specs.h. `prefix` is prepended to every name (empty in
+// production; unique per test run).
 class Topics {
  public:
   explicit Topics(std::string prefix = "") : prefix_(std::move(prefix)) {}
@@ -29,19 +27,6 @@ class Topics {
   std::vector<std::string> CaseTopics() const;
   // The topic an event belongs on, by its payload.
   std::string ForEvent(const v1::CaseEvent& event) const;
-  // Every topic and dead-letter topic, and the audit topic, for EnsureTopics at start-up. The case topics are the source of truth and
-  // their dead-letter topics the evidence of what could not apply, so all are kept forever (retention.ms and
-  // retention.bytes -1, LogConfigs) with the given replication.
-  std::vector<kafka::TopicSpec> Specs(int partitions, kafka::Replication replication) const;
-
-  // A derived, advisory topic (e.g. feedback's hot-spot alerts): nothing is rebuilt from it, so it keeps
-  // kAdvisoryRetention of records; replicated like the log.
-  static kafka::TopicSpec AdvisorySpec(std::string name, int partitions, kafka::Replication replication);
-
-  // Settings of a topic that is never deleted from: unlimited time and size, and the in-sync replicas an acks=all
-  // write needs.
-  static std::map<std::string, std::string> LogConfigs(kafka::Replication replication);
-  static constexpr absl::Duration kAdvisoryRetention = absl::Hours(24 * 7);
 
  private:
   std::string prefix_;

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/testing/infra.h"
@@ -33,7 +34,7 @@ class TopicsKafkaTest : public ::testing::Test {
 };
 
 TEST_F(TopicsKafkaTest, CreatesEveryCaseAndDeadLetterTopicWithUnlimitedRetention) {
-  ASSERT_TRUE(kafka::EnsureTopics(brokers_, topics_.Specs(2, {.factor = 1, .min_insync = 1})).ok());
+  ASSERT_TRUE(kafka::EnsureTopics(brokers_, TopicSpecs(topics_, 2, {.factor = 1, .min_insync = 1})).ok());
   for (const std::string& topic : topics_.CaseTopics()) {
     for (const std::string& name : {topic, topic + ".dlt"}) {
       kafka::TopicDescription d = Describe(name);
@@ -64,7 +65,7 @@ TEST_F(TopicsKafkaTest, FixesTopicsCreatedEarlierWithAFiniteRetentionAndKeepsOth
   ASSERT_EQ(Describe(topics_.intake()).configs["retention.ms"], "604800000");
   ASSERT_NE(Describe(topics_.verification()).configs["retention.ms"], "-1");
 
-  ASSERT_TRUE(kafka::EnsureTopics(brokers_, topics_.Specs(2, {.factor = 1, .min_insync = 1})).ok());
+  ASSERT_TRUE(kafka::EnsureTopics(brokers_, TopicSpecs(topics_, 2, {.factor = 1, .min_insync = 1})).ok());
   for (const std::string& name : {topics_.intake(), topics_.verification()}) {
     // The broker applies a config change to what it describes shortly after the change is acknowledged.
     kafka::TopicDescription d;
@@ -79,18 +80,18 @@ TEST_F(TopicsKafkaTest, FixesTopicsCreatedEarlierWithAFiniteRetentionAndKeepsOth
   }
   EXPECT_EQ(Describe(topics_.intake()).overrides["max.message.bytes"], "2000000");
   // Converged: a second run changes nothing and succeeds.
-  EXPECT_TRUE(kafka::EnsureTopics(brokers_, topics_.Specs(2, {.factor = 1, .min_insync = 1})).ok());
+  EXPECT_TRUE(kafka::EnsureTopics(brokers_, TopicSpecs(topics_, 2, {.factor = 1, .min_insync = 1})).ok());
 }
 
 TEST_F(TopicsKafkaTest, AdvisoryTopicsKeepAWeek) {
   std::string alerts = topics_.intake() + ".alerts";
-  ASSERT_TRUE(kafka::EnsureTopics(brokers_, {Topics::AdvisorySpec(alerts, 1, {.factor = 1, .min_insync = 1})}).ok());
+  ASSERT_TRUE(kafka::EnsureTopics(brokers_, {AdvisoryTopicSpec(alerts, 1, {.factor = 1, .min_insync = 1})}).ok());
   EXPECT_EQ(Describe(alerts).overrides["retention.ms"], "604800000");
 }
 
 TEST_F(TopicsKafkaTest, AReplicationFactorTheClusterCannotHoldFailsStartUp) {
   // One broker: three replicas cannot be placed, and the error says so rather than creating a weaker topic.
-  absl::Status s = kafka::EnsureTopics(brokers_, topics_.Specs(1, {.factor = 3, .min_insync = 2}));
+  absl::Status s = kafka::EnsureTopics(brokers_, TopicSpecs(topics_, 1, {.factor = 3, .min_insync = 2}));
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("create topic"), std::string::npos) << s;
 }
@@ -102,7 +103,7 @@ TEST_F(TopicsKafkaTest, AnExistingTopicWithFewerReplicasThanMinInsyncIsRefusedAn
       kafka::EnsureTopics(brokers_, {{.name = topics_.sla(),
                                       .partitions = 1,
                                       .replication_factor = 1,
-                                      .configs = Topics::LogConfigs({.factor = 3, .min_insync = 2})}});
+                                      .configs = LogTopicConfigs({.factor = 3, .min_insync = 2})}});
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_EQ(Describe(topics_.sla()).overrides.count("min.insync.replicas"), 0u);
 }

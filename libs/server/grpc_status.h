@@ -3,6 +3,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
+#include "libs/validation/field_error.h"
 
 namespace gridcase::server {
 
@@ -10,7 +11,8 @@ namespace gridcase::server {
 // INVALID_ARGUMENT, e.g. "text: must not be empty").
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// A field-level validation error: INVALID_ARGUMENT with "<field>: <reason>".
-absl::Status FieldError(absl::string_view field, absl::string_view reason);
+// The gRPC handlers' name for validation::FieldError (libs/validation/field_error.h, where code outside the gRPC
+// adapters takes it from).
+using validation::FieldError;
 
 }  // namespace gridcase::server

@@ -6,17 +6,19 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
-#include "libs/server/grpc_status.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/field_error.h"
+#include "libs/validation/utf8.h"
 
 namespace gridcase::server {
 namespace {
 
 absl::Status CheckStrings(const google::protobuf::Descriptor& descriptor, const std::string& bytes,
                           const std::string& path, int depth) {
-  if (depth > 32) return FieldError(path.empty() ? "request" : path, "is nested too deeply");
+  if (depth > 32) return validation::FieldError(path.empty() ? "request" : path, "is nested too deeply");
   google::protobuf::UnknownFieldSet fields;
-  if (!fields.ParseFromString(bytes)) return FieldError(path.empty() ? "request" : path, "is not a valid message");
+  if (!fields.ParseFromString(bytes)) {
+    return validation::FieldError(path.empty() ? "request" : path, "is not a valid message");
+  }
   for (int i = 0; i < fields.field_count(); ++i) {
     const google::protobuf::UnknownField& field = fields.field(i);
     if (field.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) continue;
@@ -24,7 +26,9 @@ absl::Status CheckStrings(const google::protobuf::Descriptor& descriptor, const 
     if (fd == nullptr) continue;
     std::string name = path.empty() ? fd->name() : absl::StrCat(path, ".", fd->name());
     if (fd->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
-      if (!Utf8Length(field.length_delimited()).has_value()) return FieldError(name, "is not valid UTF-8");
+      if (!validation::Utf8Length(field.length_delimited()).has_value()) {
+        return validation::FieldError(name, "is not valid UTF-8");
+      }
     } else if (fd->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
       if (absl::Status s = CheckStrings(*fd->message_type(), field.length_delimited(), name, depth + 1); !s.ok()) {
         return s;

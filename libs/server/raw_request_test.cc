@@ -2,7 +2,7 @@
 
 #include "gridcase/v1/intake.pb.h"
 #include "gtest/gtest.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/utf8.h"
 
 namespace gridcase::server {
 namespace {
@@ -53,8 +53,8 @@ TEST(DecodeRequestTest, GarbageIsInvalidArgument) {
 }
 
 TEST(Utf8LengthTest, CountsCodePointsAndRejectsMalformed) {
-  EXPECT_EQ(Utf8Length("井盖"), 2u);
-  EXPECT_FALSE(Utf8Length("\xED\xA0\x80").has_value());
+  EXPECT_EQ(validation::Utf8Length("井盖"), 2u);
+  EXPECT_FALSE(validation::Utf8Length("\xED\xA0\x80").has_value());
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 #include "services/dispatch/command_codec.h"
 
 #include "absl/strings/str_cat.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 
 namespace gridcase::dispatch {
 namespace {
 
 absl::StatusOr<absl::Duration> DurationFromProto(const google::protobuf::Duration& d, absl::string_view field) {
   if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() >= 1000000000) {
-    return server::FieldError(field, "must be a non-negative duration");
+    return validation::FieldError(field, "must be a non-negative duration");
   }
   return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
 }
@@ -72,7 +72,7 @@ absl::StatusOr<Command> CommandFromProto(const v1::CaseCommandRequest& request) 
     case R::COMMAND_NOT_SET:
       break;
   }
-  return server::FieldError("command", "one command (verify_grid, township_dispatch, resolve, …) must be set");
+  return validation::FieldError("command", "one command (verify_grid, township_dispatch, resolve, …) must be set");
 }
 
 }  // namespace gridcase::dispatch

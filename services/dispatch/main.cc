@@ -8,6 +8,7 @@
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
@@ -49,7 +50,8 @@ int Run(service::ServiceRunner& runner) {
   events::Topics topics(config.topic_prefix);
   events::Keys keys(config.redis_prefix);
   kafka::Replication replication{.factor = config.replication_factor, .min_insync = config.min_insync_replicas};
-  if (absl::Status s = kafka::EnsureTopics(config.kafka_brokers, topics.Specs(config.partitions, replication));
+  if (absl::Status s =
+          kafka::EnsureTopics(config.kafka_brokers, events::TopicSpecs(topics, config.partitions, replication));
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }

@@ -8,7 +8,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "libs/config/config.h"
 #include "libs/log/log.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "libs/server/http_status.h"
 #include "nlohmann/json.hpp"
 #include "services/feedback/feedback_metrics.h"
@@ -40,7 +40,7 @@ absl::StatusOr<v1::Satisfaction> ParseSatisfaction(const std::string& raw) {
   if (v == "不满意" || upper == "DISSATISFIED" || upper == "SATISFACTION_DISSATISFIED" || v == "3") {
     return v1::SATISFACTION_DISSATISFIED;
   }
-  return server::FieldError("satisfaction",
+  return validation::FieldError("satisfaction",
                             "must be 满意, 基本满意 or 不满意 (SATISFIED, BASICALLY, DISSATISFIED; 1, 2, 3)");
 }
 
@@ -48,7 +48,7 @@ absl::StatusOr<bool> ParseBool(const std::string& raw) {
   std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
   if (v == "true" || v == "1" || v == "yes" || raw == "是") return true;
   if (v == "false" || v == "0" || v == "no" || raw == "否") return false;
-  return server::FieldError("problem_solved", "must be true or false (1/0, 是/否)");
+  return validation::FieldError("problem_solved", "must be true or false (1/0, 是/否)");
 }
 
 struct Reply {
@@ -93,18 +93,18 @@ absl::StatusOr<v1::RateCaseRequest> RatingFromFields(const std::map<std::string,
     return it == fields.end() ? nullptr : &it->second;
   };
   const std::string* case_id = get("case_id");
-  if (case_id == nullptr || case_id->empty()) return server::FieldError("case_id", "required");
+  if (case_id == nullptr || case_id->empty()) return validation::FieldError("case_id", "required");
   request.set_case_id(*case_id);
   const std::string* code = get("rating_code");
-  if (code == nullptr || code->empty()) return server::FieldError("rating_code", "required");
+  if (code == nullptr || code->empty()) return validation::FieldError("rating_code", "required");
   request.set_rating_code(*code);
   const std::string* satisfaction = get("satisfaction");
-  if (satisfaction == nullptr) return server::FieldError("satisfaction", "required");
+  if (satisfaction == nullptr) return validation::FieldError("satisfaction", "required");
   auto parsed = ParseSatisfaction(*satisfaction);
   if (!parsed.ok()) return parsed.status();
   request.set_satisfaction(*parsed);
   const std::string* solved = get("problem_solved");
-  if (solved == nullptr) return server::FieldError("problem_solved", "required");
+  if (solved == nullptr) return validation::FieldError("problem_solved", "required");
   auto solved_value = ParseBool(*solved);
   if (!solved_value.ok()) return solved_value.status();
   request.set_problem_solved(*solved_value);
@@ -114,7 +114,7 @@ absl::StatusOr<v1::RateCaseRequest> RatingFromFields(const std::map<std::string,
 
 absl::StatusOr<v1::RateCaseRequest> RatingFromJson(const std::string& body) {
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) return server::FieldError("body", "must be a JSON object");
+  if (doc.is_discarded() || !doc.is_object()) return validation::FieldError("body", "must be a JSON object");
   std::map<std::string, std::string> fields;
   for (const char* name : {"case_id", "rating_code", "satisfaction", "problem_solved", "comment"}) {
     auto it = doc.find(name);
@@ -126,7 +126,7 @@ absl::StatusOr<v1::RateCaseRequest> RatingFromJson(const std::string& body) {
     } else if (it->is_number_integer()) {
       fields[name] = absl::StrCat(it->get<int64_t>());
     } else {
-      return server::FieldError(name, "must be a string");
+      return validation::FieldError(name, "must be a string");
     }
   }
   return RatingFromFields(fields);
@@ -183,7 +183,7 @@ void FeedbackHttp::Route() {
       request = RatingFromFields(Params(req));
     } else {
       serve("ratings", res,
-            {415, ErrorJson(server::FieldError("Content-Type",
+            {415, ErrorJson(validation::FieldError("Content-Type",
                                                "must be application/x-www-form-urlencoded or application/json"))});
       return;
     }
@@ -231,7 +231,7 @@ void FeedbackHttp::Route() {
     } else if (format == "html") {
       request.set_format(v1::REPORT_FORMAT_HTML);
     } else {
-      serve("reports", res, Error(server::FieldError("format", "must be json, csv or html")));
+      serve("reports", res, Error(validation::FieldError("format", "must be json, csv or html")));
       return;
     }
     auto report = front_->GetReport(*call->caller(), request);
@@ -257,7 +257,7 @@ void FeedbackHttp::Route() {
     if (std::string size = Param(params, "page_size"); !size.empty()) {
       int n = 0;
       if (!absl::SimpleAtoi(size, &n)) {
-        serve("public_cases", res, Error(server::FieldError("page_size", "must be a number")));
+        serve("public_cases", res, Error(validation::FieldError("page_size", "must be a number")));
         return;
       }
       request.set_page_size(n);

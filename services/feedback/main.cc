@@ -2,6 +2,7 @@
 // the 三率 and the periodic report kept from the case topics, hot-spot alerts and public disclosure.
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
@@ -36,8 +37,8 @@ int Run(service::ServiceRunner& runner) {
 
   events::Topics topics(rt.topic_prefix);
   kafka::Replication replication{.factor = rt.replication_factor, .min_insync = rt.min_insync_replicas};
-  std::vector<kafka::TopicSpec> specs = topics.Specs(rt.partitions, replication);
-  specs.push_back(events::Topics::AdvisorySpec(AlertsTopic(rt.topic_prefix), rt.partitions, replication));
+  std::vector<kafka::TopicSpec> specs = events::TopicSpecs(topics, rt.partitions, replication);
+  specs.push_back(events::AdvisoryTopicSpec(AlertsTopic(rt.topic_prefix), rt.partitions, replication));
   if (absl::Status s = kafka::EnsureTopics(rt.kafka_brokers, specs); !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }

@@ -1,23 +1,24 @@
 // intake: accepts residents' requests over gRPC and publishes them as cases.
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
+#include "libs/events/topic_specs.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
+#include "libs/registry/registry_holder.h"
 #include "libs/service/service_flags.h"
 #include "libs/service/service_runner.h"
-#include "grpcpp/create_channel.h"
-#include "libs/registry/registry_holder.h"
 #include "services/intake/adapters/dispatch_case_linker.h"
 #include "services/intake/adapters/kafka_submission_ledger.h"
 #include "services/intake/adapters/redis_submission_store.h"
-#include "services/sla/core/planned_deadline.h"
 #include "services/intake/intake_grpc.h"
 #include "libs/server/service_channel.h"
 #include "services/intake/open311/intake_backend.h"
 #include "services/intake/open311/open311_config.h"
+#include "services/sla/core/planned_deadline.h"
 #include "services/sla/sla_files.h"
 #include "spdlog/spdlog.h"
 
@@ -78,7 +79,8 @@ int Run(service::ServiceRunner& runner) {
   }
   events::Topics topics(config.topic_prefix);
   kafka::Replication replication{.factor = config.replication_factor, .min_insync = config.min_insync_replicas};
-  if (absl::Status s = kafka::EnsureTopics(config.kafka_brokers, topics.Specs(config.partitions, replication));
+  if (absl::Status s =
+          kafka::EnsureTopics(config.kafka_brokers, events::TopicSpecs(topics, config.partitions, replication));
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }

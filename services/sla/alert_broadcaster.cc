@@ -3,7 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 
 namespace gridcase::sla {
 namespace {
@@ -13,11 +13,11 @@ constexpr size_t kMaxCodeLength = 64;
 
 absl::Status ValidateCode(absl::string_view code, const std::string& field) {
   if (code.empty() || code.size() > kMaxCodeLength) {
-    return server::FieldError(field, absl::StrCat("must be 1..", kMaxCodeLength, " characters"));
+    return validation::FieldError(field, absl::StrCat("must be 1..", kMaxCodeLength, " characters"));
   }
   for (char ch : code) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') {
-      return server::FieldError(field, "may contain only letters, digits, '.', '-' and '_'");
+      return validation::FieldError(field, "may contain only letters, digits, '.', '-' and '_'");
     }
   }
   return absl::OkStatus();
@@ -32,7 +32,8 @@ absl::Status ValidateArea(const v1::AreaFilter& area, const std::string& field) 
     }
   }
   if (static_cast<size_t>(area.unit_codes_size()) > kMaxUnitCodes) {
-    return server::FieldError(absl::StrCat(field, ".unit_codes"), absl::StrCat("at most ", kMaxUnitCodes, " codes"));
+    return validation::FieldError(absl::StrCat(field, ".unit_codes"),
+                                  absl::StrCat("at most ", kMaxUnitCodes, " codes"));
   }
   for (int i = 0; i < area.unit_codes_size(); ++i) {
     if (absl::Status status = ValidateCode(area.unit_codes(i), absl::StrCat(field, ".unit_codes[", i, "]"));

@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "libs/events/kafka_event_publisher.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/producer.h"
 #include "libs/kafka/topic_admin.h"
@@ -33,7 +34,8 @@ TEST(RestoreFiredAlarmsTest, RecordsEveryAlarmOnTheTopicOncePerRedisServer) {
   const auto& infra = gridcase::testing::TestInfra();
   const std::string prefix = gridcase::testing::UniqueName("restore") + ".";
   events::Topics topics(prefix);
-  ASSERT_TRUE(kafka::EnsureTopics(infra.kafka_brokers, topics.Specs(2, {.factor = 1, .min_insync = 1})).ok());
+  ASSERT_TRUE(kafka::EnsureTopics(infra.kafka_brokers,
+                                  events::TopicSpecs(topics, 2, {.factor = 1, .min_insync = 1})).ok());
   auto producer = kafka::Producer::Create({.brokers = infra.kafka_brokers});
   ASSERT_TRUE(producer.ok());
   events::KafkaEventPublisher publisher(producer->get(), topics);

@@ -6,6 +6,7 @@
 
 #include "absl/time/clock.h"
 #include "libs/config/runtime_config.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
@@ -43,7 +44,8 @@ int Run(service::ServiceRunner& runner) {
   events::Topics topics(runtime.topic_prefix);
   SlaKeys keys(runtime.redis_prefix);
   kafka::Replication replication{.factor = runtime.replication_factor, .min_insync = runtime.min_insync_replicas};
-  if (absl::Status s = kafka::EnsureTopics(runtime.kafka_brokers, topics.Specs(runtime.partitions, replication));
+  if (absl::Status s =
+          kafka::EnsureTopics(runtime.kafka_brokers, events::TopicSpecs(topics, runtime.partitions, replication));
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }

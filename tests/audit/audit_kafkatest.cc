@@ -14,6 +14,7 @@
 #include "libs/events/codec.h"
 #include "libs/events/kafka_event_publisher.h"
 #include "libs/events/keys.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/producer.h"
 #include "libs/kafka/topic_admin.h"
@@ -41,7 +42,7 @@ class AuditKafkaTest : public ::testing::Test {
     topic_prefix_ = testing::UniqueName("audit") + ".";
     redis_prefix_ = testing::UniqueName("audit") + ".";
     topics_ = events::Topics(topic_prefix_);
-    ASSERT_TRUE(kafka::EnsureTopics(brokers_, topics_.Specs(2, {.factor = 1, .min_insync = 1})).ok());
+    ASSERT_TRUE(kafka::EnsureTopics(brokers_, events::TopicSpecs(topics_, 2, {.factor = 1, .min_insync = 1})).ok());
     auto producer = kafka::Producer::Create({.brokers = brokers_, .client_id = "audit-kafkatest"});
     ASSERT_TRUE(producer.ok()) << producer.status();
     producer_ = *std::move(producer);

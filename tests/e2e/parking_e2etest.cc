@@ -11,10 +11,11 @@
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "libs/events/kafka_event_publisher.h"
+#include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/producer.h"
-#include "libs/kafka/topic_reader.h"
 #include "libs/kafka/topic_admin.h"
+#include "libs/kafka/topic_reader.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
@@ -40,7 +41,9 @@ class ParkingE2eTest : public ::testing::Test {
     fleet_ = std::make_unique<testing::ServiceFleet>("parking");
     topics_ = events::Topics(fleet_->prefix());
     // One partition per topic: the parked case and the cases that must keep flowing share it.
-    ASSERT_TRUE(kafka::EnsureTopics(testing::TestInfra().kafka_brokers, topics_.Specs(1, {.factor = 1, .min_insync = 1})).ok());
+    ASSERT_TRUE(kafka::EnsureTopics(testing::TestInfra().kafka_brokers,
+                                    events::TopicSpecs(topics_, 1, {.factor = 1, .min_insync = 1}))
+                    .ok());
     auto producer = kafka::Producer::Create({.brokers = testing::TestInfra().kafka_brokers});
     ASSERT_TRUE(producer.ok()) << producer.status();
     producer_ = *std::move(producer);

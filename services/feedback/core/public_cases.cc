@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/events/proto_time.h"
 #include "libs/log/log.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "services/feedback/core/contribution.h"
 #include "libs/access/masking.h"
 
@@ -51,15 +51,15 @@ v1::PublicCase ToPublicCase(const CaseFacts& facts, const UnitDirectory& units) 
 
 absl::StatusOr<v1::ListPublicCasesResponse> PublicCases::List(const v1::ListPublicCasesRequest& request) {
   if (!request.area().empty() && !units_->IsArea(request.area())) {
-    return server::FieldError(
+    return validation::FieldError(
         "area", absl::StrCat("unknown county, township, community or grid code \"", request.area(), "\""));
   }
   if (request.page_size() < 0 || request.page_size() > 100) {
-    return server::FieldError("page_size", "must be within 0..100");
+    return validation::FieldError("page_size", "must be within 0..100");
   }
   int64_t offset = 0;
   if (!request.page_token().empty() && (!absl::SimpleAtoi(request.page_token(), &offset) || offset < 0)) {
-    return server::FieldError("page_token", "is not a token from a previous page");
+    return validation::FieldError("page_token", "is not a token from a previous page");
   }
   const int size = request.page_size() == 0 ? 20 : request.page_size();
   v1::ListPublicCasesResponse response;

@@ -4,8 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/events/proto_time.h"
-#include "libs/server/grpc_status.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/field_error.h"
+#include "libs/validation/utf8.h"
 #include "services/feedback/core/rating_code.h"
 #include "services/feedback/core/stats_recorder.h"
 
@@ -80,7 +80,7 @@ absl::StatusOr<v1::Case> RatingDesk::Command(const v1::Case& c, v1::CaseCommandR
 }
 
 absl::StatusOr<IssuedCode> RatingDesk::IssueCode(const std::string& case_id) {
-  if (case_id.empty()) return server::FieldError("case_id", "must not be empty");
+  if (case_id.empty()) return validation::FieldError("case_id", "must not be empty");
   auto c = dispatch_->GetCase(case_id);
   if (!c.ok()) return c.status();
   if (c->status() != v1::CASE_STATUS_RESOLVED) {
@@ -123,18 +123,18 @@ absl::StatusOr<IssuedCode> RatingDesk::IssueCode(const std::string& case_id) {
 }
 
 absl::StatusOr<v1::RateCaseResponse> RatingDesk::Rate(const v1::RateCaseRequest& request) {
-  if (request.case_id().empty()) return server::FieldError("case_id", "must not be empty");
+  if (request.case_id().empty()) return validation::FieldError("case_id", "must not be empty");
   std::string code = NormalizeRatingCode(request.rating_code());
-  if (code.empty()) return server::FieldError("rating_code", "must not be empty");
-  if (code.size() > 32) return server::FieldError("rating_code", "is not a rating code");
+  if (code.empty()) return validation::FieldError("rating_code", "must not be empty");
+  if (code.size() > 32) return validation::FieldError("rating_code", "is not a rating code");
   if (!Answer(request.satisfaction())) {
-    return server::FieldError("satisfaction",
+    return validation::FieldError("satisfaction",
                               "must be SATISFIED (满意), BASICALLY (基本满意) or DISSATISFIED (不满意)");
   }
-  std::optional<size_t> chars = server::Utf8Length(request.comment());
-  if (!chars.has_value()) return server::FieldError("comment", "is not valid UTF-8");
+  std::optional<size_t> chars = validation::Utf8Length(request.comment());
+  if (!chars.has_value()) return validation::FieldError("comment", "is not valid UTF-8");
   if (*chars > kMaxCommentChars) {
-    return server::FieldError("comment", absl::StrCat("must be at most ", kMaxCommentChars, " characters"));
+    return validation::FieldError("comment", absl::StrCat("must be at most ", kMaxCommentChars, " characters"));
   }
   const absl::Time now = now_();
   GivenRating given{request.satisfaction(), request.problem_solved(), request.comment()};

@@ -10,7 +10,7 @@
 #include "absl/strings/strip.h"
 #include "libs/events/proto_time.h"
 #include "libs/registry/grid_code.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "services/feedback/core/case_facts.h"
 #include "services/feedback/core/contribution.h"
 #include "services/feedback/core/periods.h"
@@ -106,11 +106,12 @@ absl::StatusOr<ReportQuery> ParseReportQuery(const std::string& from, const std:
   if (!from_day.ok()) return from_day.status();
   auto to_day = ParseDay(to, "to");
   if (!to_day.ok()) return to_day.status();
-  if (*to_day <= *from_day) return server::FieldError("to", "must be after from");
+  if (*to_day <= *from_day) return validation::FieldError("to", "must be after from");
   if (*to_day - *from_day > kMaxDays)
-    return server::FieldError("to", absl::StrCat("at most ", kMaxDays, " days after from"));
+    return validation::FieldError("to", absl::StrCat("at most ", kMaxDays, " days after from"));
   if (!area.empty() && !units.IsArea(area)) {
-    return server::FieldError("area", absl::StrCat("unknown county, township, community or grid code \"", area, "\""));
+    return validation::FieldError("area",
+                                  absl::StrCat("unknown county, township, community or grid code \"", area, "\""));
   }
   query.from = *from_day;
   query.to = *to_day;

@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "libs/events/proto_time.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/utf8.h"
 #include "services/feedback/core/periods.h"
 #include "services/feedback/core/report.h"
 
@@ -103,7 +103,7 @@ std::string Html(absl::string_view text) {
 std::string Clip(absl::string_view text, size_t max) {
   size_t chars = 0, i = 0;
   while (i < text.size() && chars < max) {
-    i += server::Utf8SequenceLength(static_cast<unsigned char>(text[i]));
+    i += validation::Utf8SequenceLength(static_cast<unsigned char>(text[i]));
     ++chars;
   }
   if (i >= text.size()) return std::string(text);

@@ -5,7 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "nlohmann/json.hpp"
 
 namespace gridcase::intake {
@@ -70,7 +70,9 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   const v1::CatalogueItem* item = nullptr;
   if (!requested_item.empty()) {
     item = registry.FindCatalogueItem(requested_item);
-    if (item == nullptr) return server::FieldError("catalogue_item", absl::StrCat("unknown item '", requested_item, "'"));
+    if (item == nullptr) {
+      return validation::FieldError("catalogue_item", absl::StrCat("unknown item '", requested_item, "'"));
+    }
     result.reason = "requested item";
   } else {
     size_t best = 0;

@@ -15,7 +15,7 @@
 #include "libs/events/proto_time.h"
 #include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "services/intake/core/case_day.h"
 #include "services/intake/core/submission_fingerprint.h"
 #include "services/intake/core/text_rules.h"
@@ -25,7 +25,7 @@ namespace gridcase::intake {
 namespace {
 
 using events::ToProto;
-using server::FieldError;
+using validation::FieldError;
 
 bool IsPrintableAscii(absl::string_view s) {
   for (char c : s) {

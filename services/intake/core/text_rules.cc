@@ -4,25 +4,25 @@
 #include <regex>
 
 #include "absl/strings/str_cat.h"
-#include "libs/server/grpc_status.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/field_error.h"
+#include "libs/validation/utf8.h"
 
 namespace gridcase::intake {
 
 
 absl::Status CheckText(absl::string_view field, absl::string_view text, size_t min_chars, size_t max_chars) {
-  std::optional<size_t> length = server::Utf8Length(text);
-  if (!length.has_value()) return server::FieldError(field, "is not valid UTF-8");
+  std::optional<size_t> length = validation::Utf8Length(text);
+  if (!length.has_value()) return validation::FieldError(field, "is not valid UTF-8");
   if (*length < min_chars) {
-    return server::FieldError(field, min_chars == 1 ? "must not be empty"
+    return validation::FieldError(field, min_chars == 1 ? "must not be empty"
                                                     : absl::StrCat("must have at least ", min_chars, " characters"));
   }
   if (*length > max_chars) {
-    return server::FieldError(field, absl::StrCat("must have at most ", max_chars, " characters, has ", *length));
+    return validation::FieldError(field, absl::StrCat("must have at most ", max_chars, " characters, has ", *length));
   }
   for (char c : text) {
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F) {
-      return server::FieldError(field, "contains a control character");
+      return validation::FieldError(field, "contains a control character");
     }
   }
   return absl::OkStatus();

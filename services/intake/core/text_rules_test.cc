@@ -1,12 +1,12 @@
 #include "services/intake/core/text_rules.h"
 
 #include "gtest/gtest.h"
-#include "libs/server/utf8.h"
+#include "libs/validation/utf8.h"
 
 namespace gridcase::intake {
 namespace {
 
-using server::Utf8Length;
+using validation::Utf8Length;
 
 TEST(Utf8LengthTest, CountsCodePoints) {
   EXPECT_EQ(Utf8Length("abc"), 3u);

@@ -15,7 +15,7 @@
 #include "libs/config/config.h"
 #include "libs/events/proto_time.h"
 #include "libs/log/log.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "libs/server/http_status.h"
 #include "services/intake/open311/open311_metrics.h"
 #include "spdlog/spdlog.h"
@@ -51,7 +51,7 @@ absl::StatusOr<Params> Collapse(const httplib::Params& multi) {
   for (const auto& [name, value] : multi) {
     auto [it, inserted] = params.emplace(name, value);
     if (inserted) continue;
-    if (!IsListParam(name)) return server::FieldError(name, "given more than once");
+    if (!IsListParam(name)) return validation::FieldError(name, "given more than once");
     absl::StrAppend(&it->second, ",", value);
   }
   return params;
@@ -304,7 +304,7 @@ Open311Gateway::Reply Open311Gateway::SubmitRequest(const httplib::Request& requ
   httplib::detail::parse_query_text(body, multi);
   Params form;
   for (const auto& [name, value] : multi) {
-    if (!form.emplace(name, value).second) return Failed(server::FieldError(name, "given more than once"));
+    if (!form.emplace(name, value).second) return Failed(validation::FieldError(name, "given more than once"));
   }
   std::string client;
   if (std::optional<Reply> refused = Admit(form, /*required=*/true, &client)) return *refused;
@@ -339,7 +339,7 @@ Open311Gateway::Reply Open311Gateway::GetRequest(const httplib::Request& request
   std::string client;
   if (std::optional<Reply> refused = AdmitRead(request, &params, &client)) return *refused;
   std::string id = request.matches[1].str();  // httplib has percent-decoded the path.
-  if (id.size() > 64) return Failed(server::FieldError("service_request_id", "at most 64 characters"), client);
+  if (id.size() > 64) return Failed(validation::FieldError("service_request_id", "at most 64 characters"), client);
   auto found = backend_->GetCase(id);
   if (!found.ok()) {
     absl::Status status = found.status();

@@ -17,14 +17,14 @@
 #include "absl/strings/strip.h"
 #include "libs/access/masking.h"
 #include "libs/events/proto_time.h"
-#include "libs/server/grpc_status.h"
+#include "libs/validation/field_error.h"
 #include "services/intake/core/text_rules.h"
 
 namespace gridcase::intake::open311 {
 namespace {
 
 using nlohmann::json;
-using server::FieldError;
+using validation::FieldError;
 
 
 // The fields of a submission that identify it (and so feed a content-derived idempotency key).

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "libs/validation/field_error.h"
 #include "nlohmann/json.hpp"
 
 namespace gridcase::sla {
@@ -25,9 +26,7 @@ constexpr absl::Duration kMaxSignOff = absl::Hours(1000);
 constexpr absl::Duration kMaxEmergency = absl::Hours(24 * 7);
 constexpr absl::Duration kMaxCalendarCompletion = absl::Hours(24 * 365);
 
-absl::Status FieldError(absl::string_view field, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
-}
+using validation::FieldError;
 
 std::string CategoryName(v1::Category category) {
   return std::string(absl::StripPrefix(v1::Category_Name(category), "CATEGORY_"));

@@ -5,7 +5,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace gridcase::server {
+namespace gridcase::validation {
 
 // Number of code points when `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF);
 // nullopt otherwise.
@@ -20,4 +20,4 @@ inline size_t Utf8SequenceLength(unsigned char lead) {
   return 1;
 }
 
-}  // namespace gridcase::server
+}  // namespace gridcase::validation

@@ -1,8 +1,8 @@
-#include "libs/server/utf8.h"
+#include "libs/validation/utf8.h"
 
 #include <cstdint>
 
-namespace gridcase::server {
+namespace gridcase::validation {
 
 std::optional<size_t> Utf8Length(absl::string_view text) {
   size_t count = 0;
@@ -40,4 +40,4 @@ std::optional<size_t> Utf8Length(absl::string_view text) {
   return count;
 }
 
-}  // namespace gridcase::server
+}  // namespace gridcase::validation
