@@ -10,8 +10,8 @@
 
 namespace gridcase::feedback {
 
-// StatsStore and RatingStore in memory, with the semantics of the Redis store (adapters/redis_feedback_store.h):
-// the statistics core's reference store in tests, and the store of the report tool. Thread-safe.
+// StatsStore and RatingStore in memory, with the semantics of the Redis store (adapters/redis_feedback_store.h): the
+// statistics core's reference store in tests (gridcase_feedback_testing, linked by tests only). Thread-safe.
 class MemoryFeedbackStore : public StatsStore, public RatingStore {
  public:
   absl::StatusOr<std::optional<v1::FeedbackCaseState>> LoadCase(const std::string& case_id) override;
