@@ -1,6 +1,8 @@
 // Cases per second through the whole 六单联办 chain, submit → resolved, with a scripted handler issuing every command
 // over gRPC, against intake and dispatch processes on the real Kafka broker and redis-server. Prints throughput and
 // latency percentiles, and in the same run the raw path it rests on: sequential acks=all produces and Redis EVALs.
+// Every call carries a real token of the fleet's issuers (ServiceFleet::Channel): the submission as a 12345 operator,
+// each command as the handler it names.
 //
 // Run through scripts/bench (which starts Kafka and Redis and sets GRIDCASE_KAFKA_BROKERS / GRIDCASE_REDIS_ADDR).
 // Flags: --cases=N (default 400) --workers=N (default 8).

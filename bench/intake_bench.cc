@@ -4,7 +4,8 @@
 //
 // Infrastructure: --kafka_brokers and --redis_addr (or GRIDCASE_KAFKA_BROKERS / GRIDCASE_REDIS_ADDR, as scripts/bench
 // sets them); otherwise the bench starts its own Kafka and Redis with scripts/infra in --infra_dir (default: a fresh
-// temporary directory) and stops them at the end. intake and dispatch run as processes of the build tree.
+// temporary directory) and stops them at the end. intake and dispatch run as processes of the build tree, trusting
+// issuers of their own (testing::ServiceFleet); every SubmitCase carries a real token of the app front end.
 //
 // Flags: --clients=1,8,32 --duration=5s --warmup=1s --raw_messages=100000 --open311_clients=8.
 #include <httplib.h>
@@ -139,19 +140,24 @@ v1::SubmitCaseRequest RandomSubmission(std::mt19937_64& rng, const std::string& 
   return r;
 }
 
+// Each client is an app front end (the service identity "app", which submits CHANNEL_APP): it holds one token for
+// the whole run and sends it with every call, as a front end reuses its token until it expires.
 Run IntakeRun(const testing::ServiceFleet& fleet, int clients) {
   std::vector<std::unique_ptr<v1::IntakeService::Stub>> stubs;
+  std::vector<std::string> authorizations;
   std::vector<std::mt19937_64> rngs;
   for (int c = 0; c < clients; ++c) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // One connection per client.
     stubs.push_back(v1::IntakeService::NewStub(grpc::CreateCustomChannel(
         absl::StrCat("127.0.0.1:", fleet.grpc_port("intake")), grpc::InsecureChannelCredentials(), args)));
+    authorizations.push_back(fleet.identity().ServiceAuthorization("app"));
     rngs.emplace_back(clients * 1000 + c);
   }
   std::string prefix = testing::UniqueName(absl::StrCat("bench-", clients, "-"));
   return Load("intake SubmitCase (gRPC)", clients, [&](int c, int64_t n) -> std::string {
     grpc::ClientContext context;
+    context.AddMetadata("authorization", authorizations[c]);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     v1::SubmitCaseResponse response;
     grpc::Status status = stubs[c]->SubmitCase(&context, RandomSubmission(rngs[c], prefix, n), &response);
