@@ -7,10 +7,11 @@
 namespace gridcase::events {
 namespace {
 
-TEST(TopicsTest, CaseAndDeadLetterTopicsAreKeptForeverWithTheGivenReplication) {
+TEST(TopicsTest, CaseDeadLetterAndAuditTopicsAreKeptForeverWithTheGivenReplication) {
   Topics topics("t-");
   std::vector<kafka::TopicSpec> specs = TopicSpecs(topics, 12, {.factor = 3, .min_insync = 2});
-  ASSERT_EQ(specs.size(), 14u);
+  ASSERT_EQ(specs.size(), 15u);  // 7 case topics, their dead-letter topics, the audit topic.
+  EXPECT_EQ(specs.back().name, "t-gridcase.audit.v1");
   for (const kafka::TopicSpec& spec : specs) {
     bool dead_letters = spec.name.ends_with(".dlt");
     EXPECT_EQ(spec.partitions, dead_letters ? 1 : 12) << spec.name;
