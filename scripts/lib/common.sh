@@ -29,15 +29,22 @@ print(s.getsockname()[1])
 s.close()'
 }
 
-# Succeeds if PID names a live (not zombie) process whose command line contains every further argument.
-# Guards against signalling an unrelated process that reused a stale pid.
-process_matches() {
-  local pid=$1 state cmdline needle
-  shift
+# Whether process PID exists and has not exited (not a zombie), whatever it runs: a child just started may still be
+# the forked shell, before its exec, so its command line is not yet the program's.
+process_alive() {
+  local pid=$1 state
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   [[ -r /proc/$pid/stat ]] || return 1
   state=$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$pid/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z && $state != X ]] || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
+# Succeeds if PID names a live (not zombie) process whose command line contains every further argument.
+# Guards against signalling an unrelated process that reused a stale pid.
+process_matches() {
+  local pid=$1 cmdline needle
+  shift
+  process_alive "$pid" || return 1
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
   for needle in "$@"; do
     [[ $cmdline == *"$needle"* ]] || return 1
