@@ -2,6 +2,7 @@
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
+#include "libs/config/file_reloader.h"
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
@@ -16,6 +17,7 @@
 #include "services/intake/adapters/redis_submission_store.h"
 #include "services/intake/intake_grpc.h"
 #include "libs/server/service_channel.h"
+#include "services/intake/open311/api_key_store.h"
 #include "services/intake/open311/intake_backend.h"
 #include "services/intake/open311/open311_config.h"
 #include "services/sla/core/planned_deadline.h"
@@ -131,17 +133,23 @@ int Run(service::ServiceRunner& runner) {
   server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads));
   IntakeGrpc service(&intake, &submit_pool);
 
-  // The Open311 GeoReport v2 gateway, on when --open311_addr is set.
+  // The Open311 GeoReport v2 gateway, on when --open311_addr is set; its API keys follow their file without a
+  // restart (every --open311_keys_poll; an invalid file is reported and the old keys keep serving).
   open311::IntakeBackend open311_backend(&intake);
+  open311::ApiKeyStore open311_keys(std::move(open311_config->keys));
+  std::unique_ptr<config::FileReloader> open311_keys_reloader;
   if (open311_config->enabled) {
     auto gateway = runner.StartHttp<open311::Open311Gateway>(
         "open311", [&](server::HttpServerFactory make_server) {
           open311_config->options.make_server = std::move(make_server);
-          return open311::Open311Gateway::Start(std::move(open311_config->options), std::move(open311_config->keys),
-                                                &open311_backend, registry->get());
+          return open311::Open311Gateway::Start(std::move(open311_config->options), &open311_keys, &open311_backend,
+                                                registry->get());
         });
     if (!gateway.ok()) return runner.StartupFailed("open311", gateway.status());
     spdlog::info("msg=serving_open311 port={}", (*gateway)->port());
+    open311_keys_reloader =
+        open311::FollowKeyFile(&open311_keys, open311_config->keys_path, open311_config->keys_poll);
+    runner.Started("open311_keys_reload", [&open311_keys_reloader] { open311_keys_reloader.reset(); });
   }
   // The registry follows its file without a restart; an invalid file is logged and the old registry keeps serving.
   runner.ReloadRegistry([holder = registry->get()](const std::string& path) { return holder->Reload(path); });
