@@ -69,6 +69,15 @@ int Run(service::ServiceRunner& runner) {
   }
   auto open311_config = open311::LoadOpen311Config();
   if (!open311_config.ok()) return runner.BadConfig("open311", open311_config.status());
+  // The Open311 API keys follow their file without a restart from the moment they were read (every
+  // --open311_keys_poll; an invalid file is reported and the keys in force stay).
+  open311::ApiKeyStore open311_keys(std::move(open311_config->keys));
+  std::unique_ptr<config::FileReloader> open311_keys_reloader;
+  if (open311_config->enabled) {
+    open311_keys_reloader =
+        open311::FollowKeyFile(&open311_keys, open311_config->keys_path, open311_config->keys_poll);
+    runner.Started("open311_keys_reload", [&open311_keys_reloader] { open311_keys_reloader.reset(); });
+  }
   auto sla_files = sla::ResolveSlaFiles(sla::BinaryDir());
   if (!sla_files.ok()) return runner.BadConfig("sla_files", sla_files.status());
 
@@ -133,11 +142,8 @@ int Run(service::ServiceRunner& runner) {
   server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads));
   IntakeGrpc service(&intake, &submit_pool);
 
-  // The Open311 GeoReport v2 gateway, on when --open311_addr is set; its API keys follow their file without a
-  // restart (every --open311_keys_poll; an invalid file is reported and the old keys keep serving).
+  // The Open311 GeoReport v2 gateway, on when --open311_addr is set.
   open311::IntakeBackend open311_backend(&intake);
-  open311::ApiKeyStore open311_keys(std::move(open311_config->keys));
-  std::unique_ptr<config::FileReloader> open311_keys_reloader;
   if (open311_config->enabled) {
     auto gateway = runner.StartHttp<open311::Open311Gateway>(
         "open311", [&](server::HttpServerFactory make_server) {
@@ -147,9 +153,6 @@ int Run(service::ServiceRunner& runner) {
         });
     if (!gateway.ok()) return runner.StartupFailed("open311", gateway.status());
     spdlog::info("msg=serving_open311 port={}", (*gateway)->port());
-    open311_keys_reloader =
-        open311::FollowKeyFile(&open311_keys, open311_config->keys_path, open311_config->keys_poll);
-    runner.Started("open311_keys_reload", [&open311_keys_reloader] { open311_keys_reloader.reset(); });
   }
   // The registry follows its file without a restart; an invalid file is logged and the old registry keeps serving.
   runner.ReloadRegistry([holder = registry->get()](const std::string& path) { return holder->Reload(path); });
