@@ -472,6 +472,28 @@ TEST_F(Open311E2eTest, RotatesKeysWithoutARestart) {
   EXPECT_EQ(status_with(kReplayKey), 200);
 }
 
+// A key file of plaintext keys (the format before hashing) stops intake at start-up with the entry and the fix named,
+// and without the key in its log.
+TEST_F(Open311E2eTest, RefusesAPlaintextKeyFileAtStartUp) {
+  constexpr char kPlaintextKey[] = "k-e2e-plaintext-0123456789";
+  const std::string path = *keys_path_ + ".plaintext.json";
+  std::ofstream(path, std::ios::trunc) << json::array(
+      {json::parse(intake::open311::HashedKeyEntry("hashed-client", kErrorsKey, "salt-hashed-client",
+                                                   {.rate_per_second = 1, .burst = 1})),
+       {{"key", kPlaintextKey}, {"name", "old-client"}, {"rate_per_second", 1}}});
+  absl::Status started = fleet_->Start(
+      "intake#plaintext", {absl::StrCat("--open311_addr=127.0.0.1:", testing::FreePort()),
+                           absl::StrCat("--open311_keys=", path)});
+  std::filesystem::remove(path);
+  EXPECT_EQ(started.code(), absl::StatusCode::kAborted) << started;
+  std::ifstream log(fleet_->log_path("intake#plaintext"));
+  std::stringstream lines;
+  lines << log.rdbuf();
+  EXPECT_TRUE(absl::StrContains(lines.str(), "[1].key: plaintext keys are not accepted")) << lines.str();
+  EXPECT_TRUE(absl::StrContains(lines.str(), "gridcase-open311-key hash")) << lines.str();
+  EXPECT_FALSE(absl::StrContains(lines.str(), kPlaintextKey)) << lines.str();
+}
+
 TEST_F(Open311E2eTest, ReplaysNyc311) {
   auto registry = registry::LoadRegistry(testing::SourcePath("data/registry/sample-county.json"));
   ASSERT_TRUE(registry.ok()) << registry.status();
