@@ -1,6 +1,7 @@
 // The Open311 GeoReport v2 gateway of the real intake process, against the real Kafka broker and Redis with dispatch
 // projecting: the service list, a submission read back, the spec's errors (nothing published for a refused request),
-// and a replay of 2,000 real NYC 311 requests through POST /requests.json.
+// API keys rotated through their hashed key file without a restart (and a plaintext file refused at start-up), and a
+// replay of 2,000 real NYC 311 requests through POST /requests.json.
 #include <httplib.h>
 
 #include <atomic>
