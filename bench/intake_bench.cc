@@ -41,6 +41,7 @@
 #include "libs/kafka/topic_reader.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
+#include "services/intake/open311/api_keys.h"
 #include "tests/support/service_fleet.h"
 
 ABSL_FLAG(std::string, kafka_brokers, "",
@@ -320,8 +321,10 @@ int Main() {
 
   std::string keys_path = testing::BinaryPath(absl::StrCat("test-logs/", testing::UniqueName("bench-keys"), ".json"));
   std::filesystem::create_directories(std::filesystem::path(keys_path).parent_path());
-  std::ofstream(keys_path) << "[{\"key\": \"" << kBenchKey
-                           << "\", \"name\": \"bench\", \"rate_per_second\": 1000000, \"burst\": 1000000}]";
+  std::ofstream(keys_path) << "["
+                           << intake::open311::HashedKeyEntry("bench", kBenchKey, "salt-bench-0123456",
+                                                              {.rate_per_second = 1000000, .burst = 1000000})
+                           << "]";
   int open311_port = testing::FreePort();
   testing::ServiceFleet fleet("intake-bench");
   absl::Status started = fleet.Start("dispatch");

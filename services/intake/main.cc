@@ -2,6 +2,7 @@
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
+#include "libs/config/file_reloader.h"
 #include "libs/config/runtime_config.h"
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
@@ -16,6 +17,7 @@
 #include "services/intake/adapters/redis_submission_store.h"
 #include "services/intake/intake_grpc.h"
 #include "libs/server/service_channel.h"
+#include "services/intake/open311/api_key_store.h"
 #include "services/intake/open311/intake_backend.h"
 #include "services/intake/open311/open311_config.h"
 #include "services/sla/core/planned_deadline.h"
@@ -67,6 +69,15 @@ int Run(service::ServiceRunner& runner) {
   }
   auto open311_config = open311::LoadOpen311Config();
   if (!open311_config.ok()) return runner.BadConfig("open311", open311_config.status());
+  // The Open311 API keys follow their file without a restart from the moment they were read (every
+  // --open311_keys_poll; an invalid file is reported and the keys in force stay).
+  open311::ApiKeyStore open311_keys(std::move(open311_config->keys));
+  std::unique_ptr<config::FileReloader> open311_keys_reloader;
+  if (open311_config->enabled) {
+    open311_keys_reloader =
+        open311::FollowKeyFile(&open311_keys, open311_config->keys_path, open311_config->keys_poll);
+    runner.Started("open311_keys_reload", [&open311_keys_reloader] { open311_keys_reloader.reset(); });
+  }
   auto sla_files = sla::ResolveSlaFiles(sla::BinaryDir());
   if (!sla_files.ok()) return runner.BadConfig("sla_files", sla_files.status());
 
@@ -137,8 +148,8 @@ int Run(service::ServiceRunner& runner) {
     auto gateway = runner.StartHttp<open311::Open311Gateway>(
         "open311", [&](server::HttpServerFactory make_server) {
           open311_config->options.make_server = std::move(make_server);
-          return open311::Open311Gateway::Start(std::move(open311_config->options), std::move(open311_config->keys),
-                                                &open311_backend, registry->get());
+          return open311::Open311Gateway::Start(std::move(open311_config->options), &open311_keys, &open311_backend,
+                                                registry->get());
         });
     if (!gateway.ok()) return runner.StartupFailed("open311", gateway.status());
     spdlog::info("msg=serving_open311 port={}", (*gateway)->port());

@@ -1,6 +1,7 @@
 // The Open311 GeoReport v2 gateway of the real intake process, against the real Kafka broker and Redis with dispatch
 // projecting: the service list, a submission read back, the spec's errors (nothing published for a refused request),
-// and a replay of 2,000 real NYC 311 requests through POST /requests.json.
+// API keys rotated through their hashed key file without a restart (and a plaintext file refused at start-up), and a
+// replay of 2,000 real NYC 311 requests through POST /requests.json.
 #include <httplib.h>
 
 #include <atomic>
@@ -31,6 +32,7 @@
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
 #include "nlohmann/json.hpp"
+#include "services/intake/open311/api_keys.h"
 #include "tests/support/service_fleet.h"
 
 namespace gridcase {
@@ -49,23 +51,14 @@ class Open311E2eTest : public ::testing::Test {
     keys_path_ =
         new std::string(testing::BinaryPath(absl::StrCat("test-logs/", testing::UniqueName("open311-keys"), ".json")));
     std::filesystem::create_directories(std::filesystem::path(*keys_path_).parent_path());
-    std::ofstream keys(*keys_path_);
-    ASSERT_TRUE(keys.good()) << "cannot write " << *keys_path_;
-    keys << json::array(
-                {
-                    {{"key", kReplayKey}, {"name", "nyc-replay"}, {"rate_per_second", 100000}, {"burst", 100000}},
-                    {{"key", kErrorsKey}, {"name", "errors-client"}, {"rate_per_second", 1000}, {"burst", 1000}},
-                    {{"key", kSlowKey}, {"name", "slow-client"}, {"rate_per_second", 0.2}, {"burst", 1}},
-                })
-                .dump();
-    keys.close();
-    ASSERT_TRUE(keys.good()) << "cannot write " << *keys_path_;
+    WriteKeys(KeyEntries());
     port_ = testing::FreePort();
     fleet_ = new ServiceFleet("open311");
     absl::Status dispatch = fleet_->Start("dispatch");
     ASSERT_TRUE(dispatch.ok()) << dispatch;
     absl::Status intake = fleet_->Start(
-        "intake", {absl::StrCat("--open311_addr=127.0.0.1:", port_), absl::StrCat("--open311_keys=", *keys_path_)});
+        "intake", {absl::StrCat("--open311_addr=127.0.0.1:", port_), absl::StrCat("--open311_keys=", *keys_path_),
+                   "--open311_keys_poll=100ms"});
     ASSERT_TRUE(intake.ok()) << intake;
   }
   static void TearDownTestSuite() {
@@ -77,6 +70,29 @@ class Open311E2eTest : public ::testing::Test {
   }
 
   void SetUp() override { ASSERT_NE(fleet_, nullptr); }
+
+  // The suite's clients, as the key file lists them: salted hashes only.
+  static json KeyEntries() {
+    auto entry = [](const char* name, const char* key, const char* salt, double rate, double burst) {
+      return json::parse(
+          intake::open311::HashedKeyEntry(name, key, salt, {.rate_per_second = rate, .burst = burst}));
+    };
+    return json::array({entry("nyc-replay", kReplayKey, "salt-nyc-replay-01", 100000, 100000),
+                        entry("errors-client", kErrorsKey, "salt-errors-client", 1000, 1000),
+                        entry("slow-client", kSlowKey, "salt-slow-client-1", 0.2, 1)});
+  }
+
+  // Replaces the key file as an operator's tooling does: written beside it, renamed over it.
+  static void WriteKeys(const json& entries) { WriteKeysText(entries.dump()); }
+  static void WriteKeysText(const std::string& text) {
+    const std::string next = *keys_path_ + ".next";
+    std::ofstream keys(next, std::ios::trunc);
+    ASSERT_TRUE(keys.good()) << "cannot write " << next;
+    keys << text;
+    keys.close();
+    ASSERT_TRUE(keys.good()) << "cannot write " << next;
+    ASSERT_EQ(std::rename(next.c_str(), keys_path_->c_str()), 0);
+  }
 
   static std::unique_ptr<httplib::Client> Client() {
     auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
@@ -418,6 +434,65 @@ std::vector<ReplayRow> LoadNycRows(const registry::ServiceCodeMap& codes, std::s
     replay.push_back(std::move(out));
   }
   return replay;
+}
+
+// The key file is followed without a restart: a key added to it is accepted within the poll, a removed one refused,
+// and an invalid file (a plaintext key) is reported and leaves the keys in force.
+TEST_F(Open311E2eTest, RotatesKeysWithoutARestart) {
+  constexpr char kRotatedKey[] = "k-e2e-rotated-0123456789";
+  constexpr char kFailed[] = "gridcase_file_reloads_total{file=\"open311_keys\",outcome=\"failed\"";
+  auto client = Client();
+  auto status_with = [&](const char* key) {
+    auto result = client->Get(absl::StrCat("/services.json?api_key=", key));
+    return result ? result->status : -1;
+  };
+  ASSERT_EQ(status_with(kRotatedKey), 403);
+  json rotated = KeyEntries();
+  rotated.push_back(json::parse(intake::open311::HashedKeyEntry("rotated-client", kRotatedKey, "salt-rotated-e2e-1",
+                                                                {.rate_per_second = 100, .burst = 100})));
+  WriteKeys(rotated);
+  EXPECT_TRUE(testing::WaitFor([&] { return status_with(kRotatedKey) == 200; }, absl::Seconds(20)))
+      << "the new key was not accepted";
+  EXPECT_EQ(status_with(kErrorsKey), 200);
+
+  double failed = fleet_->Metric("intake", kFailed);
+  WriteKeysText(absl::StrCat(R"([{"key": ")", kRotatedKey, R"(", "name": "plain", "rate_per_second": 1}])"));
+  EXPECT_TRUE(testing::WaitFor([&] { return fleet_->Metric("intake", kFailed) >= failed + 1; }, absl::Seconds(20)))
+      << "the invalid key file was not reported";
+  EXPECT_EQ(status_with(kRotatedKey), 200);
+  EXPECT_EQ(status_with(kErrorsKey), 200);
+  std::ifstream log(fleet_->log_path("intake"));
+  std::stringstream lines;
+  lines << log.rdbuf();
+  EXPECT_TRUE(absl::StrContains(lines.str(), "file=open311_keys")) << "no reload logged";
+  EXPECT_FALSE(absl::StrContains(lines.str(), kRotatedKey)) << "a key in intake's log";
+
+  WriteKeys(KeyEntries());  // The rotated key is removed again.
+  EXPECT_TRUE(testing::WaitFor([&] { return status_with(kRotatedKey) == 403; }, absl::Seconds(20)))
+      << "the removed key was still accepted";
+  EXPECT_EQ(status_with(kReplayKey), 200);
+}
+
+// A key file of plaintext keys (the format before hashing) stops intake at start-up with the entry and the fix named,
+// and without the key in its log.
+TEST_F(Open311E2eTest, RefusesAPlaintextKeyFileAtStartUp) {
+  constexpr char kPlaintextKey[] = "k-e2e-plaintext-0123456789";
+  const std::string path = *keys_path_ + ".plaintext.json";
+  std::ofstream(path, std::ios::trunc) << json::array(
+      {json::parse(intake::open311::HashedKeyEntry("hashed-client", kErrorsKey, "salt-hashed-client",
+                                                   {.rate_per_second = 1, .burst = 1})),
+       {{"key", kPlaintextKey}, {"name", "old-client"}, {"rate_per_second", 1}}});
+  absl::Status started = fleet_->Start(
+      "intake#plaintext", {absl::StrCat("--open311_addr=127.0.0.1:", testing::FreePort()),
+                           absl::StrCat("--open311_keys=", path)});
+  std::filesystem::remove(path);
+  EXPECT_EQ(started.code(), absl::StatusCode::kAborted) << started;
+  std::ifstream log(fleet_->log_path("intake#plaintext"));
+  std::stringstream lines;
+  lines << log.rdbuf();
+  EXPECT_TRUE(absl::StrContains(lines.str(), "[1].key: plaintext keys are not accepted")) << lines.str();
+  EXPECT_TRUE(absl::StrContains(lines.str(), "gridcase-open311-key hash")) << lines.str();
+  EXPECT_FALSE(absl::StrContains(lines.str(), kPlaintextKey)) << lines.str();
 }
 
 TEST_F(Open311E2eTest, ReplaysNyc311) {

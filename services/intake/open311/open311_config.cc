@@ -9,7 +9,10 @@
 ABSL_FLAG(std::string, open311_addr, "",
           "Open311 GeoReport v2 HTTP listen address (host:port; port 0 picks one); empty: no Open311 gateway");
 ABSL_FLAG(std::string, open311_keys, "",
-          "JSON file of Open311 API keys: [{\"key\", \"name\", \"rate_per_second\", \"burst\"}, ...]");
+          "JSON file of Open311 API keys as salted hashes: [{\"name\", \"key_sha256\", \"rate_per_second\", "
+          "\"burst\"}, ...]; gridcase-open311-key writes the entries");
+ABSL_FLAG(absl::Duration, open311_keys_poll, absl::Seconds(10),
+          "How often the --open311_keys file is checked and, when changed, reloaded without a restart (0: never)");
 ABSL_FLAG(int64_t, open311_max_body_bytes, 64 * 1024, "Largest Open311 POST body, in bytes");
 ABSL_FLAG(int, open311_threads, 8, "Open311 HTTP worker threads");
 ABSL_FLAG(double, open311_anonymous_rate, 20, "Open311 reads per second without an api_key (all clients together)");
@@ -40,6 +43,10 @@ absl::StatusOr<Open311Config> LoadOpen311Config() {
   if (!std::isfinite(c.options.anonymous.burst) || c.options.anonymous.burst < 1) {
     return absl::InvalidArgumentError("--open311_anonymous_burst: must be >= 1");
   }
+  c.keys_poll = absl::GetFlag(FLAGS_open311_keys_poll);
+  if (c.keys_poll < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--open311_keys_poll: must not be negative");
+  }
   std::string keys_path = absl::GetFlag(FLAGS_open311_keys);
   if (keys_path.empty()) return absl::InvalidArgumentError("--open311_keys: required with --open311_addr");
   auto keys = ApiKeys::Load(keys_path);
@@ -48,6 +55,7 @@ absl::StatusOr<Open311Config> LoadOpen311Config() {
   }
   if (keys->size() == 0) return absl::InvalidArgumentError(absl::StrCat("--open311_keys: ", keys_path, ": no keys"));
   c.keys = *std::move(keys);
+  c.keys_path = keys_path;
   return c;
 }
 

@@ -67,7 +67,7 @@ std::string MediaType(const httplib::Request& request) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Open311Gateway>> Open311Gateway::Start(Open311GatewayOptions options, ApiKeys keys,
+absl::StatusOr<std::unique_ptr<Open311Gateway>> Open311Gateway::Start(Open311GatewayOptions options, ApiKeyStore* keys,
                                                                       Open311Backend* backend,
                                                                       registry::RegistryHolder* registry) {
   auto address = config::ParseHostPort(options.address, "--open311_addr");
@@ -79,10 +79,10 @@ absl::StatusOr<std::unique_ptr<Open311Gateway>> Open311Gateway::Start(Open311Gat
   if (!(options.anonymous.rate_per_second > 0) || !(options.anonymous.burst >= 1)) {
     return absl::InvalidArgumentError("--open311_anonymous_rate: must be > 0, with a burst of at least 1");
   }
-  if (backend == nullptr || registry == nullptr) {
-    return absl::InvalidArgumentError("Open311Gateway: backend and registry are required");
+  if (keys == nullptr || backend == nullptr || registry == nullptr) {
+    return absl::InvalidArgumentError("Open311Gateway: keys, backend and registry are required");
   }
-  std::unique_ptr<Open311Gateway> gateway(new Open311Gateway(std::move(options), std::move(keys), backend, registry));
+  std::unique_ptr<Open311Gateway> gateway(new Open311Gateway(std::move(options), keys, backend, registry));
   httplib::Server& server = *gateway->server_;
   int threads = gateway->options_.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -111,10 +111,10 @@ absl::StatusOr<std::unique_ptr<Open311Gateway>> Open311Gateway::Start(Open311Gat
   return gateway;
 }
 
-Open311Gateway::Open311Gateway(Open311GatewayOptions options, ApiKeys keys, Open311Backend* backend,
+Open311Gateway::Open311Gateway(Open311GatewayOptions options, ApiKeyStore* keys, Open311Backend* backend,
                                registry::RegistryHolder* registry)
     : options_(std::move(options)),
-      keys_(std::move(keys)),
+      keys_(keys),
       backend_(backend),
       registry_(registry),
       server_(server::MakeHttpServer(options_.make_server)) {}
@@ -212,7 +212,8 @@ std::optional<Open311Gateway::Reply> Open311Gateway::Admit(const Params& params,
   if (key.empty()) {
     if (required) return Failed(absl::PermissionDeniedError("api_key: required"));
   } else {
-    const ApiKey* found = keys_.Find(key);
+    std::shared_ptr<const ApiKeys> keys = keys_->Current();
+    const ApiKey* found = keys->Find(key);
     if (found == nullptr) return Failed(absl::PermissionDeniedError("api_key: unknown key"));
     *client = found->name;
     bucket = found->name;

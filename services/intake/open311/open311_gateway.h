@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "libs/registry/registry_holder.h"
 #include "libs/server/http_server_factory.h"
-#include "services/intake/open311/api_keys.h"
+#include "services/intake/open311/api_key_store.h"
 #include "services/intake/open311/open311_backend.h"
 #include "services/intake/open311/open311_mapping.h"
 #include "services/intake/open311/rate_limiter.h"
@@ -52,11 +52,13 @@ struct Open311GatewayOptions {
 // call into intake, which validates before it stores.
 //
 // Every request is charged to a token bucket: its API key's when it carries one, else the shared anonymous one.
-// Thread-safe; the backend and the registry holder must outlive the gateway.
+// Each request authenticates against the key store's current keys, so keys replaced in the store (rotated) take
+// effect from the next request. No key presented to the gateway appears in a reply, a log line or a metric.
+// Thread-safe; the key store, the backend and the registry holder must outlive the gateway.
 class Open311Gateway {
  public:
   // Binds and starts serving; UNAVAILABLE when the address cannot be bound, INVALID_ARGUMENT for bad options.
-  static absl::StatusOr<std::unique_ptr<Open311Gateway>> Start(Open311GatewayOptions options, ApiKeys keys,
+  static absl::StatusOr<std::unique_ptr<Open311Gateway>> Start(Open311GatewayOptions options, ApiKeyStore* keys,
                                                                Open311Backend* backend,
                                                                registry::RegistryHolder* registry);
   // Shuts down if not done yet.
@@ -79,7 +81,7 @@ class Open311Gateway {
     absl::Duration retry_after = absl::ZeroDuration();
   };
 
-  Open311Gateway(Open311GatewayOptions options, ApiKeys keys, Open311Backend* backend,
+  Open311Gateway(Open311GatewayOptions options, ApiKeyStore* keys, Open311Backend* backend,
                  registry::RegistryHolder* registry);
 
   void Route();
@@ -107,7 +109,7 @@ class Open311Gateway {
   absl::StatusOr<std::vector<v1::Case>> CasesInWindow(const RequestQuery& query);
 
   Open311GatewayOptions options_;
-  ApiKeys keys_;
+  ApiKeyStore* keys_;
   Open311Backend* backend_;
   registry::RegistryHolder* registry_;
   RateLimiter limiter_;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -16,6 +17,8 @@
 #include "gtest/gtest.h"
 #include "libs/events/proto_time.h"
 #include "services/intake/core/intake.h"
+#include "spdlog/sinks/ostream_sink.h"
+#include "spdlog/spdlog.h"
 
 namespace gridcase::intake::open311 {
 namespace {
@@ -161,17 +164,19 @@ class Open311GatewayTest : public ::testing::Test {
     auto registry = registry::RegistryHolder::Load(SourceDir() + "/data/registry/sample-county.json");
     ASSERT_TRUE(registry.ok()) << registry.status();
     registry_ = *std::move(registry);
-    auto keys =
-        ApiKeys::FromJson(absl::StrCat(R"([{"key": ")", kHotlineKey,
-                                       R"(", "name": "hotline-12345", "rate_per_second": 1000, "burst": 1000},
-                                                  {"key": ")",
-                                       kSlowKey, R"(", "name": "slow-app", "rate_per_second": 1, "burst": 2}])"));
+    auto keys = ApiKeys::FromJson(
+        absl::StrCat("[",
+                     HashedKeyEntry("hotline-12345", kHotlineKey, "salt-hotline-0123",
+                                    {.rate_per_second = 1000, .burst = 1000}),
+                     ",", HashedKeyEntry("slow-app", kSlowKey, "salt-slow-app-012", {.rate_per_second = 1, .burst = 2}),
+                     "]"));
     ASSERT_TRUE(keys.ok()) << keys.status();
+    keys_ = std::make_unique<ApiKeyStore>(*std::move(keys));
     Open311GatewayOptions options;
     options.max_body_bytes = 16 * 1024;
     options.anonymous = {.rate_per_second = 1, .burst = 3};
     options.clock = [this] { return Now(); };
-    auto gateway = Open311Gateway::Start(std::move(options), *std::move(keys), &backend_, registry_.get());
+    auto gateway = Open311Gateway::Start(std::move(options), keys_.get(), &backend_, registry_.get());
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
@@ -200,9 +205,11 @@ class Open311GatewayTest : public ::testing::Test {
     return body[0]["description"].get<std::string>();
   }
 
+  std::ostringstream log_lines_;
   std::atomic<int64_t> now_micros_{absl::ToUnixMicros(absl::FromUnixSeconds(1772346477))};
   FakeBackend backend_{[this] { return Now(); }};
   std::unique_ptr<registry::RegistryHolder> registry_;
+  std::unique_ptr<ApiKeyStore> keys_;
   std::unique_ptr<Open311Gateway> gateway_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -307,6 +314,68 @@ TEST_F(Open311GatewayTest, RefusesWithoutAValidKeyAndStoresNothing) {
   auto read = client_->Get("/services.json?api_key=k-wrong-000000000000");
   ASSERT_TRUE(read);
   EXPECT_EQ(read->status, 403);
+}
+
+TEST_F(Open311GatewayTest, RotatedKeysTakeEffectFromTheNextRequest) {
+  constexpr char kRotatedKey[] = "k-hotline-rotated-0123";
+  auto accepted = Post(StreetLight("CRM-rot-1"));
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 201) << accepted->body;
+  auto rotated = ApiKeys::FromJson(absl::StrCat(
+      "[", HashedKeyEntry("hotline-12345", kRotatedKey, "salt-rotated-0123", {.rate_per_second = 1000, .burst = 1000}),
+      "]"));
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  keys_->Replace(*std::move(rotated));
+  auto old_key = Post(StreetLight("CRM-rot-2"));
+  ASSERT_TRUE(old_key);
+  EXPECT_EQ(old_key->status, 403);
+  EXPECT_EQ(ErrorOf(old_key), "api_key: unknown key");
+  httplib::Params form = StreetLight("CRM-rot-2");
+  form.erase("api_key");
+  form.emplace("api_key", kRotatedKey);
+  auto new_key = Post(form);
+  ASSERT_TRUE(new_key);
+  EXPECT_EQ(new_key->status, 201) << new_key->body;
+  EXPECT_EQ(backend_.submit_calls(), 2);
+}
+
+// Presented keys, right or wrong, appear in no reply and no log line.
+TEST_F(Open311GatewayTest, NoPresentedKeyInRepliesOrLogs) {
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines_);
+  std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("open311_test", sink));
+  spdlog::set_level(spdlog::level::trace);
+  constexpr char kWrongKey[] = "k-wrong-secret-0123456789";
+  std::vector<std::string> bodies;
+  auto collect = [&](const httplib::Result& result) {
+    ASSERT_TRUE(result);
+    bodies.push_back(result->body);
+  };
+  collect(Post(StreetLight("CRM-log-1")));
+  httplib::Params wrong = StreetLight("CRM-log-2");
+  wrong.erase("api_key");
+  wrong.emplace("api_key", kWrongKey);
+  collect(Post(wrong));
+  collect(client_->Get(absl::StrCat("/services.json?api_key=", kWrongKey)));
+  collect(client_->Get(absl::StrCat("/services.json?api_key=", kHotlineKey)));
+  collect(client_->Get(absl::StrCat("/requests/nope.json?api_key=", kHotlineKey)));
+  collect(client_->Get(absl::StrCat("/nowhere.json?api_key=", kWrongKey)));
+  collect(client_->Get(absl::StrCat("/services/street-light.json?api_key=", kWrongKey, "&api_key=", kHotlineKey)));
+  for (int i = 0; i < 3; ++i) {  // Past the slow client's burst: the rate-limit refusal too.
+    httplib::Params slow = StreetLight(absl::StrCat("CRM-log-slow-", i));
+    slow.erase("api_key");
+    slow.emplace("api_key", kSlowKey);
+    collect(Post(slow));
+  }
+  spdlog::default_logger()->flush();
+  spdlog::set_default_logger(previous);
+  std::string logs = log_lines_.str();
+  EXPECT_TRUE(absl::StrContains(logs, "msg=open311_request")) << logs;
+  EXPECT_TRUE(absl::StrContains(logs, "status=429")) << logs;
+  for (const char* key : {kHotlineKey, kSlowKey, kWrongKey}) {
+    EXPECT_FALSE(absl::StrContains(logs, key)) << logs;
+    for (const std::string& body : bodies) EXPECT_FALSE(absl::StrContains(body, key)) << body;
+  }
 }
 
 TEST_F(Open311GatewayTest, FieldErrorsNameTheField) {

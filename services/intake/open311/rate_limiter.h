@@ -14,6 +14,7 @@ namespace gridcase::intake::open311 {
 struct RateLimit {
   double rate_per_second = 0;
   double burst = 0;
+  bool operator==(const RateLimit&) const = default;
 };
 
 // One token bucket, starting full. Not thread-safe (RateLimiter serialises access).
@@ -25,13 +26,20 @@ class TokenBucket {
   // next token is available. A clock that goes backwards adds no tokens.
   absl::Duration TryTake(absl::Time now);
 
+  // From `now` on, refills at the new rate up to the new burst; tokens above the new burst are dropped.
+  void SetLimit(RateLimit limit, absl::Time now);
+  const RateLimit& limit() const { return limit_; }
+
  private:
+  void Refill(absl::Time now);
+
   RateLimit limit_;
   double tokens_;
   absl::Time refilled_at_;
 };
 
-// Token buckets per client (API key name), created on first use. Thread-safe.
+// Token buckets per client (API key name), created on first use; a client's bucket takes the limit of each call
+// (a reloaded key file may change it) without losing its tokens. Thread-safe.
 class RateLimiter {
  public:
   // Zero when the call may proceed; otherwise the time to wait (for a Retry-After header) — the call was refused.

@@ -47,5 +47,19 @@ TEST(RateLimiterTest, KeepsOneBucketPerClient) {
   EXPECT_EQ(limiter.Admit("a", one, kStart + absl::Seconds(1)), absl::ZeroDuration());
 }
 
+TEST(RateLimiterTest, AppliesAChangedLimitToTheClientsBucket) {
+  RateLimiter limiter;
+  RateLimit slow = {.rate_per_second = 1, .burst = 1};
+  RateLimit fast = {.rate_per_second = 10, .burst = 2};
+  EXPECT_EQ(limiter.Admit("a", slow, kStart), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Admit("a", slow, kStart), absl::Seconds(1));
+  // The bucket is empty; at the new rate a token comes in a tenth of a second.
+  EXPECT_EQ(limiter.Admit("a", fast, kStart), absl::Milliseconds(100));
+  EXPECT_EQ(limiter.Admit("a", fast, kStart + absl::Milliseconds(100)), absl::ZeroDuration());
+  // Refilled to the fast burst of 2 by then; back to the slow limit, the bucket keeps no more than its burst of 1.
+  EXPECT_EQ(limiter.Admit("a", slow, kStart + absl::Seconds(10)), absl::ZeroDuration());
+  EXPECT_EQ(limiter.Admit("a", slow, kStart + absl::Seconds(10)), absl::Seconds(1));
+}
+
 }  // namespace
 }  // namespace gridcase::intake::open311
