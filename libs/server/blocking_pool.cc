@@ -2,7 +2,7 @@
 
 namespace gridcase::server {
 
-BlockingPool::BlockingPool(int threads) {
+BlockingPool::BlockingPool(int threads, size_t max_queued) : max_queued_(max_queued) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       while (true) {
@@ -29,12 +29,18 @@ BlockingPool::~BlockingPool() {
   for (std::thread& t : threads_) t.join();
 }
 
-void BlockingPool::Submit(std::function<void()> task) {
+bool BlockingPool::Submit(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
+    if (tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
+  return true;
+}
+
+absl::Status Busy() {
+  return absl::ResourceExhaustedError("the server is busy: too many requests are waiting; retry in a second");
 }
 
 }  // namespace gridcase::server

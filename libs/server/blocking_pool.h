@@ -1,32 +1,43 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace gridcase::server {
 
 // A fixed pool of threads for request handlers that block (waiting on Kafka acknowledgements, Redis round trips).
 // Callback-API handlers hand their work here and finish the reactor from the pool, so gRPC's own threads never block.
-// The destructor runs every task already submitted, then joins.
+// The queue is bounded: a task that finds `max_queued` tasks waiting is refused, so an overloaded service answers
+// RESOURCE_EXHAUSTED at once instead of queueing without limit. The destructor runs every task already accepted, then
+// joins.
 class BlockingPool {
  public:
-  explicit BlockingPool(int threads);
+  BlockingPool(int threads, size_t max_queued);
   ~BlockingPool();
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
 
-  void Submit(std::function<void()> task);
+  // Queues `task`; false (and `task` is not run) when `max_queued` tasks are already waiting: answer the call with
+  // Busy().
+  [[nodiscard]] bool Submit(std::function<void()> task);
 
  private:
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
+  const size_t max_queued_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
+
+// The answer to a call the pool refused: RESOURCE_EXHAUSTED, retry after a short wait.
+absl::Status Busy();
 
 }  // namespace gridcase::server

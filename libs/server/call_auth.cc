@@ -1,5 +1,6 @@
 #include "libs/server/call_auth.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "absl/container/flat_hash_map.h"
@@ -53,8 +54,10 @@ std::string RecordId(absl::string_view service) {
 
 class CallAuthInterceptorImpl : public grpc::experimental::Interceptor {
  public:
-  CallAuthInterceptorImpl(const CallAuthOptions* options, grpc::experimental::ServerRpcInfo* info)
+  CallAuthInterceptorImpl(const CallAuthOptions* options, ratelimit::RateLimiter* limiter,
+                          grpc::experimental::ServerRpcInfo* info)
       : options_(options),
+        limiter_(limiter),
         context_(info->server_context()),
         method_(info->method()),
         public_(options->public_methods.contains(info->method())),
@@ -69,7 +72,10 @@ class CallAuthInterceptorImpl : public grpc::experimental::Interceptor {
       auto* metadata = methods->GetRecvInitialMetadata();
       std::string authorization = Header(metadata, "authorization");
       call_->SetRequestId(Header(metadata, "x-request-id"));
-      call_->SetCaller(options_->authenticate(authorization), context_->peer());
+      absl::StatusOr<access::Caller> authenticated = options_->authenticate(authorization);
+      std::optional<access::Caller> identity;
+      if (authenticated.ok()) identity = *authenticated;
+      call_->SetCaller(Admitted(std::move(authenticated)), std::move(identity), context_->peer());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && !public_) {
       grpc::Status status = methods->GetSendStatus();
@@ -90,7 +96,19 @@ class CallAuthInterceptorImpl : public grpc::experimental::Interceptor {
   }
 
  private:
+  // The caller, unless it is a person over its rate: then RESOURCE_EXHAUSTED with when to retry.
+  absl::StatusOr<access::Caller> Admitted(absl::StatusOr<access::Caller> caller) {
+    if (!caller.ok() || caller->service || public_ || options_->person_limit.rate_per_second <= 0) return caller;
+    absl::Duration wait = limiter_->Admit(caller->person_id, options_->person_limit, absl::Now());
+    if (wait <= absl::ZeroDuration()) return caller;
+    return absl::ResourceExhaustedError(absl::StrCat(caller->Describe(), " makes more than ",
+                                                     options_->person_limit.rate_per_second,
+                                                     " calls a second; retry in ",
+                                                     absl::ToInt64Milliseconds(wait) + 1, " ms"));
+  }
+
   const CallAuthOptions* options_;
+  ratelimit::RateLimiter* limiter_;
   const grpc::ServerContextBase* context_;
   const std::string method_;
   const bool public_;
@@ -101,11 +119,12 @@ class CallAuthFactory : public grpc::experimental::ServerInterceptorFactoryInter
  public:
   explicit CallAuthFactory(CallAuthOptions options) : options_(std::move(options)) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
-    return new CallAuthInterceptorImpl(&options_, info);
+    return new CallAuthInterceptorImpl(&options_, &limiter_, info);
   }
 
  private:
   const CallAuthOptions options_;
+  ratelimit::RateLimiter limiter_;
 };
 
 }  // namespace
@@ -123,7 +142,8 @@ void Call::SetCommand(std::string command) {
 
 void Call::AddCase(std::string case_id) {
   absl::MutexLock lock(&mu_);
-  if (!case_id.empty()) cases_.push_back(std::move(case_id));
+  if (case_id.empty() || std::find(cases_.begin(), cases_.end(), case_id) != cases_.end()) return;
+  cases_.push_back(std::move(case_id));
 }
 
 void Call::MarkUnmasked() {
@@ -136,9 +156,10 @@ void Call::SetRequestId(std::string request_id) {
   if (!request_id.empty()) request_id_ = std::move(request_id);
 }
 
-void Call::SetCaller(absl::StatusOr<access::Caller> caller, std::string peer) {
+void Call::SetCaller(absl::StatusOr<access::Caller> caller, std::optional<access::Caller> identity, std::string peer) {
   absl::MutexLock lock(&mu_);
   caller_ = std::move(caller);
+  identity_ = std::move(identity);
   peer_ = std::move(peer);
 }
 
@@ -160,10 +181,10 @@ v1::AccessRecord Call::Record(const grpc::Status& status) const {
   int64_t now_us = absl::ToUnixMicros(absl::Now());
   record.mutable_at()->set_seconds(now_us / 1000000);
   record.mutable_at()->set_nanos(static_cast<int32_t>(now_us % 1000000) * 1000);
-  if (caller_.ok()) {
-    record.set_subject(caller_->person_id);
-    record.set_role(caller_->role);
-    record.set_unit(caller_->unit);
+  if (identity_.has_value()) {
+    record.set_subject(identity_->person_id);
+    record.set_role(identity_->role);
+    record.set_unit(identity_->unit);
   }
   record.set_service(service_);
   record.set_method(method_);
@@ -181,14 +202,17 @@ v1::AccessRecord Call::Record(const grpc::Status& status) const {
 std::shared_ptr<Call> CallOf(const grpc::ServerContextBase* context) {
   if (std::shared_ptr<Call> call = CallTable::Get().Find(context)) return call;
   auto call = std::make_shared<Call>("", "");
-  call->SetCaller(absl::UnauthenticatedError("this server does not authenticate its callers"), "");
+  call->SetCaller(absl::UnauthenticatedError("this server does not authenticate its callers"), std::nullopt, "");
   return call;
 }
 
 std::shared_ptr<Call> StartHttpCall(const Authenticator& authenticate, std::string service, std::string method,
                                     const std::string& authorization, std::string peer) {
   auto call = std::make_shared<Call>(std::move(service), std::move(method));
-  call->SetCaller(authenticate(authorization), std::move(peer));
+  absl::StatusOr<access::Caller> caller = authenticate(authorization);
+  std::optional<access::Caller> identity;
+  if (caller.ok()) identity = *caller;
+  call->SetCaller(std::move(caller), std::move(identity), std::move(peer));
   return call;
 }
 

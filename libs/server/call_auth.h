@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "grpcpp/support/server_interceptor.h"
 #include "libs/access/access_log.h"
 #include "libs/access/caller.h"
+#include "libs/ratelimit/rate_limiter.h"
 
 namespace gridcase::server {
 
@@ -24,6 +26,9 @@ struct CallAuthOptions {
   std::string service;          // "dispatch": recorded on every access record.
   Authenticator authenticate;   // Required.
   access::AccessLog* log = nullptr;  // Where access records go; must outlive the server. Null: none are written.
+  // The calls each person may make (a token bucket per token subject); one beyond it is answered
+  // RESOURCE_EXHAUSTED saying when to retry, before its handler acts. Services are not limited. Zero rate: no limit.
+  ratelimit::RateLimit person_limit = {.rate_per_second = 50, .burst = 100};
   // Methods that need no token: health, so that probes work, and server reflection, which only describes the API
   // and is switched off in production (--grpc_reflection=false).
   std::set<std::string> public_methods = {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
@@ -47,7 +52,9 @@ class Call {
   void SetRequestId(std::string request_id);
 
   // For the interceptor.
-  void SetCaller(absl::StatusOr<access::Caller> caller, std::string peer);
+  // `caller`: what the handler gets; `identity`: who the token proved, recorded even when the call is refused (a
+  // person over its rate).
+  void SetCaller(absl::StatusOr<access::Caller> caller, std::optional<access::Caller> identity, std::string peer);
   bool asked() const;
   v1::AccessRecord Record(const grpc::Status& status) const;
   bool ShouldRecord(const grpc::Status& status) const;
@@ -57,6 +64,7 @@ class Call {
   const std::string method_;
   mutable absl::Mutex mu_;
   std::string peer_ ABSL_GUARDED_BY(mu_);
+  std::optional<access::Caller> identity_ ABSL_GUARDED_BY(mu_);
   absl::StatusOr<access::Caller> caller_ ABSL_GUARDED_BY(mu_) = absl::UnauthenticatedError("missing bearer token");
   bool asked_ ABSL_GUARDED_BY(mu_) = false;
   std::string command_ ABSL_GUARDED_BY(mu_);

@@ -62,6 +62,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(const GrpcServerOp
     }
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(health.get());
   for (const NamedService& named : services) builder.RegisterService(named.service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

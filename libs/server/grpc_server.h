@@ -16,6 +16,9 @@ namespace gridcase::server {
 struct GrpcServerOptions {
   std::string address = "127.0.0.1:0";  // Port 0 picks a free port.
   absl::Duration drain_timeout = absl::Seconds(10);
+  // A request message larger than this is refused with RESOURCE_EXHAUSTED before any handler runs. Every gridcase
+  // request is far smaller (a submission is at most 4000 characters of text and 5 URLs).
+  int max_receive_message_bytes = 1 << 20;
   // Serves grpc.reflection.v1alpha.ServerReflection (what grpcurl and grpc_cli use to list and call methods).
   bool reflection = true;
   // How the listening port authenticates the transport; null: plaintext (grpc::InsecureServerCredentials).

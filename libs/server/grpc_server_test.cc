@@ -73,6 +73,20 @@ TEST(GrpcServerTest, ReflectionCanBeSwitchedOffPerServer) {
   EXPECT_EQ(ListServices(Connect(**on)).error_code(), grpc::StatusCode::OK);
 }
 
+TEST(GrpcServerTest, RefusesARequestLargerThanTheBoundBeforeAnyHandler) {
+  auto server = GrpcServer::Start({.max_receive_message_bytes = 1024}, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = grpc::health::v1::Health::NewStub(Connect(**server));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  request.set_service(std::string(2048, 's'));
+  grpc::ClientContext big;
+  EXPECT_EQ(stub->Check(&big, request, &response).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  request.set_service("");
+  grpc::ClientContext small;
+  EXPECT_EQ(stub->Check(&small, request, &response).error_code(), grpc::StatusCode::OK);
+}
+
 // Counts the calls it sees, and refuses every call to a method named `refused`.
 class CountingInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:

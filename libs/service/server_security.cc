@@ -2,11 +2,16 @@
 
 #include <httplib.h>
 
+#include "absl/flags/flag.h"
 #include "grpcpp/security/server_credentials.h"
 #include "libs/access_log/kafka_access_log.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/producer.h"
 #include "libs/server/service_auth.h"
+
+ABSL_FLAG(double, person_rate_limit, 50,
+          "gRPC calls a second each person (token subject) may make; more are RESOURCE_EXHAUSTED (0: no limit)");
+ABSL_FLAG(double, person_burst, 100, "Calls a person may make at once above --person_rate_limit");
 
 namespace gridcase::service {
 
@@ -31,8 +36,15 @@ absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& serv
   parts->audit_producer = *std::move(producer);
   parts->log = std::make_unique<access_log::KafkaAccessLog>(parts->audit_producer.get(),
                                                             events::Topics(runtime.topic_prefix).audit());
-  parts->interceptor =
-      server::CallAuthInterceptor({.service = service, .authenticate = parts->authenticate, .log = parts->log.get()});
+  const double rate = absl::GetFlag(FLAGS_person_rate_limit);
+  const double burst = absl::GetFlag(FLAGS_person_burst);
+  if (rate < 0 || (rate > 0 && burst < 1)) {
+    return absl::InvalidArgumentError("--person_rate_limit must be >= 0 and --person_burst >= 1");
+  }
+  parts->interceptor = server::CallAuthInterceptor({.service = service,
+                                                    .authenticate = parts->authenticate,
+                                                    .log = parts->log.get(),
+                                                    .person_limit = {.rate_per_second = rate, .burst = burst}});
   return ServerSecurity(std::move(parts));
 }
 

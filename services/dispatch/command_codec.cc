@@ -1,6 +1,9 @@
 #include "services/dispatch/command_codec.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "libs/validation/field_error.h"
 
 namespace gridcase::dispatch {
@@ -13,9 +16,46 @@ absl::StatusOr<absl::Duration> DurationFromProto(const google::protobuf::Duratio
   return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
 }
 
+size_t Characters(absl::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The longest value a string field of a command may carry, in characters: codes and ids, a name, free text.
+size_t MaxCharacters(const std::string& field) {
+  static const auto* codes = new absl::flat_hash_set<std::string>{
+      "grid_code", "catalogue_item", "duplicate_of", "department_code", "handler_id", "to_department_code",
+      "request_ref", "phone", "resident_id", "case_id", "request_id", "person_id", "unit_code"};
+  if (codes->contains(field)) return kMaxCodeCharacters;
+  if (field == "name") return kMaxNameCharacters;
+  return kMaxTextCharacters;
+}
+
+// INVALID_ARGUMENT naming the first string field of `message` (and of the messages in it) longer than it may be.
+absl::Status CheckBounds(const google::protobuf::Message& message, const std::string& path) {
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->is_repeated() || !reflection->HasField(message, field)) continue;
+    const std::string name = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      const size_t most = MaxCharacters(field->name());
+      if (Characters(reflection->GetString(message, field)) > most) {
+        return validation::FieldError(name, absl::StrCat("must be at most ", most, " characters"));
+      }
+    } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (absl::Status s = CheckBounds(reflection->GetMessage(message, field), name); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Command> CommandFromProto(const v1::CaseCommandRequest& request) {
+  if (absl::Status s = CheckBounds(request, ""); !s.ok()) return s;
   using R = v1::CaseCommandRequest;
   switch (request.command_case()) {
     case R::kVerifyGrid: {

@@ -38,6 +38,7 @@ absl::StatusOr<v1::Case> DispatchGrpc::ReadableCase(const access::Caller& caller
 grpc::Status DispatchGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                    v1::Case* response) {
   std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->AddCase(request->case_id());
   auto caller = call->caller();
   if (!caller.ok()) return server::ToGrpcStatus(caller.status());
   auto c = ReadableCase(*caller, *call, request->case_id());
@@ -50,6 +51,7 @@ grpc::Status DispatchGrpc::GetCase(grpc::ServerContext* context, const v1::GetCa
 grpc::Status DispatchGrpc::GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
                                            v1::CaseTimeline* response) {
   std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->AddCase(request->case_id());
   auto caller = call->caller();
   if (!caller.ok()) return server::ToGrpcStatus(caller.status());
   auto c = ReadableCase(*caller, *call, request->case_id());
@@ -106,14 +108,18 @@ grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerConte
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::shared_ptr<server::Call> call = server::CallOf(context);
   call->SetCommand("ExecuteCommand");
-  pool_->Submit([this, reactor, request, response, call] {
+  bool queued = pool_->Submit([this, reactor, request, response, call] {
     v1::CaseCommandRequest decoded;
     grpc::Status status;
+    // Decoded first (it has no effect) so that even a refused caller's record names the case it aimed at.
+    absl::Status decoded_ok = server::DecodeRequest(*request, &decoded);
+    call->AddCase(decoded.case_id());
+    call->SetRequestId(decoded.request_id());
     auto caller = call->caller();
     if (!caller.ok()) {
       status = server::ToGrpcStatus(caller.status());
-    } else if (absl::Status s = server::DecodeRequest(*request, &decoded); !s.ok()) {
-      status = server::ToGrpcStatus(s);
+    } else if (!decoded_ok.ok()) {
+      status = server::ToGrpcStatus(decoded_ok);
     } else {
       v1::CaseCommandResponse result;
       status = Execute(*caller, *call, decoded, &result);
@@ -121,6 +127,10 @@ grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerConte
     }
     reactor->Finish(status);
   });
+  if (!queued) {
+    (void)call->caller();  // Refused whoever called: the handler has looked at its caller.
+    reactor->Finish(server::ToGrpcStatus(server::Busy()));
+  }
   return reactor;
 }
 

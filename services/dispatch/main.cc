@@ -25,6 +25,8 @@
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(int, command_threads, 16, "Threads running handlers' commands (each waits on Kafka and Redis)");
+ABSL_FLAG(int, command_queue, 1024,
+          "Commands that may wait for a thread; one more is refused with RESOURCE_EXHAUSTED (retry shortly)");
 ABSL_FLAG(int, command_redis_connections, 8, "Redis connections shared by the command threads");
 ABSL_FLAG(absl::Duration, command_idempotency_window, absl::Hours(24),
           "How long a command's request_id is remembered: a retry within it returns the original outcome");
@@ -144,7 +146,11 @@ int Run(service::ServiceRunner& runner) {
 
   events::CaseViews views(reader_redis->get(), keys);
   RedisProjectionStore queue_reader(reader_redis->get(), keys);
-  server::BlockingPool command_pool(absl::GetFlag(FLAGS_command_threads));
+  if (absl::GetFlag(FLAGS_command_threads) < 1 || absl::GetFlag(FLAGS_command_queue) < 1) {
+    return runner.BadConfig("flags", absl::InvalidArgumentError("--command_threads and --command_queue: must be >= 1"));
+  }
+  server::BlockingPool command_pool(absl::GetFlag(FLAGS_command_threads),
+                                   static_cast<size_t>(absl::GetFlag(FLAGS_command_queue)));
   DispatchGrpc service(&views, &queue_reader, &commands, &command_pool);
 
   // The registry follows its file without a restart; an invalid file is logged and the old directory keeps serving.

@@ -15,7 +15,7 @@ grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* co
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::shared_ptr<server::Call> call = server::CallOf(context);
   call->SetCommand("SubmitCase");
-  pool_->Submit([this, reactor, request, response, call] {
+  bool queued = pool_->Submit([this, reactor, request, response, call] {
     auto caller = call->caller();
     if (!caller.ok()) {
       reactor->Finish(server::ToGrpcStatus(caller.status()));
@@ -37,6 +37,10 @@ grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* co
     }
     reactor->Finish(status);
   });
+  if (!queued) {
+    (void)call->caller();  // Refused whoever called: the handler has looked at its caller.
+    reactor->Finish(server::ToGrpcStatus(server::Busy()));
+  }
   return reactor;
 }
 
@@ -75,9 +79,9 @@ grpc::Status IntakeGrpc::Submit(const v1::SubmitCaseRequest& request, const v1::
 grpc::Status IntakeGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                  v1::Case* response) {
   std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->AddCase(request->case_id());
   auto caller = call->caller();
   if (!caller.ok()) return server::ToGrpcStatus(caller.status());
-  call->AddCase(request->case_id());
   auto result = intake_->GetCase(request->case_id());
   if (!result.ok()) return server::ToGrpcStatus(result.status());
   if (absl::Status s = access::CheckCanRead(*caller, *result); !s.ok()) return server::ToGrpcStatus(s);

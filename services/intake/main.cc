@@ -31,6 +31,8 @@ ABSL_FLAG(int64_t, reseed_margin, 1000,
           "Case numbers skipped when a day's counter is reseeded from Kafka after Redis lost it: more than all intake "
           "processes can have reserved but not yet published at once");
 ABSL_FLAG(int, submit_threads, 16, "Threads running submissions (each waits on Kafka and Redis)");
+ABSL_FLAG(int, submit_queue, 1024,
+          "Submissions that may wait for a thread; one more is refused with RESOURCE_EXHAUSTED (retry shortly)");
 ABSL_FLAG(int, redis_connections, 8, "Redis connections shared by the submission threads (at least 1)");
 ABSL_FLAG(std::string, classification_rules, "services/intake/classification-rules.json",
           "Emergency and category keywords beyond the catalogue");
@@ -139,7 +141,11 @@ int Run(service::ServiceRunner& runner) {
                  .clock = [] { return absl::Now(); },
                  .duplicates = {.window = window, .min_similarity = similarity},
                  .submit_lease = absl::GetFlag(FLAGS_submit_lease)});
-  server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads));
+  if (absl::GetFlag(FLAGS_submit_threads) < 1 || absl::GetFlag(FLAGS_submit_queue) < 1) {
+    return runner.BadConfig("flags", absl::InvalidArgumentError("--submit_threads and --submit_queue: must be >= 1"));
+  }
+  server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads),
+                                   static_cast<size_t>(absl::GetFlag(FLAGS_submit_queue)));
   IntakeGrpc service(&intake, &submit_pool);
 
   // The Open311 GeoReport v2 gateway, on when --open311_addr is set.

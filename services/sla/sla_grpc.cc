@@ -194,9 +194,9 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const access::Calle
 grpc::Status SlaGrpc::GetCaseClocks(grpc::ServerContext* context, const v1::GetCaseClocksRequest* request,
                                     v1::CaseClocks* response) {
   std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->AddCase(request->case_id());
   auto caller = call->caller();
   if (!caller.ok()) return server::ToGrpcStatus(caller.status());
-  call->AddCase(request->case_id());
   absl::StatusOr<v1::CaseClocks> clocks = ReadCaseClocks(*caller, *request);
   if (!clocks.ok()) return server::ToGrpcStatus(clocks.status());
   *response = *std::move(clocks);

@@ -325,6 +325,16 @@ TEST_F(AccessE2eTest, AnonymousAndBadTokensAreRefusedOnEveryRpcAndChangeNothing)
   grpc::ClientContext context;
   ASSERT_TRUE(intake->SubmitCase(&context, submit, &submitted).ok());
   EXPECT_FALSE(submitted.duplicate_submit());
+  // The anonymous attempts on the case are on the access log, with no one to name but the peer.
+  EXPECT_TRUE(testing::WaitFor([&] {
+    for (const v1::AccessRecord& r : AccessRecords(case_id)) {
+      if (r.method() == "/gridcase.v1.DispatchService/ExecuteCommand" && r.outcome() == "UNAUTHENTICATED" &&
+          r.subject().empty() && r.reason() == "missing bearer token" && !r.peer().empty()) {
+        return true;
+      }
+    }
+    return false;
+  }));
   // Health stays open for probes.
   EXPECT_TRUE(testing::WaitServing(grpc::CreateChannel(fleet_->address("dispatch"), grpc::InsecureChannelCredentials()),
                                     absl::Seconds(5)));
@@ -571,6 +581,37 @@ TEST_F(AccessE2eTest, EachRoleActsAndReadsWithinItsScopeAndSeesResidentsOnlyWher
       << output;
   EXPECT_TRUE(absl::StrContains(output, "PERMISSION_DENIED")) << output;
   EXPECT_TRUE(absl::StrContains(output, "unmasked")) << output;
+}
+
+TEST_F(AccessE2eTest, EachPersonHasARateAndServicesAreNotLimited) {
+  // A replica of dispatch whose persons may make 5 calls at once and 1 a second after that.
+  ASSERT_TRUE(fleet_->Start("dispatch#limited", {"--person_rate_limit=1", "--person_burst=5"}).ok());
+  const std::string case_id =
+      Submit(TestIdentity::kHotlineCentre, testing::UniqueName("limit"), "翠苑一区地下车库积水");
+  Projected(case_id);
+  auto read = [&](const std::string& authorization) {
+    grpc::ClientContext context;
+    v1::GetCaseRequest request;
+    request.set_case_id(case_id);
+    v1::Case c;
+    return StubWith<v1::DispatchService>("dispatch#limited", authorization)->GetCase(&context, request, &c);
+  };
+  const std::string supervisor = identity().Authorization(v1::ROLE_SUPERVISOR, kCounty, "sup-busy");
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(read(supervisor).ok()) << "call " << i << " is within the burst";
+  grpc::Status refused = read(supervisor);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(absl::StrContains(refused.error_message(), "retry in")) << refused.error_message();
+  // Another person, and a service, are not held back by the busy one.
+  EXPECT_TRUE(read(identity().Authorization(v1::ROLE_SUPERVISOR, kCounty, "sup-calm")).ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(read(identity().ServiceAuthorization("notifier")).ok());
+  // The refusal is on the access log like any other.
+  ASSERT_TRUE(testing::WaitFor([&] {
+    for (const v1::AccessRecord& r : AccessRecords(case_id)) {
+      if (r.outcome() == "RESOURCE_EXHAUSTED" && r.subject() == "sup-busy") return true;
+    }
+    return false;
+  }));
+  fleet_->Stop("dispatch#limited");
 }
 
 TEST_F(AccessE2eTest, PersonKeysRotateWithoutARestart) {

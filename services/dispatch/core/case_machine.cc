@@ -523,6 +523,11 @@ class PayloadBuilder {
       return absl::InvalidArgumentError("resident: needs a name, phone or resident_id");
     }
     if (absl::Status s = Required("request_ref", cmd.request_ref); !s.ok()) return s;
+    if (ctx_.c.co_requesters_size() >= CaseMachine::kMaxCoRequesters) {
+      // Intake then opens a case of its own for the request: nothing is lost, the case stays bounded.
+      return absl::FailedPreconditionError(absl::StrCat("case ", ctx_.c.id(), " has ", ctx_.c.co_requesters_size(),
+                                                        " co-requesters, the most one case takes"));
+    }
     v1::CoRequesterAdded& p = *event_.mutable_co_requester_added();
     *p.mutable_resident() = r;
     p.set_request_ref(cmd.request_ref);

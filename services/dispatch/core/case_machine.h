@@ -19,6 +19,9 @@ namespace gridcase::dispatch {
 // Thread-safety: Decide is const and may be called concurrently, as long as the OrgDirectory allows it.
 class CaseMachine {
  public:
+  // The most co-requesters (重复件) one case takes; AddCoRequester beyond it is FAILED_PRECONDITION.
+  static constexpr int kMaxCoRequesters = 200;
+
   // `directory` must outlive the machine.
   explicit CaseMachine(const OrgDirectory& directory) : directory_(directory) {}
 

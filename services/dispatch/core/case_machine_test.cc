@@ -849,6 +849,19 @@ TEST(CaseMachineScopeTest, EveryRoleCommandAndScopeFollowsTheDocumentedTable) {
   }
 }
 
+TEST(CaseMachineTest, ACaseTakesABoundedNumberOfCoRequesters) {
+  v1::Case c = CaseIn(v1::CASE_STATUS_IN_PROGRESS);
+  v1::Resident resident;
+  resident.set_phone("13900001111");
+  const Command add = AddCoRequester{.resident = resident, .request_ref = "k"};
+  for (int i = c.co_requesters_size(); i < CaseMachine::kMaxCoRequesters - 1; ++i) *c.add_co_requesters() = resident;
+  ASSERT_TRUE(Decide(c, add, System()).ok()) << "one below the bound";
+  *c.add_co_requesters() = resident;
+  absl::StatusOr<v1::CaseEvent> refused = Decide(c, add, System());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "200 co-requesters")) << refused.status();
+}
+
 TEST(CaseMachineRoleTest, NoPersonRatesReopensOrClosesAsRated) {
   v1::Case resolved = CaseIn(v1::CASE_STATUS_RESOLVED);
   for (const v1::Actor& person : {HotlineOperator(), Supervisor("T1"), Supervisor("C1"), DepartmentHandler("D-WATER"),

@@ -5,9 +5,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/intake/open311/rate_limiter.h"
+#include "libs/ratelimit/rate_limiter.h"
 
 namespace gridcase::intake::open311 {
+
+using ratelimit::RateLimit;
 
 // Salt length, in bytes, of the hashes this code writes; the key file may hold longer ones (up to 64).
 inline constexpr size_t kKeySaltBytes = 16;

@@ -13,7 +13,7 @@
 #include "services/intake/open311/api_key_store.h"
 #include "services/intake/open311/open311_backend.h"
 #include "services/intake/open311/open311_mapping.h"
-#include "services/intake/open311/rate_limiter.h"
+#include "libs/ratelimit/rate_limiter.h"
 
 namespace httplib {
 class ContentReader;
@@ -112,7 +112,7 @@ class Open311Gateway {
   ApiKeyStore* keys_;
   Open311Backend* backend_;
   registry::RegistryHolder* registry_;
-  RateLimiter limiter_;
+  ratelimit::RateLimiter limiter_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   int port_ = 0;

@@ -1,9 +1,9 @@
-#include "services/intake/open311/rate_limiter.h"
+#include "libs/ratelimit/rate_limiter.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace gridcase::intake::open311 {
+namespace gridcase::ratelimit {
 
 void TokenBucket::Refill(absl::Time now) {
   if (now > refilled_at_) {
@@ -41,4 +41,4 @@ absl::Duration RateLimiter::Admit(absl::string_view client, const RateLimit& lim
   return it->second.TryTake(now);
 }
 
-}  // namespace gridcase::intake::open311
+}  // namespace gridcase::ratelimit

@@ -8,7 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
-namespace gridcase::intake::open311 {
+namespace gridcase::ratelimit {
 
 // A steady rate with room for bursts: `rate_per_second` tokens are added continuously, up to `burst`.
 struct RateLimit {
@@ -50,4 +50,4 @@ class RateLimiter {
   absl::flat_hash_map<std::string, TokenBucket> buckets_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace gridcase::intake::open311
+}  // namespace gridcase::ratelimit

@@ -1,8 +1,8 @@
-#include "services/intake/open311/rate_limiter.h"
+#include "libs/ratelimit/rate_limiter.h"
 
 #include "gtest/gtest.h"
 
-namespace gridcase::intake::open311 {
+namespace gridcase::ratelimit {
 namespace {
 
 const absl::Time kStart = absl::FromUnixSeconds(1772323200);
@@ -62,4 +62,4 @@ TEST(RateLimiterTest, AppliesAChangedLimitToTheClientsBucket) {
 }
 
 }  // namespace
-}  // namespace gridcase::intake::open311
+}  // namespace gridcase::ratelimit
