@@ -24,24 +24,23 @@ void ShowTo(const access::Caller& caller, server::Call& call, v1::Case& c) {
 
 }  // namespace
 
-absl::StatusOr<v1::Case> DispatchGrpc::ReadableCase(const access::Caller& caller, server::Call& call,
-                                                     const std::string& case_id) {
+absl::StatusOr<v1::Case> DispatchGrpc::ReadableCase(const absl::StatusOr<access::Caller>& caller,
+                                                     server::Call& call, const std::string& case_id) {
+  call.AddCase(case_id);  // Even a refused caller's record names the case it asked for.
+  if (!caller.ok()) return caller.status();
   if (case_id.empty()) return server::FieldError("case_id", "must not be empty");
-  call.AddCase(case_id);
   auto view = views_->Get(case_id);
   if (!view.ok()) return view.status();
   if (!view->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
-  if (absl::Status s = access::CheckCanRead(caller, **view); !s.ok()) return s;
+  if (absl::Status s = access::CheckCanRead(*caller, **view); !s.ok()) return s;
   return **std::move(view);
 }
 
 grpc::Status DispatchGrpc::GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                                    v1::Case* response) {
   std::shared_ptr<server::Call> call = server::CallOf(context);
-  call->AddCase(request->case_id());
   auto caller = call->caller();
-  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
-  auto c = ReadableCase(*caller, *call, request->case_id());
+  auto c = ReadableCase(caller, *call, request->case_id());
   if (!c.ok()) return server::ToGrpcStatus(c.status());
   ShowTo(*caller, *call, *c);
   *response = *std::move(c);
@@ -51,10 +50,8 @@ grpc::Status DispatchGrpc::GetCase(grpc::ServerContext* context, const v1::GetCa
 grpc::Status DispatchGrpc::GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
                                            v1::CaseTimeline* response) {
   std::shared_ptr<server::Call> call = server::CallOf(context);
-  call->AddCase(request->case_id());
   auto caller = call->caller();
-  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
-  auto c = ReadableCase(*caller, *call, request->case_id());
+  auto c = ReadableCase(caller, *call, request->case_id());
   if (!c.ok()) return server::ToGrpcStatus(c.status());
   auto events = views_->Timeline(request->case_id());
   if (!events.ok()) return server::ToGrpcStatus(events.status());

@@ -31,8 +31,10 @@ class DispatchGrpc final
                                            grpc::ByteBuffer* response) override;
 
  private:
-  // The case, when the caller may read it: INVALID_ARGUMENT, NOT_FOUND or PERMISSION_DENIED otherwise.
-  absl::StatusOr<v1::Case> ReadableCase(const access::Caller& caller, server::Call& call, const std::string& case_id);
+  // The case, when the call has a caller and it may read the case: the caller's error, or INVALID_ARGUMENT,
+  // NOT_FOUND or PERMISSION_DENIED otherwise.
+  absl::StatusOr<v1::Case> ReadableCase(const absl::StatusOr<access::Caller>& caller, server::Call& call,
+                                        const std::string& case_id);
   grpc::Status Execute(const access::Caller& caller, server::Call& call, const v1::CaseCommandRequest& request,
                        v1::CaseCommandResponse* response);
 
