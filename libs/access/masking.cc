@@ -66,13 +66,15 @@ v1::Resident MaskedResident(const v1::Resident& resident) {
   return masked;
 }
 
+void MaskLocation(v1::Location& location) {
+  location.clear_point();
+  location.set_address(MaskAddress(location.address()));
+}
+
 void MaskCase(v1::Case& c) {
   if (c.has_resident()) *c.mutable_resident() = MaskedResident(c.resident());
   for (v1::Resident& r : *c.mutable_co_requesters()) r = MaskedResident(r);
-  if (c.has_location()) {
-    c.mutable_location()->clear_point();
-    c.mutable_location()->set_address(MaskAddress(c.location().address()));
-  }
+  if (c.has_location()) MaskLocation(*c.mutable_location());
   c.set_title(MaskNumbersInText(c.title()));
   c.set_text(MaskNumbersInText(c.text()));
 }

@@ -23,6 +23,9 @@ std::string MaskAddress(absl::string_view address);
 // characters.
 v1::Resident MaskedResident(const v1::Resident& resident);
 
+// A location as shown to whoever need not go to the resident's door: no exact point, no house numbers.
+void MaskLocation(v1::Location& location);
+
 // Masks, in place, everything in a case that identifies or locates its residents: the resident and co-requesters,
 // the exact point (removed) and the address (house numbers), and numbers in the title and text.
 void MaskCase(v1::Case& c);

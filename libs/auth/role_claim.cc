@@ -2,18 +2,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "libs/access/caller.h"
 
 namespace gridcase::auth {
 
 std::string RoleClaim(v1::Role role) {
   if (role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(role)) return "";
-  const std::string& name = v1::Role_Name(role);
-  absl::string_view bare(name);
-  absl::ConsumePrefix(&bare, "ROLE_");
-  return absl::AsciiStrToLower(bare);
+  return access::RoleName(role);
 }
 
 absl::StatusOr<v1::Role> RoleFromClaim(absl::string_view claim) {

@@ -61,12 +61,6 @@ absl::Status ValidateListRequest(const v1::ListOverdueRequest& request) {
   return absl::OkStatus();
 }
 
-// A location as shown to a caller who need not contact the resident: no exact point, no house numbers.
-void MaskLocation(v1::Location& location) {
-  location.clear_point();
-  location.set_address(access::MaskAddress(location.address()));
-}
-
 // The case an alert concerns, as far as the read table needs it: where it is and who holds it.
 v1::Case CaseOfAlert(const v1::SlaAlert& alert) {
   v1::Case c;
@@ -174,7 +168,7 @@ absl::StatusOr<v1::ListOverdueResponse> SlaGrpc::ReadOverdue(const access::Calle
           *out->mutable_location() = c.location();
           out->set_title(c.title());
           if (access::CaseVisibility(caller, c) != access::Visibility::kFull) {
-            MaskLocation(*out->mutable_location());
+            access::MaskLocation(*out->mutable_location());
             out->set_title(access::MaskNumbersInText(c.title()));
           }
           out->set_paused(reading.paused());
@@ -231,7 +225,7 @@ grpc::Status SlaGrpc::WatchOverdue(grpc::ServerContext* context, const v1::Watch
       access::Visibility visibility = access::CaseVisibility(*caller, CaseOfAlert(*alert));
       if (visibility == access::Visibility::kNone) continue;
       if (visibility != access::Visibility::kFull) {
-        MaskLocation(*alert->mutable_location());
+        access::MaskLocation(*alert->mutable_location());
         alert->set_title(access::MaskNumbersInText(alert->title()));
       }
       if (!writer->Write(*alert)) return grpc::Status::OK;  // The caller went away.
