@@ -43,19 +43,24 @@ absl::StatusOr<std::vector<v1::Case>> CaseViews::GetMany(const std::vector<std::
   return cases;
 }
 
-absl::StatusOr<std::vector<v1::CaseEvent>> CaseViews::Timeline(const std::string& case_id) const {
-  auto reply = redis_->Run({"LRANGE", keys_.Timeline(case_id), "0", "-1"});
-  if (!reply.ok()) return reply.status();
-  std::vector<v1::CaseEvent> events;
-  events.reserve(reply->elements.size());
-  for (const redis::Reply& element : reply->elements) {
+absl::StatusOr<CaseViews::TimelinePage> CaseViews::Timeline(const std::string& case_id, int64_t offset,
+                                                             int64_t count) const {
+  if (offset < 0 || count < 1) return absl::InvalidArgumentError("timeline page: offset >= 0 and count >= 1");
+  const std::string key = keys_.Timeline(case_id);
+  auto replies = redis_->Pipeline(
+      {{"LLEN", key}, {"LRANGE", key, absl::StrCat(offset), absl::StrCat(offset + count - 1)}});
+  if (!replies.ok()) return replies.status();
+  TimelinePage page;
+  page.total = (*replies)[0].integer;
+  page.events.reserve((*replies)[1].elements.size());
+  for (const redis::Reply& element : (*replies)[1].elements) {
     v1::CaseEvent event;
     if (!event.ParseFromString(element.str)) {
       return absl::DataLossError(absl::StrCat("timeline of ", case_id, " is corrupt"));
     }
-    events.push_back(std::move(event));
+    page.events.push_back(std::move(event));
   }
-  return events;
+  return page;
 }
 
 }  // namespace gridcase::events

@@ -26,8 +26,13 @@ class CaseViews {
                                                     int64_t count) const;
   // The views of these cases, in order, skipping unknown ids.
   absl::StatusOr<std::vector<v1::Case>> GetMany(const std::vector<std::string>& case_ids) const;
-  // The case's events in version order (empty when unknown).
-  absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(const std::string& case_id) const;
+  // One page of the case's events in the order they were applied, skipping `offset`, at most `count`, and the
+  // number of events the timeline holds (0 when the case is unknown).
+  struct TimelinePage {
+    std::vector<v1::CaseEvent> events;
+    int64_t total = 0;
+  };
+  absl::StatusOr<TimelinePage> Timeline(const std::string& case_id, int64_t offset, int64_t count) const;
 
  private:
   redis::RedisClient* redis_;

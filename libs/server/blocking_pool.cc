@@ -39,6 +39,15 @@ bool BlockingPool::Submit(std::function<void()> task) {
   return true;
 }
 
+absl::Status StillWanted(std::chrono::system_clock::time_point deadline, bool cancelled,
+                         std::chrono::system_clock::time_point now) {
+  if (cancelled) return absl::CancelledError("the caller cancelled the call before it was handled");
+  if (deadline <= now) {
+    return absl::DeadlineExceededError("the call's deadline passed while it waited to be handled; nothing was done");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Busy() {
   return absl::ResourceExhaustedError("the server is busy: too many requests are waiting; retry in a second");
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -39,5 +40,11 @@ class BlockingPool {
 
 // The answer to a call the pool refused: RESOURCE_EXHAUSTED, retry after a short wait.
 absl::Status Busy();
+
+// Whether a queued call is still worth running when a pool thread picks it up: DEADLINE_EXCEEDED once the caller's
+// deadline has passed (it waited in the queue that long; the caller has given up and will retry with its
+// idempotency key), CANCELLED when the caller cancelled, OK otherwise. Tasks check it before they change anything.
+absl::Status StillWanted(std::chrono::system_clock::time_point deadline, bool cancelled,
+                         std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 }  // namespace gridcase::server

@@ -30,5 +30,14 @@ TEST(BlockingPoolTest, RefusesATaskBeyondTheQueueAndRunsEveryAcceptedOne) {
   EXPECT_EQ(Busy().code(), absl::StatusCode::kResourceExhausted);
 }
 
+TEST(StillWantedTest, AQueuedCallPastItsDeadlineOrCancelledIsNotRun) {
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_TRUE(StillWanted(now + std::chrono::seconds(1), false, now).ok());
+  EXPECT_TRUE(StillWanted(std::chrono::system_clock::time_point::max(), false, now).ok()) << "no deadline";
+  EXPECT_EQ(StillWanted(now, false, now).code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(StillWanted(now - std::chrono::milliseconds(1), false, now).code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(StillWanted(now + std::chrono::seconds(1), true, now).code(), absl::StatusCode::kCancelled);
+}
+
 }  // namespace
 }  // namespace gridcase::server

@@ -7,6 +7,7 @@
 #include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
 #include "libs/validation/field_error.h"
+#include "libs/validation/key_part.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::dispatch {
@@ -22,7 +23,7 @@ std::string Describe(const v1::CaseEvent& event) {
 absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, const Command& command,
                                                     const v1::Actor& actor, int64_t expected_version,
                                                     const std::string& request_id) {
-  if (case_id.empty()) return validation::FieldError("case_id", "must not be empty");
+  if (absl::Status s = validation::CheckKeyPart("case_id", case_id); !s.ok()) return s;
   auto current = store_->Load(case_id);
   if (!current.ok()) return current.status();
   if (!current->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));

@@ -5,6 +5,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "libs/validation/field_error.h"
+#include "libs/validation/key_part.h"
 
 namespace gridcase::dispatch {
 namespace {
@@ -32,6 +33,13 @@ size_t MaxCharacters(const std::string& field) {
   return kMaxTextCharacters;
 }
 
+// Fields naming a case or an org unit, which become part of Redis keys when looked up.
+bool NamesKey(const std::string& field) {
+  static const auto* keys = new absl::flat_hash_set<std::string>{
+      "grid_code", "duplicate_of", "department_code", "to_department_code", "case_id", "unit_code"};
+  return keys->contains(field);
+}
+
 // INVALID_ARGUMENT naming the first string field of `message` (and of the messages in it) longer than it may be.
 absl::Status CheckBounds(const google::protobuf::Message& message, const std::string& path) {
   const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
@@ -41,9 +49,13 @@ absl::Status CheckBounds(const google::protobuf::Message& message, const std::st
     if (field->is_repeated() || !reflection->HasField(message, field)) continue;
     const std::string name = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
     if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      const std::string& value = reflection->GetString(message, field);
       const size_t most = MaxCharacters(field->name());
-      if (Characters(reflection->GetString(message, field)) > most) {
+      if (Characters(value) > most) {
         return validation::FieldError(name, absl::StrCat("must be at most ", most, " characters"));
+      }
+      if (NamesKey(field->name()) && !value.empty()) {
+        if (absl::Status s = validation::CheckKeyPart(name, value); !s.ok()) return s;
       }
     } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
       if (absl::Status s = CheckBounds(reflection->GetMessage(message, field), name); !s.ok()) return s;

@@ -40,5 +40,23 @@ TEST(CommandCodecTest, EveryStringIsBoundedAndTheErrorNamesItsField) {
             "township_dispatch.department_code: must be at most 128 characters");
 }
 
+TEST(CommandCodecTest, IdsThatBecomeRedisKeysCarryNoHashTagOrPattern) {
+  v1::CaseCommandRequest request;
+  request.set_case_id("GC-20261130-000001}{other");
+  request.mutable_escalate()->set_reason("督办");
+  EXPECT_EQ(CommandFromProto(request).status().message(),
+            "case_id: may hold only printable ASCII without spaces, braces or the characters * ? [ ] \\");
+
+  v1::CaseCommandRequest duplicate;
+  duplicate.mutable_mark_duplicate()->set_duplicate_of("GC-*");
+  EXPECT_EQ(CommandFromProto(duplicate).status().code(), absl::StatusCode::kInvalidArgument);
+  duplicate.mutable_mark_duplicate()->set_duplicate_of("GC-20261130-000002");
+  EXPECT_TRUE(CommandFromProto(duplicate).ok());
+
+  v1::CaseCommandRequest transfer;
+  transfer.mutable_department_transfer()->set_to_department_code("330199.jtj{x}");
+  EXPECT_EQ(CommandFromProto(transfer).status().message().substr(0, 39), "department_transfer.to_department_code:");
+}
+
 }  // namespace
 }  // namespace gridcase::dispatch

@@ -1,13 +1,14 @@
 #include "services/dispatch/dispatch_grpc.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "libs/access/masking.h"
 #include "libs/access/read_scope.h"
 #include "libs/log/log.h"
 #include "libs/server/call_auth.h"
 #include "libs/server/grpc_status.h"
 #include "libs/server/raw_request.h"
+#include "libs/validation/key_part.h"
 #include "services/dispatch/command_codec.h"
 #include "spdlog/spdlog.h"
 
@@ -28,7 +29,7 @@ absl::StatusOr<v1::Case> DispatchGrpc::ReadableCase(const absl::StatusOr<access:
                                                      server::Call& call, const std::string& case_id) {
   call.AddCase(case_id);  // Even a refused caller's record names the case it asked for.
   if (!caller.ok()) return caller.status();
-  if (case_id.empty()) return server::FieldError("case_id", "must not be empty");
+  if (absl::Status s = validation::CheckKeyPart("case_id", case_id); !s.ok()) return s;
   auto view = views_->Get(case_id);
   if (!view.ok()) return view.status();
   if (!view->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
@@ -53,15 +54,24 @@ grpc::Status DispatchGrpc::GetCaseTimeline(grpc::ServerContext* context, const v
   auto caller = call->caller();
   auto c = ReadableCase(caller, *call, request->case_id());
   if (!c.ok()) return server::ToGrpcStatus(c.status());
-  auto events = views_->Timeline(request->case_id());
-  if (!events.ok()) return server::ToGrpcStatus(events.status());
-  if (events->empty()) {
+  if (request->page_size() < 0 || request->page_size() > kMaxTimelinePage) {
+    return server::ToGrpcStatus(server::FieldError("page_size", absl::StrCat("must be within 0..", kMaxTimelinePage)));
+  }
+  int64_t offset = 0;
+  if (!request->page_token().empty() && (!absl::SimpleAtoi(request->page_token(), &offset) || offset < 0)) {
+    return server::ToGrpcStatus(server::FieldError("page_token", "is not a token from a previous page"));
+  }
+  const int64_t size = request->page_size() == 0 ? kDefaultTimelinePage : request->page_size();
+  auto page = views_->Timeline(request->case_id(), offset, size);
+  if (!page.ok()) return server::ToGrpcStatus(page.status());
+  if (page->total == 0) {
     return server::ToGrpcStatus(absl::NotFoundError(absl::StrCat("case ", request->case_id(), " not found")));
   }
+  if (offset + size < page->total) response->set_next_page_token(absl::StrCat(offset + size));
   access::Visibility visibility = access::CaseVisibility(*caller, *c);
   if (visibility == access::Visibility::kFull) call->MarkUnmasked();
   response->set_case_id(request->case_id());
-  for (auto& event : *events) {
+  for (auto& event : page->events) {
     if (visibility == access::Visibility::kMasked) access::MaskEvent(event);
     *response->add_events() = std::move(event);
   }
@@ -73,7 +83,9 @@ grpc::Status DispatchGrpc::ListQueue(grpc::ServerContext* context, const v1::Lis
   std::shared_ptr<server::Call> call = server::CallOf(context);
   auto caller = call->caller();
   if (!caller.ok()) return server::ToGrpcStatus(caller.status());
-  if (request->unit_code().empty()) return server::ToGrpcStatus(server::FieldError("unit_code", "must not be empty"));
+  if (absl::Status s = validation::CheckKeyPart("unit_code", request->unit_code()); !s.ok()) {
+    return server::ToGrpcStatus(s);
+  }
   if (absl::Status s = access::CheckCanReadQueue(*caller, request->unit_code()); !s.ok()) {
     return server::ToGrpcStatus(s);
   }
@@ -105,7 +117,7 @@ grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerConte
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::shared_ptr<server::Call> call = server::CallOf(context);
   call->SetCommand("ExecuteCommand");
-  bool queued = pool_->Submit([this, reactor, request, response, call] {
+  bool queued = pool_->Submit([this, context, reactor, request, response, call] {
     v1::CaseCommandRequest decoded;
     grpc::Status status;
     // Decoded first (it has no effect) so that even a refused caller's record names the case it aimed at.
@@ -117,6 +129,9 @@ grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerConte
       status = server::ToGrpcStatus(caller.status());
     } else if (!decoded_ok.ok()) {
       status = server::ToGrpcStatus(decoded_ok);
+    } else if (absl::Status wanted = server::StillWanted(context->deadline(), context->IsCancelled());
+               !wanted.ok()) {
+      status = server::ToGrpcStatus(wanted);
     } else {
       v1::CaseCommandResponse result;
       status = Execute(*caller, *call, decoded, &result);

@@ -17,6 +17,9 @@ namespace gridcase::dispatch {
 class DispatchGrpc final
     : public v1::DispatchService::WithRawCallbackMethod_ExecuteCommand<v1::DispatchService::Service> {
  public:
+  static constexpr int kDefaultTimelinePage = 500;
+  static constexpr int kMaxTimelinePage = 1000;
+
   // All pointers must outlive the service.
   DispatchGrpc(events::CaseViews* views, RedisProjectionStore* queues, CaseCommands* commands,
                server::BlockingPool* pool)

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "libs/events/case_views.h"
 #include "libs/events/proto_time.h"
 #include "libs/redis/redis_client.h"
 #include "libs/testing/infra.h"
@@ -101,6 +102,32 @@ TEST(RedisProjectionStoreTest, ADeadlineRecordedDuringAFoldIsNotReverted) {
   auto score = redis->Run({"ZSCORE", keys.Queue("330199001001"), id});
   ASSERT_TRUE(score.ok());
   EXPECT_EQ(score->str, absl::StrCat(sla_due.seconds())) << "the work queue is ordered by the reverted deadline";
+}
+
+TEST(CaseViewsTest, TheTimelineIsReadInBoundedPages) {
+  auto redis = Connect();
+  events::Keys keys(gridcase::testing::UniqueName("timeline") + ".");
+  RedisProjectionStore store(redis.get(), keys);
+  const std::string id = "GC-20260310-000002";
+  ASSERT_TRUE(Projector(&store).Project(Submitted(id)).ok());
+  ASSERT_TRUE(Projector(&store).Project(Verified(id, "p1")).ok());
+  events::CaseViews views(redis.get(), keys);
+
+  auto first = views.Timeline(id, 0, 1);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->total, 2);
+  ASSERT_EQ(first->events.size(), 1u);
+  EXPECT_EQ(first->events[0].case_version(), 1);
+  auto second = views.Timeline(id, 1, 1);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->events.size(), 1u);
+  EXPECT_EQ(second->events[0].case_version(), 2);
+  auto past = views.Timeline(id, 2, 10);
+  ASSERT_TRUE(past.ok());
+  EXPECT_TRUE(past->events.empty());
+  auto unknown = views.Timeline("GC-20260310-999999", 0, 10);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->total, 0);
 }
 
 TEST(RedisVersionClaimsTest, OneOwnerPerVersionUnderARace) {

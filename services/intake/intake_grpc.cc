@@ -15,10 +15,14 @@ grpc::ServerUnaryReactor* IntakeGrpc::SubmitCase(grpc::CallbackServerContext* co
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   std::shared_ptr<server::Call> call = server::CallOf(context);
   call->SetCommand("SubmitCase");
-  bool queued = pool_->Submit([this, reactor, request, response, call] {
+  bool queued = pool_->Submit([this, context, reactor, request, response, call] {
     auto caller = call->caller();
     if (!caller.ok()) {
       reactor->Finish(server::ToGrpcStatus(caller.status()));
+      return;
+    }
+    if (absl::Status wanted = server::StillWanted(context->deadline(), context->IsCancelled()); !wanted.ok()) {
+      reactor->Finish(server::ToGrpcStatus(wanted));
       return;
     }
     v1::SubmitCaseRequest decoded;
@@ -97,13 +101,13 @@ grpc::Status IntakeGrpc::ListCases(grpc::ServerContext* context, const v1::ListC
   std::shared_ptr<server::Call> call = server::CallOf(context);
   auto caller = call->caller();
   if (!caller.ok()) return server::ToGrpcStatus(caller.status());
-  auto result = intake_->ListCases(*request);
+  auto result = intake_->ListCases(*request, [&](const v1::Case& c) {
+    return access::CaseVisibility(*caller, c) != access::Visibility::kNone;
+  });
   if (!result.ok()) return server::ToGrpcStatus(result.status());
-  // Only what the caller may see: a page may hold fewer cases than page_size, and paging goes on with the token.
   response->set_next_page_token(result->next_page_token());
   for (v1::Case& c : *result->mutable_cases()) {
     access::Visibility visibility = access::CaseVisibility(*caller, c);
-    if (visibility == access::Visibility::kNone) continue;
     if (visibility == access::Visibility::kFull) {
       call->MarkUnmasked();
       call->AddCase(c.id());

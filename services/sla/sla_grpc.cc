@@ -12,6 +12,7 @@
 #include "libs/events/proto_time.h"
 #include "libs/server/call_auth.h"
 #include "libs/server/grpc_status.h"
+#include "libs/validation/key_part.h"
 
 namespace gridcase::sla {
 namespace {
@@ -74,8 +75,7 @@ v1::Case CaseOfAlert(const v1::SlaAlert& alert) {
 
 absl::StatusOr<v1::CaseClocks> SlaGrpc::ReadCaseClocks(const access::Caller& caller,
                                                        const v1::GetCaseClocksRequest& request) {
-  if (request.case_id().empty()) return FieldError("case_id", "must not be empty");
-  if (request.case_id().size() > 128) return FieldError("case_id", "must be at most 128 characters");
+  if (absl::Status s = validation::CheckKeyPart("case_id", request.case_id()); !s.ok()) return s;
   absl::StatusOr<StoredCase> stored = cases_->Load(request.case_id());
   if (!stored.ok()) return stored.status();
   if (stored->version == 0) {

@@ -212,6 +212,26 @@ TEST_F(ChainTest, CaseGoesThroughEveryStageWithTransferReturnAndExtension) {
                                              "township_dispatched", "department_transferred", "department_returned",
                                              "township_dispatched", "department_accepted", "extension_requested",
                                              "extension_decided", "resolved"}));
+  EXPECT_TRUE(timeline.next_page_token().empty());
+
+  // The same history in pages of four: 4 + 4 + 3 events, the last page without a token.
+  std::vector<int64_t> paged;
+  timeline_request.set_page_size(4);
+  for (int pages = 1;; ++pages) {
+    grpc::ClientContext page_context;
+    v1::CaseTimeline page;
+    ASSERT_TRUE(dispatch_->GetCaseTimeline(&page_context, timeline_request, &page).ok());
+    EXPECT_EQ(page.events_size(), pages < 3 ? 4 : 3);
+    for (const v1::CaseEvent& event : page.events()) paged.push_back(event.case_version());
+    if (page.next_page_token().empty()) break;
+    ASSERT_LT(pages, 3);
+    timeline_request.set_page_token(page.next_page_token());
+  }
+  EXPECT_EQ(paged, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+  grpc::ClientContext too_big;
+  timeline_request.set_page_size(1001);
+  EXPECT_EQ(dispatch_->GetCaseTimeline(&too_big, timeline_request, &timeline).error_message(),
+            "page_size: must be within 0..1000");
 }
 
 TEST_F(ChainTest, EmergencySkipsLevelsStraightToTheTownshipAndDepartment) {

@@ -1,5 +1,7 @@
 #include "services/feedback/adapters/dispatch_commander.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace gridcase::feedback {
 namespace {
 
@@ -24,13 +26,22 @@ absl::StatusOr<v1::Case> DispatchCommander::GetCase(const std::string& case_id) 
 }
 
 absl::StatusOr<std::vector<v1::CaseEvent>> DispatchCommander::Timeline(const std::string& case_id) {
-  grpc::ClientContext context;
-  SetDeadline(context, timeout_);
+  // A case's history is bounded (co-requesters, reopens and extensions are), so a few pages hold all of it.
+  constexpr int kMaxPages = 20;
+  std::vector<v1::CaseEvent> events;
   v1::GetCaseTimelineRequest request;
   request.set_case_id(case_id);
-  v1::CaseTimeline timeline;
-  if (grpc::Status s = stub_->GetCaseTimeline(&context, request, &timeline); !s.ok()) return FromGrpc(s);
-  return std::vector<v1::CaseEvent>(timeline.events().begin(), timeline.events().end());
+  request.set_page_size(1000);
+  for (int pages = 0; pages < kMaxPages; ++pages) {
+    grpc::ClientContext context;
+    SetDeadline(context, timeout_);
+    v1::CaseTimeline timeline;
+    if (grpc::Status s = stub_->GetCaseTimeline(&context, request, &timeline); !s.ok()) return FromGrpc(s);
+    events.insert(events.end(), timeline.events().begin(), timeline.events().end());
+    if (timeline.next_page_token().empty()) return events;
+    request.set_page_token(timeline.next_page_token());
+  }
+  return absl::ResourceExhaustedError(absl::StrCat("timeline of ", case_id, " has more than ", kMaxPages, " pages"));
 }
 
 absl::StatusOr<v1::Case> DispatchCommander::Execute(v1::CaseCommandRequest request) {

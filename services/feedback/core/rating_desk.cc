@@ -5,6 +5,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/events/proto_time.h"
 #include "libs/validation/field_error.h"
+#include "libs/validation/key_part.h"
 #include "libs/validation/utf8.h"
 #include "services/feedback/core/rating_code.h"
 #include "services/feedback/core/stats_recorder.h"
@@ -80,7 +81,7 @@ absl::StatusOr<v1::Case> RatingDesk::Command(const v1::Case& c, v1::CaseCommandR
 }
 
 absl::StatusOr<IssuedCode> RatingDesk::IssueCode(const std::string& case_id) {
-  if (case_id.empty()) return validation::FieldError("case_id", "must not be empty");
+  if (absl::Status s = validation::CheckKeyPart("case_id", case_id); !s.ok()) return s;
   auto c = dispatch_->GetCase(case_id);
   if (!c.ok()) return c.status();
   if (c->status() != v1::CASE_STATUS_RESOLVED) {
@@ -123,7 +124,7 @@ absl::StatusOr<IssuedCode> RatingDesk::IssueCode(const std::string& case_id) {
 }
 
 absl::StatusOr<v1::RateCaseResponse> RatingDesk::Rate(const v1::RateCaseRequest& request) {
-  if (request.case_id().empty()) return validation::FieldError("case_id", "must not be empty");
+  if (absl::Status s = validation::CheckKeyPart("case_id", request.case_id()); !s.ok()) return s;
   std::string code = NormalizeRatingCode(request.rating_code());
   if (code.empty()) return validation::FieldError("rating_code", "must not be empty");
   if (code.size() > 32) return validation::FieldError("rating_code", "is not a rating code");

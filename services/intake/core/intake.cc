@@ -16,6 +16,7 @@
 #include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
 #include "libs/validation/field_error.h"
+#include "libs/validation/key_part.h"
 #include "services/intake/core/case_day.h"
 #include "services/intake/core/submission_fingerprint.h"
 #include "services/intake/core/text_rules.h"
@@ -89,10 +90,7 @@ v1::SubmitCaseResponse LinkedAnswer(const Reservation& reservation) {
 }  // namespace
 
 absl::Status ValidateSubmission(const v1::SubmitCaseRequest& request) {
-  if (request.idempotency_key().empty()) return FieldError("idempotency_key", "must not be empty");
-  if (request.idempotency_key().size() > 128 || !IsPrintableAscii(request.idempotency_key())) {
-    return FieldError("idempotency_key", "must be 1..128 printable ASCII characters without spaces");
-  }
+  if (absl::Status s = validation::CheckKeyPart("idempotency_key", request.idempotency_key()); !s.ok()) return s;
   if (request.channel() == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(request.channel())) {
     return FieldError("channel", "must be one of HOTLINE_12345, APP, GRID_PATROL, OPEN311");
   }
@@ -348,7 +346,7 @@ void Intake::Sleep(absl::Duration d) {
 }
 
 absl::StatusOr<v1::Case> Intake::GetCase(const std::string& case_id) {
-  if (case_id.empty()) return FieldError("case_id", "must not be empty");
+  if (absl::Status s = validation::CheckKeyPart("case_id", case_id); !s.ok()) return s;
   auto projected = parts_.reader->GetCase(case_id);
   if (!projected.ok()) return projected.status();
   if (projected->has_value()) return **projected;
@@ -358,9 +356,13 @@ absl::StatusOr<v1::Case> Intake::GetCase(const std::string& case_id) {
   return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
 }
 
-absl::StatusOr<v1::ListCasesResponse> Intake::ListCases(const v1::ListCasesRequest& request) {
+absl::StatusOr<v1::ListCasesResponse> Intake::ListCases(const v1::ListCasesRequest& request,
+                                                        const std::function<bool(const v1::Case&)>& visible) {
   if (request.page_size() < 0 || request.page_size() > 500) return FieldError("page_size", "must be within 0..500");
   if (request.case_ids_size() > 500) return FieldError("case_ids", "at most 500 ids");
+  for (const std::string& id : request.case_ids()) {
+    if (absl::Status s = validation::CheckKeyPart("case_ids", id); !s.ok()) return s;
+  }
   int64_t offset = 0;
   if (!request.page_token().empty() && (!absl::SimpleAtoi(request.page_token(), &offset) || offset < 0)) {
     return FieldError("page_token", "is not a token from a previous page");
@@ -375,7 +377,7 @@ absl::StatusOr<v1::ListCasesResponse> Intake::ListCases(const v1::ListCasesReque
     if (request.category() != v1::CATEGORY_UNSPECIFIED && c.category() != request.category()) return false;
     if (!request.catalogue_item().empty() && c.catalogue_item() != request.catalogue_item()) return false;
     absl::Time created = events::FromProto(c.created_at());
-    return created >= from && created < to;
+    return created >= from && created < to && visible(c);
   };
   int64_t page_size = request.page_size() == 0 ? 50 : request.page_size();
   v1::ListCasesResponse response;
@@ -387,11 +389,14 @@ absl::StatusOr<v1::ListCasesResponse> Intake::ListCases(const v1::ListCasesReque
     }
     return response;
   }
-  // Scans the creation-time index in batches, filtering, until the page is full or the index ends.
+  // Scans the creation-time index in batches, filtering, until the page is full, the index ends or this call has
+  // read kMaxCasesScanned entries.
   constexpr int64_t kBatch = 500;
-  while (response.cases_size() < page_size) {
-    auto batch = parts_.reader->ListCreated(from, to, offset, kBatch);
+  int64_t scanned = 0;
+  while (response.cases_size() < page_size && scanned < kMaxCasesScanned) {
+    auto batch = parts_.reader->ListCreated(from, to, offset, std::min(kBatch, kMaxCasesScanned - scanned));
     if (!batch.ok()) return batch.status();
+    const int64_t asked = std::min(kBatch, kMaxCasesScanned - scanned);
     int64_t used = 0;
     for (auto& c : *batch) {
       ++used;
@@ -399,7 +404,8 @@ absl::StatusOr<v1::ListCasesResponse> Intake::ListCases(const v1::ListCasesReque
       if (response.cases_size() == page_size) break;
     }
     offset += used;
-    if (static_cast<int64_t>(batch->size()) < kBatch && used == static_cast<int64_t>(batch->size())) return response;
+    scanned += used;
+    if (static_cast<int64_t>(batch->size()) < asked && used == static_cast<int64_t>(batch->size())) return response;
   }
   response.set_next_page_token(absl::StrCat(offset));
   return response;

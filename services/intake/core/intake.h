@@ -59,7 +59,14 @@ class Intake {
   absl::StatusOr<v1::SubmitCaseResponse> Submit(const v1::SubmitCaseRequest& request, const v1::Actor& submitter);
   // The projected case, or the case as submitted when the projection does not have it yet. NOT_FOUND otherwise.
   absl::StatusOr<v1::Case> GetCase(const std::string& case_id);
-  absl::StatusOr<v1::ListCasesResponse> ListCases(const v1::ListCasesRequest& request);
+  // Cases matching the request's filters that `visible` admits, oldest first. One call reads at most
+  // kMaxCasesScanned entries of the creation index: a page may then hold fewer than page_size cases (even none) and
+  // still carry a next_page_token, so a filter that matches little never makes one call read the whole index.
+  absl::StatusOr<v1::ListCasesResponse> ListCases(
+      const v1::ListCasesRequest& request,
+      const std::function<bool(const v1::Case&)>& visible = [](const v1::Case&) { return true; });
+
+  static constexpr int64_t kMaxCasesScanned = 5000;
 
  private:
   v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,

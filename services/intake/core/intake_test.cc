@@ -1,7 +1,10 @@
 #include "services/intake/core/intake.h"
 
 #include <map>
+#include <string>
+#include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "libs/registry/test_registry.h"
 #include "services/intake/core/submission_fingerprint.h"
@@ -586,6 +589,59 @@ INSTANTIATE_TEST_SUITE_P(
                  },
                  "media_urls: at most 5 URLs"}),
     [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace gridcase::intake
+
+namespace gridcase::intake {
+namespace {
+
+// A filter that matches nothing must not make one call read the whole case index: each call reads at most
+// kMaxCasesScanned entries and hands back a token to go on from.
+TEST_F(IntakeTest, ListingReadsABoundedPartOfTheIndexPerCall) {
+  const int64_t total = Intake::kMaxCasesScanned * 2 + 7;
+  for (int64_t i = 0; i < total; ++i) {
+    v1::Case c;
+    c.set_id(absl::StrFormat("GC-20261130-%06d", i));
+    c.set_status(i == total - 1 ? v1::CASE_STATUS_CLOSED : v1::CASE_STATUS_SUBMITTED);
+    reader_.cases[c.id()] = c;
+  }
+  v1::ListCasesRequest request;
+  request.set_status(v1::CASE_STATUS_CLOSED);
+  int calls = 0;
+  std::vector<std::string> found;
+  while (true) {
+    absl::StatusOr<v1::ListCasesResponse> page = intake_.ListCases(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++calls;
+    for (const v1::Case& c : page->cases()) found.push_back(c.id());
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+    ASSERT_LT(calls, 10);
+  }
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(found, std::vector<std::string>{absl::StrFormat("GC-20261130-%06d", total - 1)});
+}
+
+TEST_F(IntakeTest, ListingFillsPagesWithCasesTheCallerMaySee) {
+  for (int i = 0; i < 10; ++i) {
+    v1::Case c;
+    c.set_id(absl::StrFormat("GC-20261130-%06d", i));
+    c.mutable_location()->set_grid_code(i % 2 == 0 ? "even" : "odd");
+    reader_.cases[c.id()] = c;
+  }
+  v1::ListCasesRequest request;
+  request.set_page_size(3);
+  absl::StatusOr<v1::ListCasesResponse> page =
+      intake_.ListCases(request, [](const v1::Case& c) { return c.location().grid_code() == "odd"; });
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->cases_size(), 3) << "invisible cases do not use up the page";
+  EXPECT_EQ(page->cases(2).id(), "GC-20261130-000005");
+  EXPECT_FALSE(page->next_page_token().empty());
+
+  request.add_case_ids("GC-{x}");
+  EXPECT_EQ(intake_.ListCases(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
 
 }  // namespace
 }  // namespace gridcase::intake
