@@ -8,6 +8,9 @@
 #include "libs/events/topics.h"
 #include "libs/kafka/producer.h"
 #include "libs/server/service_auth.h"
+#include "libs/tls/grpc_credentials.h"
+#include "libs/tls/https_server.h"
+#include "libs/tls/tls_files.h"
 
 ABSL_FLAG(double, person_rate_limit, 50,
           "gRPC calls a second each person (token subject) may make; more are RESOURCE_EXHAUSTED (0: no limit)");
@@ -22,11 +25,27 @@ struct ServerSecurity::Parts {
   std::unique_ptr<kafka::Producer> audit_producer;
   std::unique_ptr<access_log::KafkaAccessLog> log;
   std::shared_ptr<grpc::experimental::ServerInterceptorFactoryInterface> interceptor;
+  std::optional<tls::TlsFiles> tls;  // nullopt: plaintext.
+  std::shared_ptr<grpc::ServerCredentials> server_credentials;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
+  server::HttpServerFactory http_servers;
 };
 
 absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& service,
                                                          const config::RuntimeConfig& runtime) {
   auto parts = std::make_shared<Parts>();
+  absl::StatusOr<std::optional<tls::TlsFiles>> tls = tls::TlsFilesFromFlags();
+  if (!tls.ok()) return tls.status();
+  parts->tls = *std::move(tls);
+  parts->server_credentials = tls::ServerCredentials(parts->tls);
+  parts->channel_credentials = tls::ChannelCredentials(parts->tls);
+  if (parts->tls.has_value()) {
+    absl::StatusOr<server::HttpServerFactory> https = tls::HttpsServers(*parts->tls);
+    if (!https.ok()) return https.status();
+    parts->http_servers = *std::move(https);
+  } else {
+    parts->http_servers = server::PlainHttpServer;
+  }
   auto auth = server::ServiceAuth::FromFlags(service, /*needs_own_token=*/false);
   if (!auth.ok()) return auth.status();
   parts->auth = *std::move(auth);
@@ -44,16 +63,23 @@ absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& serv
   parts->interceptor = server::CallAuthInterceptor({.service = service,
                                                     .authenticate = parts->authenticate,
                                                     .log = parts->log.get(),
-                                                    .person_limit = {.rate_per_second = rate, .burst = burst}});
+                                                    .person_limit = {.rate_per_second = rate, .burst = burst},
+                                                    .service_certificates = parts->tls.has_value()});
   return ServerSecurity(std::move(parts));
 }
 
 void ServerSecurity::ApplyTo(server::GrpcServerOptions& options) const {
-  options.credentials = grpc::InsecureServerCredentials();
+  options.credentials = parts_->server_credentials;
   options.interceptors.push_back(parts_->interceptor);
 }
 
-server::HttpServerFactory ServerSecurity::HttpServers() const { return server::PlainHttpServer; }
+server::HttpServerFactory ServerSecurity::HttpServers() const { return parts_->http_servers; }
+
+std::shared_ptr<grpc::ChannelCredentials> ServerSecurity::ChannelCredentials() const {
+  return parts_->channel_credentials;
+}
+
+bool ServerSecurity::tls() const { return parts_->tls.has_value(); }
 
 const server::Authenticator& ServerSecurity::authenticator() const { return parts_->authenticate; }
 
