@@ -128,6 +128,14 @@ class ReloadingHttpsServer final : public httplib::SSLServer {
 
 }  // namespace
 
+std::vector<std::string> ClientCertificateNames(const SSL* ssl) {
+  if (ssl == nullptr) return {};
+  // OpenSSL 3 keeps the verification result; a certificate that failed it never gets this far (SSL_VERIFY_PEER).
+  X509* presented = SSL_get0_peer_certificate(ssl);
+  if (presented == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return {};
+  return CertificateNames(presented);
+}
+
 absl::StatusOr<server::HttpServerFactory> HttpsServers(const TlsFiles& files) {
   absl::StatusOr<std::shared_ptr<ReloadingCertificate>> certificate = ReloadingCertificate::Create(files);
   if (!certificate.ok()) return certificate.status();

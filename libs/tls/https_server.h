@@ -1,5 +1,10 @@
 #pragma once
 
+#include <openssl/ssl.h>
+
+#include <string>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "libs/server/http_server_factory.h"
 #include "libs/tls/tls_files.h"
@@ -14,5 +19,10 @@ namespace gridcase::tls {
 // one is let in (residents' browsers and hotline integrations have none). Every server made by the factory shares the
 // certificate state. INVALID_ARGUMENT when the files cannot be loaded now.
 absl::StatusOr<server::HttpServerFactory> HttpsServers(const TlsFiles& files);
+
+// The names of the client certificate of a request's connection (as the handshake verified it against the CA): its
+// common name, then its DNS subject alternative names; empty when the client presented none. `ssl` is the request's
+// connection (httplib::Request::ssl); null (plaintext) gives none.
+std::vector<std::string> ClientCertificateNames(const SSL* ssl);
 
 }  // namespace gridcase::tls

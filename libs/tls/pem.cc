@@ -4,6 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -117,6 +118,21 @@ std::string CommonName(X509* certificate) {
   char buffer[256] = {0};
   int length = X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, buffer, sizeof(buffer));
   return length > 0 ? std::string(buffer, length) : "";
+}
+
+std::vector<std::string> CertificateNames(X509* certificate) {
+  std::vector<std::string> names;
+  if (std::string common_name = CommonName(certificate); !common_name.empty()) names.push_back(common_name);
+  auto* alternatives = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+  if (alternatives == nullptr) return names;
+  for (int i = 0; i < sk_GENERAL_NAME_num(alternatives); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(alternatives, i);
+    if (name->type != GEN_DNS) continue;
+    const unsigned char* data = ASN1_STRING_get0_data(name->d.dNSName);
+    names.emplace_back(reinterpret_cast<const char*>(data), ASN1_STRING_length(name->d.dNSName));
+  }
+  GENERAL_NAMES_free(alternatives);
+  return names;
 }
 
 absl::StatusOr<X509Ptr> ParsePemCertificate(const std::string& pem) {

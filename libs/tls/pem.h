@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -56,6 +57,8 @@ absl::Status VerifyChain(const CertifiedKey& certified, X509_STORE* trust);
 // The certificate's serial number in hex ("4F1A…"), and its subject's common name.
 std::string SerialHex(X509* certificate);
 std::string CommonName(X509* certificate);
+// The names a certificate carries: its subject's common name, then its DNS subject alternative names.
+std::vector<std::string> CertificateNames(X509* certificate);
 
 // The first certificate of a PEM text; INVALID_ARGUMENT when it holds none.
 absl::StatusOr<X509Ptr> ParsePemCertificate(const std::string& pem);

@@ -2,8 +2,8 @@
 // a certificate of a local CA (scripts/certs) on its gRPC port and HTTP front doors. The whole chain runs over TLS
 // (a submission over gRPC, verification, dispatch, acceptance, resolution, the resident's rating over HTTPS, which
 // feedback carries to dispatch over mutual TLS); a plaintext client and a client certificate of another CA are
-// refused; a service token counts only on a connection whose client certificate names that service; certificates
-// renewed while the services run are served on new connections without a restart.
+// refused; a service token counts only on a connection whose client certificate names that service (gRPC and
+// HTTPS); certificates renewed while the services run are served on new connections without a restart.
 #include <httplib.h>
 
 #include <cstdlib>
@@ -282,6 +282,22 @@ TEST_F(TlsE2eTest, AServiceTokenCountsOnlyWithThatServicesCertificate) {
   v1::IssueRatingCodeResponse response;
   grpc::Status code = feedback->IssueRatingCode(&context, request, &response);
   EXPECT_EQ(code.error_code(), grpc::StatusCode::UNAUTHENTICATED) << code.error_message();
+
+  // So on HTTPS: feedback's report API refuses the notifier's token without the notifier's certificate.
+  const std::string report = "/v1/reports?from=2026-01-01&to=2026-01-02";
+  httplib::Client anonymous_tls = Https(http_port_);
+  anonymous_tls.set_bearer_token_auth(notifier.substr(std::string("Bearer ").size()));
+  auto refused = anonymous_tls.Get(report);
+  ASSERT_TRUE(refused) << httplib::to_string(refused.error());
+  EXPECT_EQ(refused->status, 401) << refused->body;
+  EXPECT_TRUE(absl::StrContains(refused->body, "needs the client certificate of 'notifier'")) << refused->body;
+  httplib::Client with_certificate(absl::StrCat("https://127.0.0.1:", http_port_),
+                                   fleet_->cert_dir() + "/notifier.pem", fleet_->cert_dir() + "/notifier.key");
+  with_certificate.set_ca_cert_path(Ca().c_str());
+  with_certificate.set_bearer_token_auth(notifier.substr(std::string("Bearer ").size()));
+  auto accepted = with_certificate.Get(report);
+  ASSERT_TRUE(accepted) << httplib::to_string(accepted.error());
+  EXPECT_EQ(accepted->status, 200) << accepted->body;
 
   // With its own certificate the service is who its token says; a person needs no certificate.
   grpc::Status own = GetMissingCase(notifier, fleet_->ClientCredentials(TestIdentity::kHarnessService));
