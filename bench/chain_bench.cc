@@ -26,7 +26,8 @@
 
 ABSL_FLAG(int, cases, 400, "Cases to drive through the chain");
 ABSL_FLAG(int, workers, 8, "Concurrent scripted handlers");
-ABSL_FLAG(bool, tls, false, "Runs the services on TLS (certificates of a CA of the bench's own) and the clients over TLS");
+ABSL_FLAG(bool, tls, false,
+          "Runs the services on TLS (certificates of a CA of the bench's own) and the clients over TLS");
 
 namespace gridcase {
 namespace {

@@ -35,14 +35,15 @@ httplib::Server::HandlerResponse CheckHttpServiceCertificate(const std::string& 
   if (!caller.ok() || !caller->service) return httplib::Server::HandlerResponse::Unhandled;
   absl::Status proven = server::CheckServiceCertificate(tls::ClientCertificateNames(req.ssl), caller->person_id);
   if (proven.ok()) return httplib::Server::HandlerResponse::Unhandled;
-  std::shared_ptr<server::Call> call = server::StartHttpCall(
-      authenticate, service, absl::StrCat(req.method, " ", req.path), authorization, absl::StrCat("ipv4:", req.remote_addr));
+  std::shared_ptr<server::Call> call =
+      server::StartHttpCall(authenticate, service, absl::StrCat(req.method, " ", req.path), authorization,
+                            absl::StrCat("ipv4:", req.remote_addr));
   server::FinishHttpCall(log, *call, proven);
   res.status = 401;
   res.set_header("WWW-Authenticate", "Bearer");
-  res.set_content(nlohmann::json({{"error", {{"status", "UNAUTHENTICATED"}, {"message", std::string(proven.message())}}}})
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  const nlohmann::json body = {
+      {"error", {{"status", "UNAUTHENTICATED"}, {"message", std::string(proven.message())}}}};
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
   return httplib::Server::HandlerResponse::Handled;
 }
 

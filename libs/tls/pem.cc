@@ -123,7 +123,8 @@ std::string CommonName(X509* certificate) {
 std::vector<std::string> CertificateNames(X509* certificate) {
   std::vector<std::string> names;
   if (std::string common_name = CommonName(certificate); !common_name.empty()) names.push_back(common_name);
-  auto* alternatives = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+  auto* alternatives =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
   if (alternatives == nullptr) return names;
   for (int i = 0; i < sk_GENERAL_NAME_num(alternatives); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(alternatives, i);

@@ -249,7 +249,8 @@ TEST_F(TlsE2eTest, PlaintextClientsAndCertificatesOfAnotherCaAreRefused) {
             0);
   grpc::Status foreign = GetMissingCase(
       fleet_->identity().ServiceAuthorization(TestIdentity::kHarnessService),
-      tls::ChannelCredentials(tls::TlsFiles{.cert = other + "/notifier.pem", .key = other + "/notifier.key", .ca = Ca()}));
+      tls::ChannelCredentials(
+          tls::TlsFiles{.cert = other + "/notifier.pem", .key = other + "/notifier.key", .ca = Ca()}));
   EXPECT_EQ(foreign.error_code(), grpc::StatusCode::UNAVAILABLE) << foreign.error_message();
 
   // Plain HTTP to the HTTPS front doors gets no answer.
