@@ -5,10 +5,12 @@
 // refused; a service token counts only on a connection whose client certificate names that service (gRPC and
 // HTTPS); certificates renewed while the services run are served on new connections without a restart.
 #include <httplib.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -306,6 +308,16 @@ TEST_F(TlsE2eTest, AServiceTokenCountsOnlyWithThatServicesCertificate) {
   const std::string person = fleet_->identity().Authorization(v1::ROLE_TOWNSHIP_DISPATCHER, kTownship, "t-1");
   grpc::Status as_person = GetMissingCase(person, fleet_->ClientCredentials());
   EXPECT_EQ(as_person.error_code(), grpc::StatusCode::NOT_FOUND) << as_person.error_message();
+}
+
+TEST_F(TlsE2eTest, AServiceWithPartOfTheTlsSettingsDoesNotStart) {
+  // The fleet's --tls_key given again, empty: a certificate and a CA without a key.
+  absl::Status started = fleet_->Start("sla#partial", {"--tls_key="});
+  EXPECT_FALSE(started.ok());
+  EXPECT_EQ(WEXITSTATUS(fleet_->Stop("sla#partial")), 2);  // Misconfigured: a restart will not help.
+  std::ifstream log(fleet_->log_path("sla#partial"));
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(absl::StrContains(text, "--tls_key is required")) << text;
 }
 
 TEST_F(TlsE2eTest, RenewedCertificatesAreServedWithoutARestart) {
