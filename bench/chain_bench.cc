@@ -26,6 +26,8 @@
 
 ABSL_FLAG(int, cases, 400, "Cases to drive through the chain");
 ABSL_FLAG(int, workers, 8, "Concurrent scripted handlers");
+ABSL_FLAG(bool, tls, false,
+          "Runs the services on TLS (certificates of a CA of the bench's own) and the clients over TLS");
 
 namespace gridcase {
 namespace {
@@ -133,6 +135,10 @@ int Run() {
   int cases = absl::GetFlag(FLAGS_cases);
   int workers = absl::GetFlag(FLAGS_workers);
   testing::ServiceFleet fleet("chain-bench");
+  if (absl::Status s = absl::GetFlag(FLAGS_tls) ? fleet.UseTls() : absl::OkStatus(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
   if (absl::Status s = fleet.Start("dispatch"); !s.ok()) {
     std::fprintf(stderr, "%s\n", s.ToString().c_str());
     return 1;

@@ -51,6 +51,9 @@ ABSL_FLAG(std::string, redis_addr, "",
 ABSL_FLAG(std::string, infra_dir, "", "State directory for the Kafka and Redis the bench starts (default: temporary)");
 ABSL_FLAG(std::vector<std::string>, clients, std::vector<std::string>({"1", "8", "32"}),
           "Concurrent SubmitCase clients; one measured run per value");
+ABSL_FLAG(bool, tls, false,
+          "Runs the services on TLS (certificates of a CA of the bench's own) and the clients over TLS: gRPC with the "
+          "app's client certificate, Open311 over HTTPS");
 ABSL_FLAG(int, open311_clients, 8, "Concurrent Open311 clients (0: skip the Open311 run)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "Measured time of each run");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "Unmeasured time before each run");
@@ -151,7 +154,7 @@ Run IntakeRun(const testing::ServiceFleet& fleet, int clients) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // One connection per client.
     stubs.push_back(v1::IntakeService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", fleet.grpc_port("intake")), grpc::InsecureChannelCredentials(), args)));
+        absl::StrCat("127.0.0.1:", fleet.grpc_port("intake")), fleet.ClientCredentials("app"), args)));
     authorizations.push_back(fleet.identity().ServiceAuthorization("app"));
     rngs.emplace_back(clients * 1000 + c);
   }
@@ -168,11 +171,13 @@ Run IntakeRun(const testing::ServiceFleet& fleet, int clients) {
   });
 }
 
-Run Open311Run(int port, int clients) {
+Run Open311Run(const testing::ServiceFleet& fleet, int port, int clients) {
   std::vector<std::unique_ptr<httplib::Client>> http;
   std::vector<std::mt19937_64> rngs;
   for (int c = 0; c < clients; ++c) {
-    http.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
+    http.push_back(std::make_unique<httplib::Client>(
+        absl::StrCat(fleet.tls() ? "https" : "http", "://127.0.0.1:", port)));
+    if (fleet.tls()) http.back()->set_ca_cert_path(absl::StrCat(fleet.cert_dir(), "/ca.pem").c_str());
     http.back()->set_read_timeout(30, 0);
     rngs.emplace_back(1000 + c);
   }
@@ -327,7 +332,8 @@ int Main() {
                            << "]";
   int open311_port = testing::FreePort();
   testing::ServiceFleet fleet("intake-bench");
-  absl::Status started = fleet.Start("dispatch");
+  absl::Status started = absl::GetFlag(FLAGS_tls) ? fleet.UseTls() : absl::OkStatus();
+  if (started.ok()) started = fleet.Start("dispatch");
   if (started.ok()) {
     // Only identical texts count as duplicates: every submission opens a case and publishes its event.
     started =
@@ -347,7 +353,7 @@ int Main() {
   int open311_clients = absl::GetFlag(FLAGS_open311_clients);
   if (open311_clients > 0) {
     std::fprintf(stderr, "Open311 POST /requests.json, %d clients ...\n", open311_clients);
-    runs.push_back(Open311Run(open311_port, open311_clients));
+    runs.push_back(Open311Run(fleet, open311_port, open311_clients));
   }
 
   events::Topics topics(fleet.prefix());

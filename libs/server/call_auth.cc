@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "libs/log/log.h"
 #include "libs/server/grpc_status.h"
+#include "libs/server/peer_certificate.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::server {
@@ -74,7 +75,14 @@ class CallAuthInterceptorImpl : public grpc::experimental::Interceptor {
       call_->SetRequestId(Header(metadata, "x-request-id"));
       absl::StatusOr<access::Caller> authenticated = options_->authenticate(authorization);
       std::optional<access::Caller> identity;
-      if (authenticated.ok()) identity = *authenticated;
+      if (authenticated.ok()) {
+        identity = *authenticated;
+        if (authenticated->service && options_->service_certificates) {
+          absl::Status proven =
+              CheckServiceCertificate(ClientCertificateNames(*context_->auth_context()), authenticated->person_id);
+          if (!proven.ok()) authenticated = proven;
+        }
+      }
       call_->SetCaller(Admitted(std::move(authenticated)), std::move(identity), context_->peer());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) && !public_) {

@@ -29,6 +29,10 @@ struct CallAuthOptions {
   // The calls each person may make (a token bucket per token subject); one beyond it is answered
   // RESOURCE_EXHAUSTED saying when to retry, before its handler acts. Services are not limited. Zero rate: no limit.
   ratelimit::RateLimit person_limit = {.rate_per_second = 50, .burst = 100};
+  // Mutual TLS is on: a service token counts only on a connection whose client certificate (verified against the CA
+  // by the transport) names the token's service (CheckServiceCertificate, libs/server/peer_certificate.h); otherwise
+  // the call is UNAUTHENTICATED, saying what the connection presented. Persons' tokens need no certificate.
+  bool service_certificates = false;
   // Methods that need no token: health, so that probes work, and server reflection, which only describes the API
   // and is switched off in production (--grpc_reflection=false).
   std::set<std::string> public_methods = {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",

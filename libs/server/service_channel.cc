@@ -44,10 +44,14 @@ class CredentialInterceptorFactory : public grpc::experimental::ClientIntercepto
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> AuthorizedChannel(const std::string& address, CredentialSource credential) {
+std::shared_ptr<grpc::Channel> AuthorizedChannel(const std::string& address, CredentialSource credential,
+                                                 std::shared_ptr<grpc::ChannelCredentials> transport) {
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<CredentialInterceptorFactory>(std::move(credential)));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(address, grpc::InsecureChannelCredentials(),
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address,
+                                                                 transport != nullptr
+                                                                     ? std::move(transport)
+                                                                     : grpc::InsecureChannelCredentials(),
                                                                  grpc::ChannelArguments(), std::move(interceptors));
 }
 

@@ -26,9 +26,15 @@ namespace gridcase::service {
 //     tokens verifies them with authenticator() and records with access_log() (Open311 keeps its API keys, the
 //     rating callback its one-time code);
 //   - OwnCredential() is the service's own token for its calls to other services (a service identity, ROLE_SYSTEM,
-//     from the services' issuer).
-// FromFlags reads the identity flags (server::ServiceAuth: issuers, JWKS files, the service's signing key) and
-// refuses a missing or invalid one (INVALID_ARGUMENT naming the flag or file): there are no built-in keys.
+//     from the services' issuer), ChannelCredentials() the transport of those calls;
+//   - transport (libs/tls, flags --tls_cert, --tls_key, --tls_ca): without them every server is plaintext. With them
+//     the gRPC port and every HTTP front door speak TLS only, with the process's certificate re-read every
+//     --tls_reload_poll (a renewal needs no restart); a client certificate is asked for and must chain to the CA;
+//     a service token counts only on a connection whose client certificate names the service (mutual TLS), and the
+//     service's own calls present its certificate.
+// FromFlags reads the identity flags (server::ServiceAuth: issuers, JWKS files, the service's signing key) and the
+// TLS flags, and refuses a missing or invalid one (INVALID_ARGUMENT naming the flag or file): there are no built-in
+// keys.
 class ServerSecurity {
  public:
   static absl::StatusOr<ServerSecurity> FromFlags(const std::string& service, const config::RuntimeConfig& runtime);
@@ -40,6 +46,10 @@ class ServerSecurity {
   access::AccessLog* access_log() const;
   // FAILED_PRECONDITION naming --auth_service_key when the service has no signing key.
   absl::StatusOr<server::CredentialSource> OwnCredential() const;
+  // The transport of the service's calls to other services (server::AuthorizedChannel): mutual TLS with the
+  // process's certificate when TLS is on, plaintext otherwise.
+  std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() const;
+  bool tls() const;
   // Re-reads the verification keys (SIGHUP); they are also polled.
   absl::Status ReloadKeys() const;
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "libs/config/config.h"
 #include "libs/log/log.h"
@@ -10,6 +11,10 @@
 #include "libs/server/process_signals.h"
 #include "libs/service/service_flags.h"
 #include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, health_addr, "",
+          "A plaintext address serving only grpc.health.v1, for probes that cannot speak TLS (Kubernetes' gRPC "
+          "probes); empty: none (health is on --grpc_addr)");
 
 namespace gridcase::service {
 
@@ -103,8 +108,20 @@ int ServiceRunner::Serve(const std::vector<server::NamedService>& services,
   std::shared_ptr<server::GrpcServer> serving = *std::move(grpc_server);
   Started("grpc", [serving] { serving->Shutdown(); });
 
+  int health_port = 0;
+  // Started after the gRPC server, so stopped before it: probes see NOT_SERVING as soon as the drain begins.
+  if (const std::string health_addr = absl::GetFlag(FLAGS_health_addr); !health_addr.empty()) {
+    auto health = server::GrpcServer::Start(
+        {.address = health_addr, .drain_timeout = absl::ZeroDuration(), .reflection = false}, {});
+    if (!health.ok()) return StartupFailed("health", health.status());
+    std::shared_ptr<server::GrpcServer> probes = *std::move(health);
+    Started("health", [probes] { probes->Shutdown(); });
+    health_port = probes->port();
+  }
+
   std::string fields;
   for (const auto& [key, value] : log_fields) absl::StrAppend(&fields, " ", key, "=", value);
+  if (health_port > 0) absl::StrAppend(&fields, " health_port=", health_port);
   spdlog::info("msg=serving grpc_port={} metrics_port={}{}", serving->port(), metrics_port_, fields);
 
   int signal = server::WaitForShutdownSignal([this] {

@@ -102,8 +102,10 @@ class ServiceRunner {
   // is reported through metrics::ReportReload("registry", …). Without a registry reload, SIGHUP is logged and ignored.
   void ReloadRegistry(std::function<absl::Status(const std::string& path)> reload);
 
-  // Starts the gRPC server with `services` (health SERVING for each), logs `msg=serving grpc_port=… metrics_port=…`
-  // with `log_fields` after them, and waits for SIGTERM or SIGINT. Then logs `msg=draining signal=…`, runs the drain
+  // Starts the gRPC server with `services` (health SERVING for each) and, with --health_addr, a plaintext server of
+  // grpc.health.v1 alone there (for probes that cannot speak TLS; it says NOT_SERVING first at shutdown), logs
+  // `msg=serving grpc_port=… metrics_port=…` with `log_fields` (and `health_port=`) after them, and waits for
+  // SIGTERM or SIGINT. Then logs `msg=draining signal=…`, runs the drain
   // hooks, stops every component in reverse order of starting (the gRPC server first: NOT_SERVING, then in-flight
   // calls drain until --drain_timeout), logs `msg=stopped` and returns kExitStopped. kExitStartupFailed when the gRPC
   // server cannot start.

@@ -4,20 +4,24 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "grpcpp/create_channel.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "libs/server/process_signals.h"
 #include "libs/auth/test_keys.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/process.h"
+#include "libs/tls/grpc_credentials.h"
 
 namespace gridcase::service {
 namespace {
@@ -85,6 +89,49 @@ TEST_F(ServiceRunnerTest, StopsTheGrpcServerBeforeEveryOtherComponent) {
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);
   EXPECT_EQ(runner.Serve({}), kExitStopped);
   EXPECT_EQ(events(), (Events{"drain: grpc up", "probe: grpc stopped"}));
+}
+
+void SetFlag(const std::string& name, const std::string& value) {
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  ASSERT_NE(flag, nullptr) << name;
+  std::string error;
+  ASSERT_TRUE(flag->ParseFrom(value, &error)) << name << ": " << error;
+}
+
+// "SERVING", or the status of the failed check.
+std::string Health(const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(address, std::move(credentials)));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  if (!status.ok()) return absl::StrCat("code ", status.error_code());
+  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+TEST_F(ServiceRunnerTest, WithTlsTheGrpcPortIsTlsOnlyAndTheHealthPortAnswersPlaintextProbes) {
+  absl::FlagSaver restore;
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/runner-tls");
+  const std::string issue = absl::StrCat(testing::SourcePath("scripts/certs"), " issue ", dir, " test >/dev/null 2>&1");
+  ASSERT_EQ(std::system(issue.c_str()), 0);
+  SetFlag("tls_cert", dir + "/test.pem");
+  SetFlag("tls_key", dir + "/test.key");
+  SetFlag("tls_ca", dir + "/ca.pem");
+  const std::string health = absl::StrCat("127.0.0.1:", testing::FreePort());
+  SetFlag("health_addr", health);
+  const std::string grpc = absl::StrCat("127.0.0.1:", testing::FreePort());
+  ServiceRunner runner = NewRunner(grpc);
+  ASSERT_TRUE(runner.security().tls());
+  runner.OnDrain([&] {
+    Record("grpc plaintext: " + Health(grpc, grpc::InsecureChannelCredentials()));
+    Record("grpc tls: " + Health(grpc, tls::ServerVerifyingChannelCredentials(dir + "/ca.pem", absl::Seconds(1))));
+    Record("health plaintext: " + Health(health, grpc::InsecureChannelCredentials()));
+  });
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  EXPECT_EQ(runner.Serve({}), kExitStopped);
+  EXPECT_EQ(events(), (Events{"grpc plaintext: code 14", "grpc tls: SERVING", "health plaintext: SERVING"}));
+  EXPECT_EQ(Health(health, grpc::InsecureChannelCredentials()), "code 14");  // Stopped with the service.
 }
 
 TEST_F(ServiceRunnerTest, AGrpcServerThatCannotListenIsAStartupFailure) {

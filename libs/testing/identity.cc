@@ -170,15 +170,27 @@ std::string TestIdentity::ServiceAuthorization(const std::string& service) const
   return Authorization(v1::ROLE_SYSTEM, service, service);
 }
 
+void TestIdentity::SetTransport(Transport transport) {
+  absl::MutexLock lock(&mu_);
+  transport_ = std::move(transport);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> TestIdentity::TransportFor(const std::string& service) const {
+  absl::MutexLock lock(&mu_);
+  return transport_ ? transport_(service) : grpc::InsecureChannelCredentials();
+}
+
 std::shared_ptr<grpc::Channel> TestIdentity::ChannelAs(const std::string& address, const v1::Actor& actor) const {
   std::string authorization = Authorization(actor);
-  return server::AuthorizedChannel(address, [authorization]() -> absl::StatusOr<std::string> { return authorization; });
+  return server::AuthorizedChannel(
+      address, [authorization]() -> absl::StatusOr<std::string> { return authorization; },
+      TransportFor(actor.role() == v1::ROLE_SYSTEM ? actor.person_id() : ""));
 }
 
 std::shared_ptr<grpc::Channel> TestIdentity::ActingChannel(const std::string& address) const {
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<ActingInterceptorFactory>(this));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(address, grpc::InsecureChannelCredentials(),
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, TransportFor(kHarnessService),
                                                                  grpc::ChannelArguments(), std::move(interceptors));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 #include "gridcase/v1/case.pb.h"
 #include "gridcase/v1/event.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "libs/auth/token_signer.h"
 
 namespace gridcase::testing {
@@ -40,11 +42,20 @@ class TestIdentity {
   // people's current key otherwise: expired, for another audience, naming another issuer…
   std::string AuthorizationFor(const auth::TokenSigner::Claims& claims) const;
 
-  // A channel whose calls carry a token for `actor`.
+  // How this identity's channels secure their connections: the credentials of a client acting as the service
+  // `service` (mutual TLS: that service's certificate), or as a person (`service` empty: no certificate). Unset:
+  // plaintext. Set it before making channels.
+  using Transport = std::function<std::shared_ptr<grpc::ChannelCredentials>(const std::string& service)>;
+  void SetTransport(Transport transport);
+
+  // A channel whose calls carry a token for `actor`; with a transport, a service actor (ROLE_SYSTEM) presents its
+  // certificate.
   std::shared_ptr<grpc::Channel> ChannelAs(const std::string& address, const v1::Actor& actor) const;
   // A channel that acts as the test says: a command as the actor it names, a submission as the caller its channel
   // needs (a hotline operator of 330199.12345 for a 12345 call, a grid worker of the request's grid patrol, the
-  // app's or Open311's front end), anything else as the harness service (kHarnessService).
+  // app's or Open311's front end), anything else as the harness service (kHarnessService). With a transport, the
+  // connection presents the harness service's certificate: under mutual TLS its submissions as the app's or Open311's
+  // front end are refused (their tokens do not match the certificate); use ChannelAs for those.
   std::shared_ptr<grpc::Channel> ActingChannel(const std::string& address) const;
 
   // The hotline centre the acting channel's operators belong to.
@@ -60,11 +71,13 @@ class TestIdentity {
   TestIdentity(std::string dir, std::vector<auth::KeyPair> person_keys, std::unique_ptr<auth::TokenSigner> service)
       : dir_(std::move(dir)), person_keys_(std::move(person_keys)), service_(std::move(service)) {}
   absl::Status WritePersonJwks() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::shared_ptr<grpc::ChannelCredentials> TransportFor(const std::string& service) const;
 
   const std::string dir_;
   mutable absl::Mutex mu_;
   std::vector<auth::KeyPair> person_keys_ ABSL_GUARDED_BY(mu_);  // The newest signs.
   std::unique_ptr<auth::TokenSigner> service_;
+  Transport transport_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gridcase::testing

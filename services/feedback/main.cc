@@ -64,7 +64,9 @@ int Run(service::ServiceRunner& runner) {
   // Feedback acts on cases as its own service identity (ROLE_SYSTEM from the services' issuer).
   auto credential = runner.security().OwnCredential();
   if (!credential.ok()) return runner.BadConfig("service_identity", credential.status());
-  DispatchCommander dispatch(server::AuthorizedChannel(config->dispatch_addr, *credential), config->dispatch_timeout);
+  DispatchCommander dispatch(
+      server::AuthorizedChannel(config->dispatch_addr, *credential, runner.security().ChannelCredentials()),
+      config->dispatch_timeout);
 
   // The statistics, from every case topic: one consumer group, one thread.
   RedisFeedbackStore consumer_store(consumer_redis->get(), rt.redis_prefix);

@@ -122,7 +122,8 @@ int Run(service::ServiceRunner& runner) {
   // Intake links duplicates as its own service identity (ROLE_SYSTEM from the services' issuer).
   auto credential = runner.security().OwnCredential();
   if (!credential.ok()) return runner.BadConfig("service_identity", credential.status());
-  DispatchCaseLinker linker(server::AuthorizedChannel(absl::GetFlag(FLAGS_dispatch_addr), *credential));
+  DispatchCaseLinker linker(server::AuthorizedChannel(absl::GetFlag(FLAGS_dispatch_addr), *credential,
+                                                    runner.security().ChannelCredentials()));
   Classifier classifier(*std::move(rules));
   const sla::SlaPolicy& sla_policy = *policy;
   const sla::WorkingCalendar& working_calendar = *calendar;

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "grpcpp/security/credentials.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/infra.h"
+#include "libs/tls/grpc_credentials.h"
 
 namespace gridcase::testing {
 
@@ -71,6 +73,53 @@ std::string ServiceFleet::log_path(const std::string& service) const {
   return BinaryPath(absl::StrCat("test-logs/", name_, "-", service, ".log"));
 }
 
+// The certificates a TLS fleet issues: the services', the harness service's and the front ends' that submit.
+constexpr const char* kCertificateNames[] = {"dispatch", "intake", "sla", "feedback", TestIdentity::kHarnessService,
+                                             "app", "open311"};
+
+absl::Status ServiceFleet::UseTls() {
+  if (!ports_.empty()) return absl::FailedPreconditionError("UseTls before the first Start");
+  cert_dir_ = BinaryPath(absl::StrCat("test-logs/", prefix_, "certs"));
+  if (absl::Status issued = Certs("issue", {std::begin(kCertificateNames), std::end(kCertificateNames)});
+      !issued.ok()) {
+    cert_dir_.clear();
+    return issued;
+  }
+  identity_->SetTransport([this](const std::string& service) { return ClientCredentials(service); });
+  return absl::OkStatus();
+}
+
+absl::Status ServiceFleet::Certs(const std::string& verb, const std::vector<std::string>& names) const {
+  if (cert_dir_.empty()) return absl::FailedPreconditionError("the fleet has no TLS (UseTls)");
+  std::string command = absl::StrCat(SourcePath("scripts/certs"), " ", verb, " ", cert_dir_);
+  for (const std::string& name : names) absl::StrAppend(&command, " ", name);
+  absl::StrAppend(&command, " >>", BinaryPath(absl::StrCat("test-logs/", name_, "-certs.log")), " 2>&1");
+  if (int status = std::system(command.c_str()); status != 0) {
+    return absl::InternalError(absl::StrCat(command, " exited with ", status));
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ServiceFleet::ClientCredentials(const std::string& service) const {
+  if (cert_dir_.empty()) return grpc::InsecureChannelCredentials();
+  // One per identity: each watches its files with a thread of its own.
+  absl::MutexLock lock(&credentials_mu_);
+  std::shared_ptr<grpc::ChannelCredentials>& credentials = client_credentials_[service];
+  if (credentials == nullptr) credentials = NewClientCredentials(service);
+  return credentials;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ServiceFleet::NewClientCredentials(const std::string& service) const {
+  const std::string ca = absl::StrCat(cert_dir_, "/ca.pem");
+  const std::string cert = absl::StrCat(cert_dir_, "/", service, ".pem");
+  if (service.empty() || !std::filesystem::exists(cert)) {
+    return tls::ServerVerifyingChannelCredentials(ca, absl::Seconds(1));
+  }
+  return tls::ChannelCredentials(
+      tls::TlsFiles{.cert = cert, .key = absl::StrCat(cert_dir_, "/", service, ".key"), .ca = ca,
+                    .reload_poll = absl::Seconds(1)});
+}
+
 absl::Status ServiceFleet::Start(const std::string& service, const std::vector<std::string>& extra_args,
                                  const std::map<std::string, std::string>& extra_env) {
   return Launch(service, FreePort(), FreePort(), extra_args, extra_env);
@@ -119,6 +168,12 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
     args.push_back("--sla_policy=" + SourcePath("services/sla/sla-policy.json"));
     args.push_back("--holiday_files=" + SourcePath("services/sla/data/cn-holidays-2026.tsv"));
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));
+  }
+  if (tls()) {
+    args.push_back(absl::StrCat("--tls_cert=", cert_dir_, "/", binary, ".pem"));
+    args.push_back(absl::StrCat("--tls_key=", cert_dir_, "/", binary, ".key"));
+    args.push_back(absl::StrCat("--tls_ca=", cert_dir_, "/ca.pem"));
+    args.push_back("--tls_reload_poll=1s");
   }
   std::vector<std::string> identity_flags = identity_->ServiceFlags();
   args.insert(args.end(), identity_flags.begin(), identity_flags.end());

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gridcase/v1/event.pb.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/infra.h"
@@ -25,6 +27,21 @@ class ServiceFleet {
   // The same against another Kafka broker and redis-server than the test run's (a suite that stops its own).
   ServiceFleet(const std::string& name, const Infra& infra);
   ~ServiceFleet();
+
+  // Puts the services' own links on TLS; call before the first Start. Every service then starts with
+  // --tls_cert/--tls_key/--tls_ca of its name (certificates of a CA of the fleet's own, made by `scripts/certs` in
+  // cert_dir(), re-read every second), so its gRPC port and HTTP front doors speak TLS only and its calls to other
+  // services use mutual TLS. The fleet's channels verify the services against that CA and present the certificate of
+  // the service they act as (Channel(): the harness service's; ChannelAs: the actor's, none for a person).
+  absl::Status UseTls();
+  bool tls() const { return !cert_dir_.empty(); }
+  // Where the fleet's CA (ca.pem) and certificates (<name>.pem, <name>.key) are; empty without TLS.
+  const std::string& cert_dir() const { return cert_dir_; }
+  // Runs `scripts/certs <verb> cert_dir() <names>…` ("issue", or "renew" for new certificates while services run).
+  absl::Status Certs(const std::string& verb, const std::vector<std::string>& names) const;
+  // The transport of a client acting as the service `service` (its certificate when it has one in cert_dir()), or
+  // as a person (`service` empty): TLS verifying the server against the fleet's CA; plaintext without TLS.
+  std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& service = "") const;
 
   // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
   // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
@@ -62,11 +79,16 @@ class ServiceFleet {
   std::string log_path(const std::string& service) const;
 
  private:
+  std::shared_ptr<grpc::ChannelCredentials> NewClientCredentials(const std::string& service) const;
   absl::Status Launch(const std::string& service, int port, int metrics_port, const std::vector<std::string>& extra_args,
                       const std::map<std::string, std::string>& extra_env);
 
   std::string name_;
   std::string prefix_;
+  std::string cert_dir_;
+  mutable absl::Mutex credentials_mu_;
+  mutable std::map<std::string, std::shared_ptr<grpc::ChannelCredentials>> client_credentials_
+      ABSL_GUARDED_BY(credentials_mu_);
   std::unique_ptr<TestIdentity> identity_;
   Infra infra_;
   // What each service was last started with, for Restart.
