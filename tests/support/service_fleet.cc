@@ -120,6 +120,10 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
     args.push_back("--holiday_files=" + SourcePath("services/sla/data/cn-holidays-2026.tsv"));
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));
   }
+  if (secure_infra_) {
+    std::vector<std::string> secure = SecureInfraFlags(infra);
+    args.insert(args.end(), secure.begin(), secure.end());
+  }
   std::vector<std::string> identity_flags = identity_->ServiceFlags();
   args.insert(args.end(), identity_flags.begin(), identity_flags.end());
   // Load and race tests act as a few persons at hundreds of calls a second; the per-person limit is tested on its own.

@@ -26,6 +26,10 @@ class ServiceFleet {
   ServiceFleet(const std::string& name, const Infra& infra);
   ~ServiceFleet();
 
+  // From the next Start on, services reach Kafka and Redis only over the secured endpoints of the infrastructure
+  // (SecureInfraFlags: SASL_SSL with SCRAM, Redis over the TLS tunnel as its ACL user).
+  void set_secure_infra(bool secure) { secure_infra_ = secure; }
+
   // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
   // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
   absl::Status Start(const std::string& service, const std::vector<std::string>& extra_args = {},
@@ -69,6 +73,7 @@ class ServiceFleet {
   std::string prefix_;
   std::unique_ptr<TestIdentity> identity_;
   Infra infra_;
+  bool secure_infra_ = false;
   // What each service was last started with, for Restart.
   std::map<std::string, std::vector<std::string>> extra_args_;
   std::map<std::string, std::map<std::string, std::string>> extra_env_;
