@@ -89,15 +89,16 @@ stop_pidfile() {
 }
 
 # Makes DIR/tls hold the local CA and a current certificate for each NAME (scripts/certs issue), safely when several
-# scripts ask at once. Prints nothing.
+# scripts ask at once. Prints nothing unless it fails (then what scripts/certs said, on stderr).
 ensure_certs() {
-  local dir=$1
+  local dir=$1 out
   shift
   mkdir -p -- "$dir/tls"
-  (
-    flock 8
-    "$(dirname -- "${BASH_SOURCE[0]}")/../certs" issue "$dir/tls" "$@" >/dev/null
-  ) 8>"$dir/tls.lock"
+  out=$(
+    {
+      flock 8 && "$(dirname -- "${BASH_SOURCE[0]}")/../certs" issue "$dir/tls" "$@" 2>&1 >/dev/null
+    } 8>"$dir/tls.lock"
+  ) || { printf '%s\n' "$out" >&2; return 1; }
 }
 
 # Makes FILE (mode 0600, in a directory of mode 0700) hold a random password, once; keeps an existing one. The
