@@ -1,10 +1,13 @@
 // Producers, consumers, the admin client and topic readers over the broker's SASL_SSL listener (SCRAM-SHA-512,
 // the broker's certificate checked against the local CA), configured by the runtime flags as a service is.
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
+#include "libs/config/runtime_config.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/producer.h"
 #include "libs/kafka/topic_admin.h"
@@ -95,6 +98,30 @@ TEST_F(SecureKafkaTest, ABrokerCertificateOfAnotherCaIsRefused) {
   absl::Status status = kafka::EnsureTopics(cluster, {{.name = topic_}}, absl::Seconds(20));
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_NE(status.message().find("--kafka_ca"), absl::string_view::npos) << status;
+}
+
+TEST_F(SecureKafkaTest, NoPasswordIsWrittenOutsideItsSecretFile) {
+  ASSERT_FALSE(secure_.dir.empty());
+  // After the clients above logged in, failed to and a renewal may have run: the broker's and the servers' logs,
+  // configs and data hold neither user's password (the broker keeps SCRAM's salted hashes, Redis a SHA-256).
+  std::vector<std::string> passwords;
+  for (const std::string& file : {secure_.kafka_password_file, secure_.redis_password_file}) {
+    auto password = config::ReadSecretFile(file, file);
+    ASSERT_TRUE(password.ok()) << password.status();
+    passwords.push_back(*password);
+  }
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(secure_.dir)) {
+    if (!entry.is_regular_file() || entry.path().parent_path().filename() == "secrets") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    ++files;
+    for (const std::string& password : passwords) {
+      EXPECT_EQ(content.str().find(password), std::string::npos) << entry.path();
+    }
+  }
+  EXPECT_GT(files, 10);
 }
 
 }  // namespace
