@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   absl::Duration since = absl::GetFlag(FLAGS_since);
   if (since > absl::ZeroDuration()) query.since = absl::Now() - since;
   std::string topic = gridcase::events::Topics(config->topic_prefix).audit();
+  const gridcase::kafka::Cluster cluster(config->kafka_brokers, config->kafka_client_props);
   int shown = 0;
   auto print = [&](const gridcase::kafka::Message& message) -> absl::Status {
     gridcase::v1::AccessRecord record;
@@ -44,8 +45,8 @@ int main(int argc, char** argv) {
     return absl::OkStatus();
   };
   absl::Status read = query.since.has_value()
-                          ? gridcase::kafka::ReadTopicsSince(config->kafka_brokers, {topic}, *query.since, print)
-                          : gridcase::kafka::ReadTopics(config->kafka_brokers, {topic}, print);
+                          ? gridcase::kafka::ReadTopicsSince(cluster, {topic}, *query.since, print)
+                          : gridcase::kafka::ReadTopics(cluster, {topic}, print);
   if (!read.ok()) {
     std::fprintf(stderr, "gridcase-access-log: %s\n", read.ToString().c_str());
     return 3;

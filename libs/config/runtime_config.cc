@@ -1,6 +1,13 @@
 #include "libs/config/runtime_config.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -17,9 +24,116 @@ ABSL_FLAG(int, min_insync_replicas, 1,
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
 ABSL_FLAG(std::string, kafka_consumer_props, "",
           "Extra librdkafka consumer properties, k=v[,k=v…] (e.g. auto.commit.interval.ms=5000)");
+ABSL_FLAG(std::string, kafka_security_protocol, "plaintext",
+          "How Kafka clients connect: plaintext, ssl (TLS) or sasl_ssl (TLS and a SASL user)");
+ABSL_FLAG(std::string, kafka_ca, "",
+          "PEM file of the CA(s) Kafka brokers' certificates are checked against (ssl, sasl_ssl; empty: the system's)");
+ABSL_FLAG(std::string, kafka_cert, "", "PEM certificate (chain) a Kafka client presents (ssl, sasl_ssl; with --kafka_key)");
+ABSL_FLAG(std::string, kafka_key, "", "PEM private key of --kafka_cert");
+ABSL_FLAG(std::string, kafka_sasl_mechanism, "SCRAM-SHA-512", "SASL mechanism (sasl_ssl): SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN");
+ABSL_FLAG(std::string, kafka_sasl_username, "", "SASL user of the Kafka clients (required with sasl_ssl)");
+ABSL_FLAG(std::string, kafka_sasl_password_file, "",
+          "File holding the SASL user's password (required with sasl_ssl; one trailing newline is ignored)");
+ABSL_FLAG(std::string, kafka_client_props, "",
+          "Extra librdkafka properties for every Kafka client (producers, consumers, admin, readers), k=v[,k=v…]");
+ABSL_FLAG(std::string, redis_user, "", "Redis ACL user every connection authenticates as (with --redis_password_file)");
+ABSL_FLAG(std::string, redis_password_file, "",
+          "File holding the Redis password (AUTH on every connect; one trailing newline is ignored)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10), "How long SIGTERM waits for in-flight calls");
 
 namespace gridcase::config {
+namespace {
+
+using Props = std::map<std::string, std::string>;
+
+absl::StatusOr<Props> ParseProps(const std::string& value, const std::string& flag) {
+  Props props;
+  for (absl::string_view pair : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    if (kv.first.empty() || kv.second.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": expected k=v, got '", pair, "'"));
+    }
+    props[kv.first] = kv.second;
+  }
+  return props;
+}
+
+absl::Status CheckReadable(const std::string& path, const std::string& flag) {
+  std::ifstream file(path);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read '", path, "': ", std::strerror(errno)));
+  return absl::OkStatus();
+}
+
+// The security.protocol, ssl.* and sasl.* properties of the --kafka_* security flags.
+absl::StatusOr<Props> KafkaSecurityProps() {
+  const std::string protocol = absl::GetFlag(FLAGS_kafka_security_protocol);
+  const std::string ca = absl::GetFlag(FLAGS_kafka_ca);
+  const std::string cert = absl::GetFlag(FLAGS_kafka_cert);
+  const std::string key = absl::GetFlag(FLAGS_kafka_key);
+  const std::string username = absl::GetFlag(FLAGS_kafka_sasl_username);
+  const std::string password_file = absl::GetFlag(FLAGS_kafka_sasl_password_file);
+  std::string mechanism = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_kafka_sasl_mechanism));
+  if (protocol != "plaintext" && protocol != "ssl" && protocol != "sasl_ssl") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--kafka_security_protocol: must be plaintext, ssl or sasl_ssl, not '", protocol, "'"));
+  }
+  const bool tls = protocol != "plaintext";
+  const bool sasl = protocol == "sasl_ssl";
+  for (const auto& [flag, value] : std::map<std::string, std::string>{
+           {"--kafka_ca", ca}, {"--kafka_cert", cert}, {"--kafka_key", key}}) {
+    if (!value.empty() && !tls) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": needs --kafka_security_protocol=ssl or sasl_ssl"));
+    }
+    if (!value.empty()) {
+      if (absl::Status s = CheckReadable(value, flag); !s.ok()) return s;
+    }
+  }
+  for (const auto& [flag, value] : std::map<std::string, std::string>{
+           {"--kafka_sasl_username", username}, {"--kafka_sasl_password_file", password_file}}) {
+    if (!value.empty() && !sasl) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": needs --kafka_security_protocol=sasl_ssl"));
+    }
+    if (value.empty() && sasl) {
+      return absl::InvalidArgumentError(absl::StrCat(flag, ": required with --kafka_security_protocol=sasl_ssl"));
+    }
+  }
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError(cert.empty() ? "--kafka_cert: required with --kafka_key"
+                                                   : "--kafka_key: required with --kafka_cert");
+  }
+  if (sasl && mechanism != "SCRAM-SHA-512" && mechanism != "SCRAM-SHA-256" && mechanism != "PLAIN") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--kafka_sasl_mechanism: must be SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN, not '", mechanism, "'"));
+  }
+  Props props = {{"security.protocol", protocol}};
+  if (!ca.empty()) props["ssl.ca.location"] = ca;
+  if (!cert.empty()) {
+    props["ssl.certificate.location"] = cert;
+    props["ssl.key.location"] = key;
+  }
+  if (sasl) {
+    absl::StatusOr<std::string> password = ReadSecretFile(password_file, "--kafka_sasl_password_file");
+    if (!password.ok()) return password.status();
+    props["sasl.mechanisms"] = mechanism;
+    props["sasl.username"] = username;
+    props["sasl.password"] = *password;
+  }
+  return props;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path, const std::string& flag) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read '", path, "': ", std::strerror(errno)));
+  std::ostringstream content;
+  content << file.rdbuf();
+  std::string secret = content.str();
+  if (absl::EndsWith(secret, "\n")) secret.pop_back();
+  if (absl::EndsWith(secret, "\r")) secret.pop_back();
+  if (secret.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": '", path, "' is empty"));
+  return secret;
+}
 
 absl::StatusOr<RuntimeConfig> LoadRuntimeConfig() {
   RuntimeConfig c;
@@ -48,12 +162,46 @@ absl::StatusOr<RuntimeConfig> LoadRuntimeConfig() {
       c.log_level != "error") {
     return absl::InvalidArgumentError(absl::StrCat("--log_level: unknown level '", c.log_level, "'"));
   }
-  for (absl::string_view pair : absl::StrSplit(absl::GetFlag(FLAGS_kafka_consumer_props), ',', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
-    if (kv.first.empty() || kv.second.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("--kafka_consumer_props: expected k=v, got '", pair, "'"));
+  auto consumer_props = ParseProps(absl::GetFlag(FLAGS_kafka_consumer_props), "--kafka_consumer_props");
+  if (!consumer_props.ok()) return consumer_props.status();
+  c.kafka_consumer_props = *std::move(consumer_props);
+  auto security = KafkaSecurityProps();
+  if (!security.ok()) return security.status();
+  auto client_props = ParseProps(absl::GetFlag(FLAGS_kafka_client_props), "--kafka_client_props");
+  if (!client_props.ok()) return client_props.status();
+  // What the security flags and --kafka_brokers set is theirs alone, and a secret never comes from a flag's value.
+  static const auto* const kOwned = new std::map<std::string, std::string>{
+      {"bootstrap.servers", "--kafka_brokers"},
+      {"metadata.broker.list", "--kafka_brokers"},
+      {"security.protocol", "--kafka_security_protocol"},
+      {"ssl.ca.location", "--kafka_ca"},
+      {"ssl.certificate.location", "--kafka_cert"},
+      {"ssl.key.location", "--kafka_key"},
+      {"sasl.mechanisms", "--kafka_sasl_mechanism"},
+      {"sasl.mechanism", "--kafka_sasl_mechanism"},
+      {"sasl.username", "--kafka_sasl_username"},
+      {"sasl.password", "--kafka_sasl_password_file"},
+      {"ssl.key.password", "a key file without a password (--kafka_key)"},
+      {"ssl.keystore.password", "--kafka_cert and --kafka_key"},
+  };
+  for (const Props* props : {&*client_props, &c.kafka_consumer_props}) {
+    for (const auto& [key, value] : *props) {
+      if (auto owned = kOwned->find(key); owned != kOwned->end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(props == &c.kafka_consumer_props ? "--kafka_consumer_props: " : "--kafka_client_props: ",
+                         key, " comes from ", owned->second));
+      }
     }
-    c.kafka_consumer_props[kv.first] = kv.second;
+  }
+  c.kafka_client_props = *std::move(security);
+  for (auto& [key, value] : *client_props) c.kafka_client_props[key] = value;
+  c.redis_user = absl::GetFlag(FLAGS_redis_user);
+  if (const std::string file = absl::GetFlag(FLAGS_redis_password_file); !file.empty()) {
+    auto password = ReadSecretFile(file, "--redis_password_file");
+    if (!password.ok()) return password.status();
+    c.redis_password = *std::move(password);
+  } else if (!c.redis_user.empty()) {
+    return absl::InvalidArgumentError("--redis_user: needs --redis_password_file");
   }
   if (c.drain_timeout < absl::ZeroDuration()) return absl::InvalidArgumentError("--drain_timeout: must be >= 0");
   return c;

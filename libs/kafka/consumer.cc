@@ -56,8 +56,7 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
 
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
-  std::map<std::string, std::string> props = {
-      {"bootstrap.servers", options.brokers},
+  Properties defaults = {
       {"group.id", options.group_id},
       {"client.id", options.client_id},
       {"enable.auto.commit", "true"},
@@ -73,11 +72,10 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
       {"topic.metadata.refresh.interval.ms", "5000"},
       {"allow.auto.create.topics", "true"},
   };
-  for (const auto& [key, value] : options.extra) props[key] = value;
-  for (const auto& [key, value] : props) {
-    if (conf->set(key, value, error) != RdKafka::Conf::CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("kafka consumer config ", key, ": ", error));
-    }
+  if (absl::Status s = ApplyProperties(ClientProperties(options.brokers, std::move(defaults), options.extra),
+                                       conf->c_ptr_global(), "consumer");
+      !s.ok()) {
+    return s;
   }
   if (conf->set("rebalance_cb", consumer->rebalancer_.get(), error) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("kafka consumer rebalance_cb: ", error));

@@ -35,7 +35,8 @@ struct ParkingOptions {
 };
 
 struct ConsumerOptions {
-  std::string brokers;
+  // The cluster and its connection properties (a plaintext cluster converts from its bootstrap servers).
+  Cluster brokers;
   std::string group_id;
   std::vector<std::string> topics;
   std::string client_id = "gridcase";

@@ -48,8 +48,7 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   auto reports = std::make_unique<DeliveryReports>();
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
-  std::map<std::string, std::string> props = {
-      {"bootstrap.servers", options.brokers},
+  Properties defaults = {
       {"client.id", options.client_id},
       {"enable.idempotence", "true"},
       {"acks", "all"},
@@ -58,11 +57,10 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
       // After a broker restart, reconnect within a second rather than after librdkafka's default 10 s backoff.
       {"reconnect.backoff.max.ms", "1000"},
   };
-  for (const auto& [key, value] : options.extra) props[key] = value;
-  for (const auto& [key, value] : props) {
-    if (conf->set(key, value, error) != RdKafka::Conf::CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("kafka producer config ", key, ": ", error));
-    }
+  if (absl::Status s = ApplyProperties(ClientProperties(options.brokers, std::move(defaults), options.extra),
+                                       conf->c_ptr_global(), "producer");
+      !s.ok()) {
+    return s;
   }
   if (conf->set("dr_cb", reports.get(), error) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("kafka producer dr_cb: ", error));

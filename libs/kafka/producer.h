@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/kafka/cluster.h"
 #include "libs/kafka/message.h"
 
 namespace RdKafka {
@@ -21,7 +22,8 @@ class Producer;
 namespace gridcase::kafka {
 
 struct ProducerOptions {
-  std::string brokers;
+  // The cluster and its connection properties (a plaintext cluster converts from its bootstrap servers).
+  Cluster brokers;
   std::string client_id = "gridcase";
   // Extra librdkafka properties, applied last (e.g. {"linger.ms", "5"}).
   std::map<std::string, std::string> extra;

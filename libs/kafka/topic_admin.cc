@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "librdkafka/rdkafka.h"
 #include "libs/kafka/producer.h"
 #include "spdlog/spdlog.h"
@@ -14,8 +15,28 @@
 namespace gridcase::kafka {
 namespace {
 
+// The first error that no retry will cure — the broker refused the SASL user, or the TLS handshake failed — seen by
+// an admin client's error callback. Owned by the client (its opaque).
+struct FatalConnectError {
+  rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR_NO_ERROR;
+  std::string reason;
+};
+
+void OnError(rd_kafka_t* /*rk*/, int code, const char* reason, void* opaque) {
+  auto* fatal = static_cast<FatalConnectError*>(opaque);
+  if (fatal->code != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  if (code == RD_KAFKA_RESP_ERR__AUTHENTICATION || code == RD_KAFKA_RESP_ERR__SSL) {
+    fatal->code = static_cast<rd_kafka_resp_err_t>(code);
+    fatal->reason = reason;
+  }
+}
+
 struct HandleCloser {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+  void operator()(rd_kafka_t* rk) const {
+    auto* fatal = static_cast<FatalConnectError*>(rd_kafka_opaque(rk));
+    rd_kafka_destroy(rk);
+    delete fatal;
+  }
 };
 struct QueueCloser {
   void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
@@ -34,15 +55,22 @@ using Event = std::unique_ptr<rd_kafka_event_t, EventCloser>;
 
 int Millis(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
 
-absl::StatusOr<Handle> Connect(const std::string& brokers) {
+absl::StatusOr<Handle> Connect(const Cluster& brokers) {
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), error, sizeof(error)) != RD_KAFKA_CONF_OK) {
+  if (absl::Status s = ApplyProperties(ClientProperties(brokers, {}), conf, "admin"); !s.ok()) {
     rd_kafka_conf_destroy(conf);
-    return absl::InvalidArgumentError(absl::StrCat("kafka admin: ", error));
+    return s;
   }
+  auto fatal = std::make_unique<FatalConnectError>();
+  rd_kafka_conf_set_opaque(conf, fatal.get());
+  rd_kafka_conf_set_error_cb(conf, OnError);
   Handle rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
-  if (rk == nullptr) return absl::InternalError(absl::StrCat("kafka admin: ", error));
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return absl::InternalError(absl::StrCat("kafka admin: ", error));
+  }
+  fatal.release();  // Now owned by rk (HandleCloser).
   return rk;
 }
 
@@ -57,8 +85,26 @@ absl::StatusOr<Event> Await(rd_kafka_t* rk, rd_kafka_admin_op_t op, absl::Durati
     rd_kafka_AdminOptions_set_operation_timeout(options.get(), Millis(timeout), error, sizeof(error));
   }
   submit(options.get(), queue.get());
-  Event event(rd_kafka_queue_poll(queue.get(), Millis(timeout) + 5000));
-  if (event == nullptr) return absl::DeadlineExceededError(absl::StrCat("kafka admin: ", what, " timed out"));
+  // Waits for the reply, serving the error callback meanwhile: a refused user or a failed TLS handshake ends the
+  // wait at once with what the broker said, rather than as a timeout.
+  const absl::Time give_up = absl::Now() + timeout + absl::Seconds(5);
+  Event event;
+  const auto* fatal = static_cast<const FatalConnectError*>(rd_kafka_opaque(rk));
+  while (event == nullptr) {
+    event.reset(rd_kafka_queue_poll(queue.get(), 100));
+    if (event != nullptr) break;
+    rd_kafka_poll(rk, 0);
+    if (fatal->code == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+      return absl::UnauthenticatedError(absl::StrCat("kafka admin: ", what, ": ", fatal->reason,
+                                                     " (check --kafka_sasl_username and --kafka_sasl_password_file)"));
+    }
+    if (fatal->code == RD_KAFKA_RESP_ERR__SSL) {
+      return absl::UnavailableError(absl::StrCat("kafka admin: ", what, ": ", fatal->reason,
+                                                 " (check --kafka_security_protocol, --kafka_ca and the broker's "
+                                                 "certificate)"));
+    }
+    if (absl::Now() > give_up) return absl::DeadlineExceededError(absl::StrCat("kafka admin: ", what, " timed out"));
+  }
   if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaError(rd_kafka_event_error(event.get()), what);
   }
@@ -205,7 +251,7 @@ absl::StatusOr<std::map<std::string, Layout>> DescribeLayouts(rd_kafka_t* rk, co
 
 }  // namespace
 
-absl::Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& topics, absl::Duration timeout) {
+absl::Status EnsureTopics(const Cluster& brokers, const std::vector<TopicSpec>& topics, absl::Duration timeout) {
   if (topics.empty()) return absl::OkStatus();
   auto rk = Connect(brokers);
   if (!rk.ok()) return rk.status();
@@ -258,7 +304,7 @@ absl::Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpe
   return AlterConfigs(rk->get(), alter, timeout);
 }
 
-absl::StatusOr<TopicDescription> DescribeTopic(const std::string& brokers, const std::string& topic,
+absl::StatusOr<TopicDescription> DescribeTopic(const Cluster& brokers, const std::string& topic,
                                                absl::Duration timeout) {
   auto rk = Connect(brokers);
   if (!rk.ok()) return rk.status();

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/kafka/cluster.h"
 
 namespace gridcase::kafka {
 
@@ -35,7 +36,7 @@ struct TopicSpec {
 // when fewer than the spec's `min.insync.replicas`, since no acks=all write could then succeed.
 // Services call it at start-up, so that consumers never subscribe to a missing topic and the log is kept as
 // configured.
-absl::Status EnsureTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
+absl::Status EnsureTopics(const Cluster& brokers, const std::vector<TopicSpec>& topics,
                           absl::Duration timeout = absl::Seconds(30));
 
 // What the cluster says about one topic.
@@ -49,7 +50,7 @@ struct TopicDescription {
 };
 
 // NOT_FOUND when the topic does not exist.
-absl::StatusOr<TopicDescription> DescribeTopic(const std::string& brokers, const std::string& topic,
+absl::StatusOr<TopicDescription> DescribeTopic(const Cluster& brokers, const std::string& topic,
                                                absl::Duration timeout = absl::Seconds(30));
 
 }  // namespace gridcase::kafka

@@ -10,22 +10,21 @@
 
 namespace gridcase::kafka {
 
-absl::Status ReadTopics(const std::string& brokers, const std::vector<std::string>& topics,
+absl::Status ReadTopics(const Cluster& brokers, const std::vector<std::string>& topics,
                         const std::function<absl::Status(const Message&)>& handler, absl::Duration timeout) {
   return ReadTopicsSince(brokers, topics, absl::InfinitePast(), handler, timeout);
 }
 
-absl::Status ReadTopicsSince(const std::string& brokers, const std::vector<std::string>& topics, absl::Time from,
+absl::Status ReadTopicsSince(const Cluster& brokers, const std::vector<std::string>& topics, absl::Time from,
                              const std::function<absl::Status(const Message&)>& handler, absl::Duration timeout) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string error;
-  for (const auto& [key, value] : std::map<std::string, std::string>{{"bootstrap.servers", brokers},
-                                                                      {"group.id", "gridcase-topic-reader"},
-                                                                      {"enable.auto.commit", "false"},
-                                                                      {"enable.partition.eof", "false"}}) {
-    if (conf->set(key, value, error) != RdKafka::Conf::CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("kafka reader config ", key, ": ", error));
-    }
+  if (absl::Status s = ApplyProperties(ClientProperties(brokers, {{"group.id", "gridcase-topic-reader"},
+                                                                    {"enable.auto.commit", "false"},
+                                                                    {"enable.partition.eof", "false"}}),
+                                       conf->c_ptr_global(), "reader");
+      !s.ok()) {
+    return s;
   }
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (consumer == nullptr) return absl::InternalError(absl::StrCat("kafka reader: ", error));

@@ -29,7 +29,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gridcase-parked: %s\n", std::string(config.status().message()).c_str());
     return 2;
   }
-  auto redis = gridcase::redis::RedisClient::Create({.host = config->redis.host, .port = config->redis.port});
+  auto redis = gridcase::redis::RedisClient::Create({.host = config->redis.host,
+                                                    .port = config->redis.port,
+                                                    .user = config->redis_user,
+                                                    .password = config->redis_password});
   if (!redis.ok()) {
     std::fprintf(stderr, "gridcase-parked: %s\n", redis.status().ToString().c_str());
     return 1;

@@ -101,6 +101,27 @@ absl::Status RedisClient::ConnectLocked(Connection& connection) {
     return absl::UnavailableError(absl::StrCat("redis: connect ", options_.host, ":", options_.port, ": ", error));
   }
   redisSetTimeout(c, absl::ToTimeval(options_.command_timeout));
+  if (!options_.password.empty()) {
+    auto* reply = static_cast<redisReply*>(
+        options_.user.empty() ? redisCommand(c, "AUTH %b", options_.password.data(), options_.password.size())
+                              : redisCommand(c, "AUTH %b %b", options_.user.data(), options_.user.size(),
+                                             options_.password.data(), options_.password.size()));
+    if (reply == nullptr) {
+      std::string error = c->errstr;
+      redisFree(c);
+      return absl::UnavailableError(absl::StrCat("redis: AUTH to ", options_.host, ":", options_.port, ": ", error));
+    }
+    const bool refused = reply->type == REDIS_REPLY_ERROR;
+    std::string message = refused ? std::string(reply->str, reply->len) : std::string();
+    freeReplyObject(reply);
+    if (refused) {
+      redisFree(c);
+      return absl::UnauthenticatedError(absl::StrCat(
+          "redis: ", options_.host, ":", options_.port, " refused AUTH as user '",
+          options_.user.empty() ? "default" : options_.user, "': ", message,
+          " (check --redis_user and --redis_password_file)"));
+    }
+  }
   context = c;
   return absl::OkStatus();
 }

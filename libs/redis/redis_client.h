@@ -24,6 +24,10 @@ struct RedisOptions {
   // Connections the client may open: up to this many calls run at once, each on its own connection. The first is
   // opened by Create, the others when concurrent calls first need them.
   int connections = 1;
+  // The ACL user and password every connection authenticates with (AUTH) as soon as it is opened, reconnections
+  // included. An empty password: no AUTH; an empty user with a password: Redis's `default` user.
+  std::string user;
+  std::string password;
 };
 
 // A Lua script run by its SHA1 (EVALSHA), loaded on first use and again after the server forgot it (NOSCRIPT).
@@ -49,7 +53,9 @@ using Command = std::vector<std::string>;
 // server's message; connection failures are UNAVAILABLE (retryable).
 class RedisClient {
  public:
-  // INVALID_ARGUMENT when options.connections < 1; UNAVAILABLE when the first connection cannot be opened.
+  // INVALID_ARGUMENT when options.connections < 1; UNAVAILABLE when the first connection cannot be opened;
+  // UNAUTHENTICATED, naming --redis_user and --redis_password_file, when the server refuses the user and password
+  // (also from any later call that has to reconnect).
   static absl::StatusOr<std::unique_ptr<RedisClient>> Create(const RedisOptions& options);
   ~RedisClient();
 

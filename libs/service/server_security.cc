@@ -74,7 +74,8 @@ absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& serv
   if (!auth.ok()) return auth.status();
   parts->auth = *std::move(auth);
   parts->authenticate = parts->auth->authenticator();
-  auto producer = kafka::Producer::Create({.brokers = runtime.kafka_brokers, .client_id = "gridcase-" + service + "-audit"});
+  auto producer = kafka::Producer::Create({.brokers = kafka::Cluster(runtime.kafka_brokers, runtime.kafka_client_props),
+                                           .client_id = "gridcase-" + service + "-audit"});
   if (!producer.ok()) return producer.status();
   parts->audit_producer = *std::move(producer);
   parts->log = std::make_unique<access_log::KafkaAccessLog>(parts->audit_producer.get(),

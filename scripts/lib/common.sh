@@ -29,6 +29,17 @@ print(s.getsockname()[1])
 s.close()'
 }
 
+# Prints N distinct TCP ports on 127.0.0.1 that were free a moment ago, one a line (one interpreter start for all).
+free_ports() {
+  python3 -c 'import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+for s in socks:
+    s.close()' "$1"
+}
+
 # Whether process PID exists and has not exited (not a zombie), whatever it runs: a child just started may still be
 # the forked shell, before its exec, so its command line is not yet the program's.
 process_alive() {
@@ -75,4 +86,27 @@ stop_pidfile() {
     fi
   fi
   rm -f -- "$pidfile"
+}
+
+# Makes DIR/tls hold the local CA and a current certificate for each NAME (scripts/certs issue), safely when several
+# scripts ask at once. Prints nothing unless it fails (then what scripts/certs said, on stderr).
+ensure_certs() {
+  local dir=$1 out
+  shift
+  mkdir -p -- "$dir/tls"
+  out=$(
+    {
+      flock 8 && "$(dirname -- "${BASH_SOURCE[0]}")/../certs" issue "$dir/tls" "$@" 2>&1 >/dev/null
+    } 8>"$dir/tls.lock"
+  ) || { printf '%s\n' "$out" >&2; return 1; }
+}
+
+# Makes FILE (mode 0600, in a directory of mode 0700) hold a random password, once; keeps an existing one. The
+# password is never printed.
+ensure_password() {
+  local file=$1
+  mkdir -p -- "$(dirname -- "$file")"
+  chmod 700 -- "$(dirname -- "$file")"
+  [[ -s $file ]] && return 0
+  (umask 077 && openssl rand -hex 24 | tr -d '\n' >"$file.tmp.$$" && mv -- "$file.tmp.$$" "$file")
 }

@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "libs/events/keys.h"
 #include "libs/events/topics.h"
+#include "libs/kafka/cluster.h"
 #include "libs/redis/redis_client.h"
 #include "services/audit/core/audit_report.h"
 #include "services/audit/core/parked_cases.h"
@@ -13,7 +14,7 @@
 namespace gridcase::audit {
 
 struct AuditOptions {
-  std::string brokers;
+  kafka::Cluster brokers;
   events::Topics topics;
   events::Keys live;  // The projections dispatch maintains.
   // Redis key prefix the log is rebuilt into for the comparison; must hold no projections. Its keys are deleted

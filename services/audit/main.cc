@@ -48,13 +48,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::Init("gridcase-audit", config->log_level);
-  auto redis = redis::RedisClient::Create({.host = config->redis.host, .port = config->redis.port});
+  auto redis = redis::RedisClient::Create({.host = config->redis.host,
+                                          .port = config->redis.port,
+                                          .user = config->redis_user,
+                                          .password = config->redis_password});
   if (!redis.ok()) {
     std::fprintf(stderr, "gridcase-audit: %s\n", redis.status().ToString().c_str());
     return 3;
   }
   audit::RedisParkedCases parked(redis->get(), config->redis_prefix);
-  auto report = audit::RunAudit({.brokers = config->kafka_brokers,
+  auto report = audit::RunAudit({.brokers = kafka::Cluster(config->kafka_brokers, config->kafka_client_props),
                                  .topics = events::Topics(config->topic_prefix),
                                  .live = events::Keys(config->redis_prefix),
                                  .scratch_prefix = scratch,

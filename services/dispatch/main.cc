@@ -10,6 +10,7 @@
 #include "libs/events/kafka_event_publisher.h"
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
+#include "libs/kafka/cluster.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -45,6 +46,7 @@ std::string StageName(const std::string& topic, const std::string& prefix) {
 
 int Run(service::ServiceRunner& runner) {
   const config::RuntimeConfig& config = runner.runtime();
+  const kafka::Cluster kafka_cluster(config.kafka_brokers, config.kafka_client_props);
   auto registry = registry::LoadRegistry(service::RegistryPath());
   if (!registry.ok()) return runner.BadConfig("registry", registry.status());
   auto directory = InMemoryOrgDirectory::Create((*registry)->proto());
@@ -53,11 +55,11 @@ int Run(service::ServiceRunner& runner) {
   events::Keys keys(config.redis_prefix);
   kafka::Replication replication{.factor = config.replication_factor, .min_insync = config.min_insync_replicas};
   if (absl::Status s =
-          kafka::EnsureTopics(config.kafka_brokers, events::TopicSpecs(topics, config.partitions, replication));
+          kafka::EnsureTopics(kafka_cluster, events::TopicSpecs(topics, config.partitions, replication));
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
-  auto producer = kafka::Producer::Create({.brokers = config.kafka_brokers, .client_id = "gridcase-dispatch"});
+  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-dispatch"});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   // Stopped last: every event the stages and commands produced reaches Kafka before the process exits.
   runner.Started("producer", [&producer] {
@@ -65,7 +67,10 @@ int Run(service::ServiceRunner& runner) {
       spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
     }
   });
-  redis::RedisOptions redis_options{.host = config.redis.host, .port = config.redis.port};
+  redis::RedisOptions redis_options{.host = config.redis.host,
+                                    .port = config.redis.port,
+                                    .user = config.redis_user,
+                                    .password = config.redis_password};
   redis::RedisOptions command_redis_options = redis_options;
   command_redis_options.connections = absl::GetFlag(FLAGS_command_redis_connections);
   auto command_redis = redis::RedisClient::Create(command_redis_options);
@@ -103,7 +108,7 @@ int Run(service::ServiceRunner& runner) {
     stage.projector = std::make_unique<Projector>(stage.store.get());
     stage.handler = std::make_unique<CaseRecordHandler>(stage.projector.get(), stage.store.get(), &commands);
     std::string stage_name = StageName(topic, config.topic_prefix);
-    auto consumer = kafka::Consumer::Create({.brokers = config.kafka_brokers,
+    auto consumer = kafka::Consumer::Create({.brokers = kafka_cluster,
                                              .group_id = config.topic_prefix + "gridcase-dispatch-" + stage_name,
                                              .topics = {topic},
                                              .client_id = "gridcase-dispatch-" + stage_name,

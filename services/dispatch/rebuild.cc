@@ -32,7 +32,7 @@ absl::StatusOr<std::set<std::string>> ScanUnits(redis::RedisClient* redis, const
 
 }  // namespace
 
-absl::StatusOr<RebuildReport> RebuildProjections(const std::string& brokers, const events::Topics& topics,
+absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, const events::Topics& topics,
                                                  redis::RedisClient* redis, const events::Keys& target) {
   auto existing = redis->Run({"EXISTS", target.AllCases()});
   if (!existing.ok()) return existing.status();

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "libs/events/keys.h"
 #include "libs/events/topics.h"
+#include "libs/kafka/cluster.h"
 #include "libs/redis/redis_client.h"
 
 namespace gridcase::dispatch {
@@ -21,7 +22,7 @@ struct RebuildReport {
 // keys of `target`, which must hold no projection yet. Versioned events are applied per case in version order,
 // whatever topic they came from; advisory events (due times) after them, in topic order — the same end state the
 // live stage consumers reach. Breaches are not acted on: the escalations they caused are events in the topics.
-absl::StatusOr<RebuildReport> RebuildProjections(const std::string& brokers, const events::Topics& topics,
+absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, const events::Topics& topics,
                                                  redis::RedisClient* redis, const events::Keys& target);
 
 struct Comparison {

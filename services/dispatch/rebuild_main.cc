@@ -24,13 +24,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::Init("dispatch-rebuild", config->log_level);
-  auto redis = redis::RedisClient::Create({.host = config->redis.host, .port = config->redis.port});
+  auto redis = redis::RedisClient::Create({.host = config->redis.host,
+                                          .port = config->redis.port,
+                                          .user = config->redis_user,
+                                          .password = config->redis_password});
   if (!redis.ok()) {
     std::fprintf(stderr, "dispatch-rebuild: %s\n", redis.status().ToString().c_str());
     return 1;
   }
-  auto report = dispatch::RebuildProjections(config->kafka_brokers, events::Topics(config->topic_prefix),
-                                             redis->get(), events::Keys(target_prefix));
+  const kafka::Cluster cluster(config->kafka_brokers, config->kafka_client_props);
+  auto report = dispatch::RebuildProjections(cluster, events::Topics(config->topic_prefix), redis->get(),
+                                             events::Keys(target_prefix));
   if (!report.ok()) {
     std::fprintf(stderr, "dispatch-rebuild: %s\n", report.status().ToString().c_str());
     return 1;

@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
+#include "libs/kafka/cluster.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -31,6 +32,7 @@ int Run(service::ServiceRunner& runner) {
   auto config = LoadFeedbackConfig();
   if (!config.ok()) return runner.BadConfig("flags", config.status());
   const config::RuntimeConfig& rt = runner.runtime();
+  const kafka::Cluster kafka_cluster(rt.kafka_brokers, rt.kafka_client_props);
   auto registry = registry::LoadRegistry(service::RegistryPath());
   if (!registry.ok()) return runner.BadConfig("registry", registry.status());
   RegistryUnitDirectory units(*registry);
@@ -39,10 +41,10 @@ int Run(service::ServiceRunner& runner) {
   kafka::Replication replication{.factor = rt.replication_factor, .min_insync = rt.min_insync_replicas};
   std::vector<kafka::TopicSpec> specs = events::TopicSpecs(topics, rt.partitions, replication);
   specs.push_back(events::AdvisoryTopicSpec(AlertsTopic(rt.topic_prefix), rt.partitions, replication));
-  if (absl::Status s = kafka::EnsureTopics(rt.kafka_brokers, specs); !s.ok()) {
+  if (absl::Status s = kafka::EnsureTopics(kafka_cluster, specs); !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
-  auto producer = kafka::Producer::Create({.brokers = rt.kafka_brokers, .client_id = "gridcase-feedback"});
+  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-feedback"});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   // Stopped last: every alert reaches Kafka before the process exits.
   runner.Started("producer", [&producer] {
@@ -51,7 +53,10 @@ int Run(service::ServiceRunner& runner) {
     }
   });
 
-  redis::RedisOptions redis_options{.host = rt.redis.host, .port = rt.redis.port};
+  redis::RedisOptions redis_options{.host = rt.redis.host,
+                                    .port = rt.redis.port,
+                                    .user = rt.redis_user,
+                                    .password = rt.redis_password};
   auto consumer_redis = redis::RedisClient::Create(redis_options);
   if (!consumer_redis.ok()) return runner.StartupFailed("redis", consumer_redis.status());
   auto serving_redis = redis::RedisClient::Create(redis_options);
@@ -77,7 +82,7 @@ int Run(service::ServiceRunner& runner) {
   parking::RedisParkingStore parking_store(consumer_redis->get(), rt.redis_prefix);
   auto parking = parking::ParkingOptionsFromFlags(&parking_store);
   if (!parking.ok()) return runner.BadConfig("parking", parking.status());
-  auto consumer = kafka::Consumer::Create({.brokers = rt.kafka_brokers,
+  auto consumer = kafka::Consumer::Create({.brokers = kafka_cluster,
                                            .group_id = rt.topic_prefix + "gridcase-feedback",
                                            .topics = topics.CaseTopics(),
                                            .client_id = "gridcase-feedback",

@@ -7,6 +7,7 @@
 #include "libs/events/case_views.h"
 #include "libs/events/kafka_event_publisher.h"
 #include "libs/events/topic_specs.h"
+#include "libs/kafka/cluster.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
 #include "libs/registry/registry_holder.h"
@@ -61,6 +62,7 @@ class ViewReader : public CaseReader {
 
 int Run(service::ServiceRunner& runner) {
   const config::RuntimeConfig& config = runner.runtime();
+  const kafka::Cluster kafka_cluster(config.kafka_brokers, config.kafka_client_props);
   if (absl::GetFlag(FLAGS_submit_lease) < absl::Milliseconds(100) || absl::GetFlag(FLAGS_reseed_margin) < 0) {
     return runner.BadConfig("flags", absl::InvalidArgumentError(
                                          "--submit_lease: at least 100ms; --reseed_margin: not negative"));
@@ -93,15 +95,17 @@ int Run(service::ServiceRunner& runner) {
   events::Topics topics(config.topic_prefix);
   kafka::Replication replication{.factor = config.replication_factor, .min_insync = config.min_insync_replicas};
   if (absl::Status s =
-          kafka::EnsureTopics(config.kafka_brokers, events::TopicSpecs(topics, config.partitions, replication));
+          kafka::EnsureTopics(kafka_cluster, events::TopicSpecs(topics, config.partitions, replication));
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
-  auto producer = kafka::Producer::Create({.brokers = config.kafka_brokers, .client_id = "gridcase-intake"});
+  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-intake"});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   auto redis = redis::RedisClient::Create({.host = config.redis.host,
                                            .port = config.redis.port,
-                                           .connections = absl::GetFlag(FLAGS_redis_connections)});
+                                           .connections = absl::GetFlag(FLAGS_redis_connections),
+                                           .user = config.redis_user,
+                                           .password = config.redis_password});
   if (!redis.ok()) return runner.StartupFailed("redis", redis.status());
   // Stopped last: what was accepted reaches Kafka before the process exits.
   runner.Started("producer", [&producer] {
@@ -112,7 +116,7 @@ int Run(service::ServiceRunner& runner) {
   events::KafkaEventPublisher publisher(producer->get(), topics);
   events::CaseViews views(redis->get(), events::Keys(config.redis_prefix));
   ViewReader reader(&views);
-  KafkaSubmissionLedger ledger(config.kafka_brokers, topics.intake());
+  KafkaSubmissionLedger ledger(kafka_cluster, topics.intake());
   RedisSubmissionStore store(redis->get(), {.prefix = config.redis_prefix,
                                             .ttl_seconds = absl::GetFlag(FLAGS_idempotency_ttl_seconds),
                                             .ledger = &ledger,

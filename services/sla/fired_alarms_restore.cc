@@ -32,7 +32,7 @@ std::optional<std::pair<std::string, std::string>> FiredEntry(const std::string&
 }  // namespace
 
 absl::StatusOr<int64_t> RestoreFiredAlarms(redis::RedisClient* redis, const SlaKeys& keys, CaseClockStore* cases,
-                                           const std::string& kafka_brokers, const std::string& sla_topic) {
+                                           const kafka::Cluster& kafka_brokers, const std::string& sla_topic) {
   auto marker = redis->Eval(CheckMarkerScript(), {keys.FiredRestored()}, {});
   if (!marker.ok()) return marker.status();
   if (marker->elements.empty()) return absl::InternalError("fired-alarms marker script: unexpected reply");

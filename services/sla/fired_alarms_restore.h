@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "libs/kafka/cluster.h"
 #include "libs/redis/redis_client.h"
 #include "services/sla/adapters/sla_keys.h"
 #include "services/sla/sla_stores.h"
@@ -16,6 +17,6 @@ namespace gridcase::sla {
 // "<case>/sla/<clock>/<cycle>/<alarm>") is recorded as fired again, then the marker is set. Returns how many alarms
 // were recorded; 0 without reading when the marker matches.
 absl::StatusOr<int64_t> RestoreFiredAlarms(redis::RedisClient* redis, const SlaKeys& keys, CaseClockStore* cases,
-                                           const std::string& kafka_brokers, const std::string& sla_topic);
+                                           const kafka::Cluster& kafka_brokers, const std::string& sla_topic);
 
 }  // namespace gridcase::sla

@@ -8,6 +8,7 @@
 #include "libs/config/runtime_config.h"
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
+#include "libs/kafka/cluster.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -32,6 +33,7 @@ namespace {
 
 int Run(service::ServiceRunner& runner) {
   const config::RuntimeConfig& runtime = runner.runtime();
+  const kafka::Cluster kafka_cluster(runtime.kafka_brokers, runtime.kafka_client_props);
   auto sla_config = LoadSlaConfig(BinaryDir());
   if (!sla_config.ok()) return runner.BadConfig("sla_config", sla_config.status());
   auto policy = LoadSlaPolicy(sla_config->policy_path);
@@ -45,14 +47,14 @@ int Run(service::ServiceRunner& runner) {
   SlaKeys keys(runtime.redis_prefix);
   kafka::Replication replication{.factor = runtime.replication_factor, .min_insync = runtime.min_insync_replicas};
   if (absl::Status s =
-          kafka::EnsureTopics(runtime.kafka_brokers, events::TopicSpecs(topics, runtime.partitions, replication));
+          kafka::EnsureTopics(kafka_cluster, events::TopicSpecs(topics, runtime.partitions, replication));
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
   // Every alarm publish settles (delivered or failed) within a quarter of the timer lease, well before another replica
   // may take the timer over (AlarmFirer).
   auto producer = kafka::Producer::Create(
-      {.brokers = runtime.kafka_brokers,
+      {.brokers = kafka_cluster,
        .client_id = "gridcase-sla",
        .extra = {{"message.timeout.ms", absl::StrCat(absl::ToInt64Milliseconds(sla_config->timer_lease / 4))}}});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
@@ -63,7 +65,10 @@ int Run(service::ServiceRunner& runner) {
     }
   });
   // One connection per user: the consumer, the firing loop and the gRPC readers never wait for each other.
-  const redis::RedisOptions redis_options{.host = runtime.redis.host, .port = runtime.redis.port};
+  const redis::RedisOptions redis_options{.host = runtime.redis.host,
+                                          .port = runtime.redis.port,
+                                          .user = runtime.redis_user,
+                                          .password = runtime.redis_password};
   auto keeper_redis = redis::RedisClient::Create(redis_options);
   auto firing_redis = redis::RedisClient::Create(redis_options);
   auto reader_redis = redis::RedisClient::Create(redis_options);
@@ -80,7 +85,7 @@ int Run(service::ServiceRunner& runner) {
 
   RedisCaseClockStore keeper_cases(keeper_redis->get(), keys);
   // Before any clock is planned: alarms already on the SLA topic count as fired even if Redis lost that record.
-  if (auto restored = RestoreFiredAlarms(keeper_redis->get(), keys, &keeper_cases, runtime.kafka_brokers,
+  if (auto restored = RestoreFiredAlarms(keeper_redis->get(), keys, &keeper_cases, kafka_cluster,
                                          topics.sla());
       !restored.ok()) {
     return runner.StartupFailed("restore_fired_alarms", restored.status());
@@ -93,7 +98,7 @@ int Run(service::ServiceRunner& runner) {
 
   RedisCaseClockStore firing_cases(firing_redis->get(), keys);
   RedisTimerStore firing_timers(firing_redis->get(), keys);
-  KafkaPublishedAlarms published(runtime.kafka_brokers, topics.sla());
+  KafkaPublishedAlarms published(kafka_cluster, topics.sla());
   AlarmFirer firer(&planner, &firing_cases, &sink, &published, &broadcaster, now);
   TimerLoop timer_loop(
       &firing_timers, &firer, now,
@@ -112,7 +117,7 @@ int Run(service::ServiceRunner& runner) {
   parking::RedisParkingStore parking_store(keeper_redis->get(), runtime.redis_prefix);
   auto parking = parking::ParkingOptionsFromFlags(&parking_store);
   if (!parking.ok()) return runner.BadConfig("parking", parking.status());
-  auto consumer = kafka::Consumer::Create({.brokers = runtime.kafka_brokers,
+  auto consumer = kafka::Consumer::Create({.brokers = kafka_cluster,
                                            .group_id = runtime.topic_prefix + "gridcase-sla",
                                            .topics = topics.CaseTopics(),
                                            .client_id = "gridcase-sla",
@@ -121,7 +126,7 @@ int Run(service::ServiceRunner& runner) {
                                           producer->get());
   if (!consumer.ok()) return runner.StartupFailed("consumer", consumer.status());
   // Every replica tails the SLA topic in a group of its own, from the end, for WatchOverdue.
-  auto tail = kafka::Consumer::Create({.brokers = runtime.kafka_brokers,
+  auto tail = kafka::Consumer::Create({.brokers = kafka_cluster,
                                        .group_id = absl::StrCat(runtime.topic_prefix, "gridcase-sla-watch-", getpid(),
                                                                 "-", absl::ToUnixMillis(absl::Now())),
                                        .topics = {topics.sla()},

@@ -175,6 +175,10 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
     args.push_back(absl::StrCat("--tls_ca=", cert_dir_, "/ca.pem"));
     args.push_back("--tls_reload_poll=1s");
   }
+  if (secure_infra_) {
+    std::vector<std::string> secure = SecureInfraFlags(infra);
+    args.insert(args.end(), secure.begin(), secure.end());
+  }
   std::vector<std::string> identity_flags = identity_->ServiceFlags();
   args.insert(args.end(), identity_flags.begin(), identity_flags.end());
   // Load and race tests act as a few persons at hundreds of calls a second; the per-person limit is tested on its own.

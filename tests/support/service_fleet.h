@@ -42,6 +42,9 @@ class ServiceFleet {
   // The transport of a client acting as the service `service` (its certificate when it has one in cert_dir()), or
   // as a person (`service` empty): TLS verifying the server against the fleet's CA; plaintext without TLS.
   std::shared_ptr<grpc::ChannelCredentials> ClientCredentials(const std::string& service = "") const;
+  // From the next Start on, services reach Kafka and Redis only over the secured endpoints of the infrastructure
+  // (SecureInfraFlags: SASL_SSL with SCRAM, Redis over the TLS tunnel as its ACL user).
+  void set_secure_infra(bool secure) { secure_infra_ = secure; }
 
   // Starts services/<service>/<service> and waits until its gRPC health check answers SERVING. `extra_args` come
   // last (a flag given again wins); `extra_env` is added to the environment (e.g. GRIDCASE_CRASH_AT).
@@ -91,6 +94,7 @@ class ServiceFleet {
       ABSL_GUARDED_BY(credentials_mu_);
   std::unique_ptr<TestIdentity> identity_;
   Infra infra_;
+  bool secure_infra_ = false;
   // What each service was last started with, for Restart.
   std::map<std::string, std::vector<std::string>> extra_args_;
   std::map<std::string, std::map<std::string, std::string>> extra_env_;

@@ -4,6 +4,7 @@
 
 #include "absl/time/time.h"
 #include "services/intake/adapters/redis_submission_store.h"
+#include "libs/kafka/cluster.h"
 
 namespace gridcase::intake {
 
@@ -14,7 +15,7 @@ namespace gridcase::intake {
 // (request ref "<channel>:<idempotency key>").
 class KafkaSubmissionLedger : public SubmissionLedger {
  public:
-  KafkaSubmissionLedger(std::string brokers, std::string intake_topic, absl::Duration clock_skew = absl::Minutes(10),
+  KafkaSubmissionLedger(kafka::Cluster brokers, std::string intake_topic, absl::Duration clock_skew = absl::Minutes(10),
                         absl::Duration read_timeout = absl::Seconds(60))
       : brokers_(std::move(brokers)),
         topic_(std::move(intake_topic)),
@@ -24,7 +25,7 @@ class KafkaSubmissionLedger : public SubmissionLedger {
   absl::StatusOr<DayOnRecord> ReadDay(const std::string& day) override;
 
  private:
-  std::string brokers_;
+  kafka::Cluster brokers_;
   std::string topic_;
   absl::Duration clock_skew_;
   absl::Duration read_timeout_;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "services/sla/sla_stores.h"
+#include "libs/kafka/cluster.h"
 
 namespace gridcase::sla {
 
@@ -12,7 +13,7 @@ namespace gridcase::sla {
 // for recovering interrupted claims: the read covers the SLA records of the last lease or so, not the topic.
 class KafkaPublishedAlarms : public PublishedAlarms {
  public:
-  KafkaPublishedAlarms(std::string brokers, std::string topic, absl::Duration timeout = absl::Seconds(20))
+  KafkaPublishedAlarms(kafka::Cluster brokers, std::string topic, absl::Duration timeout = absl::Seconds(20))
       : brokers_(std::move(brokers)), topic_(std::move(topic)), timeout_(timeout) {}
 
   absl::StatusOr<std::map<std::string, v1::CaseEvent>> Find(const absl::flat_hash_set<std::string>& case_ids,
@@ -20,7 +21,7 @@ class KafkaPublishedAlarms : public PublishedAlarms {
                                                             absl::Time since) override;
 
  private:
-  std::string brokers_;
+  kafka::Cluster brokers_;
   std::string topic_;
   absl::Duration timeout_;
 };
