@@ -59,6 +59,8 @@ class ServiceFleet {
   int grpc_port(const std::string& service) const { return ports_.at(service); }
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
   const std::string& prefix() const { return prefix_; }
+  // The data master key file intake and dispatch are started with (made for the fleet).
+  const std::string& data_master_key_file() const { return data_master_key_file_; }
   std::string log_path(const std::string& service) const;
 
  private:
@@ -67,6 +69,7 @@ class ServiceFleet {
 
   std::string name_;
   std::string prefix_;
+  std::string data_master_key_file_;
   std::unique_ptr<TestIdentity> identity_;
   Infra infra_;
   // What each service was last started with, for Restart.
