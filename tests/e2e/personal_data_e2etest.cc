@@ -3,6 +3,9 @@
 // clear; the holding unit reads them, a masked reader reads them masked; erasure by case and by resident deletes the
 // data keys, records PersonalDataErased, shows the residents as erased everywhere while the rest of the case stays,
 // and a rebuild still passes the auditor; the retention job erases ended cases on its own.
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -195,8 +198,16 @@ class PersonalDataE2eTest : public ::testing::Test {
     EXPECT_FALSE(topics.empty());
     std::string redis = AllRedisBytes();
     EXPECT_FALSE(redis.empty());
+    // The log segments of the fleet's topics: one directory per partition, "<topic>-<partition>".
     std::string broker_dir = testing::BinaryPath("test-infra/kafka/data");
-    std::string files = AllFileBytes({broker_dir});
+    std::vector<std::string> partition_dirs;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(broker_dir, error)) {
+      if (absl::StartsWith(entry.path().filename().string(), fleet_->prefix())) {
+        partition_dirs.push_back(entry.path().string());
+      }
+    }
+    std::string files = AllFileBytes(partition_dirs);
     EXPECT_FALSE(files.empty()) << "the broker's log segments are read from " << broker_dir;
     std::string logs;
     for (const char* service : {"dispatch", "intake"}) {
@@ -340,6 +351,26 @@ TEST_F(PersonalDataE2eTest, AResidentIsErasedFromEveryCaseAndTheOtherResidentsSt
   EXPECT_EQ(untouched.resident().phone(), other_phone);
   EXPECT_FALSE(untouched.resident().erased());
   ExpectNowhereInClear({phone, other_phone, "诸葛英", "上官云"}, "after erasure by phone");
+
+  // The operator's tool erases by the channel's resident id, as its own service identity.
+  const std::string resident_id = "app:user-" + UniquePhone();
+  const std::string d = Submit("幸福小区三号楼电梯困人后一直没修", "令狐冲", UniquePhone(), resident_id).case_id();
+  ASSERT_FALSE(d.empty());
+  Read(holder, d, 1);
+  std::string command = testing::BinaryPath("services/dispatch/gridcase-data-keys") + " erase";
+  for (const std::string& flag : fleet_->identity().ServiceFlags()) absl::StrAppend(&command, " '", flag, "'");
+  absl::StrAppend(&command, " --dispatch_addr=", fleet_->address("dispatch"), " '--resident_id=", resident_id,
+                  "' --note=req-7 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
+  int exit_status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(exit_status) && WEXITSTATUS(exit_status) == 0) << output;
+  EXPECT_TRUE(absl::StrContains(output, d + " keys=")) << output;
+  EXPECT_TRUE(Read(holder, d, 2).resident().erased());
+  EXPECT_EQ(Timeline(holder, d).events(1).actor().person_id(), "gridcase-data-keys");
 }
 
 TEST_F(PersonalDataE2eTest, RetentionErasesCasesThatEndedLongerAgoOnce) {
