@@ -169,6 +169,8 @@ absl::StatusOr<ErasureResult> CaseCommands::ErasePersonalData(const std::string&
   constexpr int kAttempts = 8;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     if (attempt > 0) {
+      // The version's holder is usually projected within milliseconds; then the erasure may be recorded already.
+      absl::SleepFor(absl::Milliseconds(20 * attempt));
       current = store_->Load(case_id);
       if (!current.ok()) return current.status();
     }

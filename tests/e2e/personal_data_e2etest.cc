@@ -305,6 +305,26 @@ TEST_F(PersonalDataE2eTest, ResidentsAreSealedAtRestReadByTheHolderAndErasedForG
   EXPECT_EQ(timeline.events(2).personal_data_erased().reason(), v1::PersonalDataErased::REASON_REQUEST);
   EXPECT_EQ(timeline.events(2).actor().role(), v1::ROLE_SUPERVISOR);
 
+  // The erasure and the refused attempts are on the access log.
+  bool accepted = false;
+  bool refused = false;
+  EXPECT_TRUE(testing::WaitFor([&] {
+    absl::Status read = kafka::ReadTopics(
+        testing::TestInfra().kafka_brokers, {events::Topics(fleet_->prefix()).audit()},
+        [&](const kafka::Message& m) {
+          v1::AccessRecord record;
+          if (!record.ParseFromString(m.value) || record.command() != "ErasePersonalData" ||
+              record.case_ids_size() != 1 || record.case_ids(0) != id) {
+            return absl::OkStatus();
+          }
+          if (record.outcome() == "OK" && record.role() == v1::ROLE_SUPERVISOR) accepted = true;
+          if (record.outcome() == "PERMISSION_DENIED" && record.role() == v1::ROLE_GRID_WORKER) refused = true;
+          return absl::OkStatus();
+        },
+        absl::Seconds(30));
+    return read.ok() && accepted && refused;
+  })) << "accepted " << accepted << ", refused " << refused;
+
   // The keys are gone from Redis: only tombstones are left.
   auto keys = redis_->Run({"HGETALL", fleet_->prefix() + "privacy:keys:{" + id + "}"});
   ASSERT_TRUE(keys.ok());
