@@ -59,6 +59,8 @@ std::string MaskAddress(absl::string_view address) {
 
 v1::Resident MaskedResident(const v1::Resident& resident) {
   v1::Resident masked;
+  // Erased stays erased; a box nobody opened is not shown at all.
+  masked.set_erased(resident.erased());
   masked.set_name(MaskName(resident.name()));
   if (!resident.phone().empty()) masked.set_phone(log::MaskPhone(resident.phone()));
   const std::string& id = resident.resident_id();

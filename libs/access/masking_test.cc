@@ -78,4 +78,16 @@ TEST(MaskingTest, EventsCarryingResidentsAreMasked) {
 }
 
 }  // namespace
+TEST(MaskingTest, AnErasedResidentStaysErasedAndAnUnopenedBoxIsNotShown) {
+  v1::Case c;
+  c.mutable_resident()->set_erased(true);
+  v1::Resident* sealed = c.add_co_requesters();
+  sealed->mutable_sealed()->set_key_id("k1");
+  sealed->mutable_sealed()->set_ciphertext("box");
+  MaskCase(c);
+  EXPECT_TRUE(c.resident().erased());
+  EXPECT_FALSE(c.co_requesters(0).has_sealed());
+  EXPECT_FALSE(c.co_requesters(0).erased());
+}
+
 }  // namespace gridcase::access

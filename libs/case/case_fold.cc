@@ -118,6 +118,21 @@ absl::Status FoldEscalated(const CaseEvent& event, Case& c) {
   return absl::OkStatus();
 }
 
+// The residents sealed with an erased key read as erased; the sealed box goes (its key is gone anyway).
+void EraseResident(const v1::PersonalDataErased& p, v1::Resident& r) {
+  if (!r.has_sealed()) return;
+  bool named = p.key_ids().empty();
+  for (const std::string& id : p.key_ids()) named = named || id == r.sealed().key_id();
+  if (!named) return;
+  r.Clear();
+  r.set_erased(true);
+}
+
+void FoldPersonalDataErased(const v1::PersonalDataErased& p, Case& c) {
+  if (c.has_resident()) EraseResident(p, *c.mutable_resident());
+  for (v1::Resident& r : *c.mutable_co_requesters()) EraseResident(p, r);
+}
+
 absl::Status FoldPayload(const CaseEvent& event, Case& c) {
   switch (event.payload_case()) {
     case CaseEvent::kSubmitted:
@@ -244,6 +259,10 @@ absl::Status FoldPayload(const CaseEvent& event, Case& c) {
       c.set_status(v1::CASE_STATUS_CLOSED);
       c.clear_holder_unit();
       c.set_paused(false);
+      return absl::OkStatus();
+
+    case CaseEvent::kPersonalDataErased:
+      FoldPersonalDataErased(event.personal_data_erased(), c);
       return absl::OkStatus();
 
     case CaseEvent::kSlaWarned:

@@ -564,5 +564,34 @@ TEST(ApplyEventTest, EveryPayloadIsHandled) {
   }
 }
 
+TEST(ApplyEventTest, PersonalDataErasedMarksTheNamedSealedResidentsErasedAndKeepsTheRest) {
+  Case c = FoldAll({R"pb(
+    submitted {
+      initial {
+        id: "c-1"
+        resident { sealed { key_id: "k1" ciphertext: "box1" } }
+        text: "Water pipe leaking in building 3"
+        location { grid_code: "G1" community_code: "CM1" township_code: "T1" county_code: "C1" }
+      }
+    })pb",
+                    R"pb(co_requester_added { resident { sealed { key_id: "k2" ciphertext: "box2" } } })pb",
+                    R"pb(co_requester_added { resident { sealed { key_id: "k3" ciphertext: "box3" } } })pb"});
+  Case erased = Fold(c, Event(4, R"pb(personal_data_erased { key_ids: "k1" key_ids: "k3" reason: REASON_REQUEST })pb"));
+  EXPECT_TRUE(erased.resident().erased());
+  EXPECT_FALSE(erased.resident().has_sealed());
+  EXPECT_FALSE(erased.co_requesters(0).erased());
+  EXPECT_EQ(erased.co_requesters(0).sealed().key_id(), "k2");
+  EXPECT_TRUE(erased.co_requesters(1).erased());
+  EXPECT_EQ(erased.text(), c.text());
+  EXPECT_EQ(erased.holder_unit(), c.holder_unit());
+  EXPECT_EQ(erased.version(), 4);
+
+  // No key named: every sealed resident.
+  Case all = Fold(c, Event(4, R"pb(personal_data_erased { reason: REASON_RETENTION })pb"));
+  EXPECT_TRUE(all.resident().erased());
+  EXPECT_TRUE(all.co_requesters(0).erased());
+  EXPECT_TRUE(all.co_requesters(1).erased());
+}
+
 }  // namespace
 }  // namespace gridcase::cases

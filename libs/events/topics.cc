@@ -13,6 +13,7 @@ std::string Topics::ForEvent(const v1::CaseEvent& event) const {
   switch (event.payload_case()) {
     case P::kSubmitted:
     case P::kCoRequesterAdded:
+    case P::kPersonalDataErased:
       return intake();
     case P::kGridVerified:
     case P::kGridMarkedInvalid:

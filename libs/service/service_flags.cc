@@ -12,6 +12,8 @@ ABSL_FLAG(std::string, sla_policy, "",
 ABSL_FLAG(std::string, holiday_files, "",
           "Comma-separated holiday arrangement TSV files (default: every cn-holidays-*.tsv shipped with the SLA "
           "service, in data/ beside its binary)");
+ABSL_FLAG(std::string, data_master_key_file, "",
+          "JSON file of the master keys that wrap residents' data keys and of the resident index key (a Secret)");
 ABSL_FLAG(bool, grpc_reflection, true,
           "Serve gRPC server reflection (grpcurl, grpc_cli); turn off where the API surface must not be listed");
 
@@ -22,5 +24,6 @@ absl::Duration RegistryPoll() { return absl::GetFlag(FLAGS_registry_poll); }
 std::string SlaPolicyFlag() { return absl::GetFlag(FLAGS_sla_policy); }
 std::string HolidayFilesFlag() { return absl::GetFlag(FLAGS_holiday_files); }
 bool GrpcReflection() { return absl::GetFlag(FLAGS_grpc_reflection); }
+std::string DataMasterKeyFile() { return absl::GetFlag(FLAGS_data_master_key_file); }
 
 }  // namespace gridcase::service

@@ -13,10 +13,13 @@ namespace gridcase::service {
 //   --holiday_files     comma-separated holiday arrangement files; empty (the default): the ones shipped with the SLA
 //                       service
 //   --grpc_reflection   serve gRPC server reflection; default true
+//   --data_master_key_file  the master keys that wrap residents' data keys (libs/privacy/master_keys.h); required by
+//                       the services that seal or open personal data (intake, dispatch)
 std::string RegistryPath();
 absl::Duration RegistryPoll();
 std::string SlaPolicyFlag();
 std::string HolidayFilesFlag();
 bool GrpcReflection();
+std::string DataMasterKeyFile();
 
 }  // namespace gridcase::service

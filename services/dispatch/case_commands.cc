@@ -1,9 +1,12 @@
 #include "services/dispatch/case_commands.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/case/case_fold.h"
 #include "libs/events/codec.h"
+#include "libs/events/proto_time.h"
 #include "libs/faults/crash_point.h"
 #include "libs/log/log.h"
 #include "libs/validation/field_error.h"
@@ -43,6 +46,13 @@ absl::StatusOr<CommandResult> CaseCommands::Execute(const std::string& case_id, 
     return event.status();
   }
   event->set_correlation_id(request_id);
+  if (personal_data_ != nullptr && event->has_co_requester_added() &&
+      privacy::HasClearFields(event->co_requester_added().resident())) {
+    // Sealed before the claim: the claim, the log and the projections never hold the co-requester in clear.
+    auto sealed = personal_data_->Seal(case_id, event->co_requester_added().resident());
+    if (!sealed.ok()) return sealed.status();
+    *event->mutable_co_requester_added()->mutable_resident() = *std::move(sealed);
+  }
   auto after = cases::ApplyEvent(**current, *event);
   if (!after.ok()) return after.status();
 
@@ -121,6 +131,92 @@ absl::StatusOr<CommandResult> CaseCommands::Complete(VersionClaim claim, bool ab
                  log::Quote(outcome.status().ToString()));
   }
   return CommandResult{std::move(claim.after), std::move(claim.event)};
+}
+
+namespace {
+
+// The data keys of the residents `c` still shows sealed, among `wanted` (all when empty).
+std::vector<std::string> SealedKeys(const v1::Case& c, const std::vector<std::string>& wanted) {
+  std::vector<std::string> keys;
+  auto consider = [&](const v1::Resident& r) {
+    if (!r.has_sealed()) return;
+    const std::string& id = r.sealed().key_id();
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), id) == wanted.end()) return;
+    if (std::find(keys.begin(), keys.end(), id) == keys.end()) keys.push_back(id);
+  };
+  if (c.has_resident()) consider(c.resident());
+  for (const v1::Resident& r : c.co_requesters()) consider(r);
+  return keys;
+}
+
+}  // namespace
+
+absl::StatusOr<ErasureResult> CaseCommands::ErasePersonalData(const std::string& case_id,
+                                                              const std::vector<std::string>& key_ids,
+                                                              v1::PersonalDataErased::Reason reason,
+                                                              const std::string& note, const v1::Actor& actor,
+                                                              const std::string& request_id) {
+  if (case_id.empty()) return validation::FieldError("case_id", "must not be empty");
+  if (personal_data_ == nullptr) return absl::FailedPreconditionError("this dispatch has no data key store");
+  auto current = store_->Load(case_id);
+  if (!current.ok()) return current.status();
+  if (!current->has_value()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
+  // The guarantee first: once the keys are gone, every copy of what they sealed is unreadable.
+  auto erased = personal_data_->store()->Erase(case_id, key_ids);
+  if (!erased.ok()) return erased.status();
+  faults::CrashPoint("dispatch.after_key_erase");
+  ErasureResult result{case_id, *erased, 0};
+  // Then the record in the case history. A command taking the version meanwhile: read again and retry.
+  constexpr int kAttempts = 8;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0) {
+      // The version's holder is usually projected within milliseconds; then the erasure may be recorded already.
+      absl::SleepFor(absl::Milliseconds(20 * attempt));
+      current = store_->Load(case_id);
+      if (!current.ok()) return current.status();
+    }
+    const v1::Case& before = **current;
+    std::vector<std::string> to_record = SealedKeys(before, key_ids);
+    // Only keys that are erased now: a resident added after the erasure keeps its own live key.
+    std::erase_if(to_record, [&](const std::string& id) {
+      return std::find(erased->begin(), erased->end(), id) == erased->end();
+    });
+    if (to_record.empty()) return result;
+    v1::CaseEvent event;
+    event.set_case_id(case_id);
+    event.set_case_version(before.version() + 1);
+    event.set_event_id(absl::StrCat(case_id, "/", event.case_version()));
+    *event.mutable_occurred_at() = events::ToProto(clock_());
+    *event.mutable_actor() = actor;
+    event.set_correlation_id(request_id);
+    v1::PersonalDataErased* p = event.mutable_personal_data_erased();
+    for (const std::string& id : to_record) p->add_key_ids(id);
+    p->set_reason(reason);
+    p->set_note(note);
+    auto after = cases::ApplyEvent(before, event);
+    if (!after.ok()) return after.status();
+    auto claim = claims_->Claim(event, *after, request_id);
+    if (!claim.ok()) return claim.status();
+    absl::StatusOr<CommandResult> done = absl::InternalError("unreachable");
+    switch (claim->outcome) {
+      case ClaimOutcome::kReplay:
+        done = Replay(*std::move(claim->holder));
+        break;
+      case ClaimOutcome::kTaken:
+        continue;
+      case ClaimOutcome::kClaimed:
+        done = Complete(VersionClaim{event, *std::move(after), false, clock_()}, /*abandoned=*/false, &*current);
+        break;
+    }
+    if (!done.ok()) return done.status();
+    if (!done->event.has_personal_data_erased()) continue;  // The request id's earlier outcome was another event.
+    result.version = done->event.case_version();
+    // A replayed request recorded its erasure earlier; anything still sealed is recorded on the next round.
+    if (SealedKeys(done->after, to_record).empty()) return result;
+    current = std::optional<v1::Case>(done->after);
+  }
+  return absl::AbortedError(absl::StrCat("case ", case_id, " kept changing while its erasure was recorded; the keys ",
+                                         "are erased, repeat the erasure to record it"));
 }
 
 std::string CaseCommands::TakenBy(const std::string& case_id, int64_t version) {

@@ -1,5 +1,7 @@
 #include "services/dispatch/dispatch_grpc.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "libs/access/masking.h"
@@ -10,6 +12,7 @@
 #include "libs/server/raw_request.h"
 #include "libs/validation/key_part.h"
 #include "services/dispatch/command_codec.h"
+#include "services/dispatch/personal_data_retention.h"
 #include "spdlog/spdlog.h"
 
 namespace gridcase::dispatch {
@@ -43,6 +46,7 @@ grpc::Status DispatchGrpc::GetCase(grpc::ServerContext* context, const v1::GetCa
   auto caller = call->caller();
   auto c = ReadableCase(caller, *call, request->case_id());
   if (!c.ok()) return server::ToGrpcStatus(c.status());
+  if (absl::Status s = personal_data_->OpenCase(*c); !s.ok()) return server::ToGrpcStatus(s);
   ShowTo(*caller, *call, *c);
   *response = *std::move(c);
   return grpc::Status::OK;
@@ -72,6 +76,7 @@ grpc::Status DispatchGrpc::GetCaseTimeline(grpc::ServerContext* context, const v
   if (visibility == access::Visibility::kFull) call->MarkUnmasked();
   response->set_case_id(request->case_id());
   for (auto& event : page->events) {
+    if (absl::Status s = personal_data_->OpenEvent(event); !s.ok()) return server::ToGrpcStatus(s);
     if (visibility == access::Visibility::kMasked) access::MaskEvent(event);
     *response->add_events() = std::move(event);
   }
@@ -104,6 +109,7 @@ grpc::Status DispatchGrpc::ListQueue(grpc::ServerContext* context, const v1::Lis
     // the queue was read) is left out.
     if (access::CaseVisibility(*caller, c) == access::Visibility::kNone) continue;
     call->AddCase(c.id());
+    if (absl::Status s = personal_data_->OpenCase(c); !s.ok()) return server::ToGrpcStatus(s);
     ShowTo(*caller, *call, c);
     *response->add_cases() = std::move(c);
   }
@@ -181,6 +187,8 @@ grpc::Status DispatchGrpc::Execute(const access::Caller& caller, server::Call& c
                result->after.version(), v1::CaseStatus_Name(result->after.status()));
   // The actor acted on the case; what it sees of the case afterwards follows the read table like any read.
   access::Visibility visibility = access::CaseVisibility(caller, result->after);
+  if (absl::Status s = personal_data_->OpenCase(result->after); !s.ok()) return server::ToGrpcStatus(s);
+  if (absl::Status s = personal_data_->OpenEvent(result->event); !s.ok()) return server::ToGrpcStatus(s);
   if (visibility == access::Visibility::kFull) call.MarkUnmasked();
   if (visibility != access::Visibility::kFull) {
     access::MaskCase(result->after);
@@ -188,6 +196,90 @@ grpc::Status DispatchGrpc::Execute(const access::Caller& caller, server::Call& c
   }
   *response->mutable_case_() = std::move(result->after);
   *response->mutable_event() = std::move(result->event);
+  return grpc::Status::OK;
+}
+
+grpc::Status DispatchGrpc::ErasePersonalData(grpc::ServerContext* context,
+                                             const v1::ErasePersonalDataRequest* request,
+                                             v1::ErasePersonalDataResponse* response) {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  call->SetCommand("ErasePersonalData");
+  call->SetRequestId(request->request_id());
+  if (request->subject_case() == v1::ErasePersonalDataRequest::kCaseId) call->AddCase(request->case_id());
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  if (request->note().size() > 2000) return server::ToGrpcStatus(server::FieldError("note", "is too long"));
+  if (request->request_id().size() > 128) {
+    return server::ToGrpcStatus(server::FieldError("request_id", "must be at most 128 characters"));
+  }
+  const bool service = caller->service && caller->role == v1::ROLE_SYSTEM;
+  // The keys to erase, by case (none listed: every key of the case).
+  std::vector<std::pair<std::string, std::vector<std::string>>> targets;
+  switch (request->subject_case()) {
+    case v1::ErasePersonalDataRequest::kCaseId: {
+      if (!service && caller->role != v1::ROLE_SUPERVISOR) {
+        return server::ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+            access::RoleName(caller->role), " may not erase personal data (supervisors and services may)")));
+      }
+      auto c = ReadableCase(caller, *call, request->case_id());
+      if (!c.ok()) return server::ToGrpcStatus(c.status());
+      targets.push_back({request->case_id(), {}});
+      break;
+    }
+    case v1::ErasePersonalDataRequest::kResidentPhone:
+    case v1::ErasePersonalDataRequest::kResidentId: {
+      const bool by_phone = request->subject_case() == v1::ErasePersonalDataRequest::kResidentPhone;
+      if (!service) {
+        return server::ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+            access::RoleName(caller->role), " may not erase a resident across cases (services may)")));
+      }
+      const std::string& value = by_phone ? request->resident_phone() : request->resident_id();
+      if (value.empty() || value.size() > 128) {
+        return server::ToGrpcStatus(
+            server::FieldError(by_phone ? "resident_phone" : "resident_id", "must be 1..128 characters"));
+      }
+      auto refs = personal_data_->store()->KeysOfResident(by_phone ? personal_data_->PhoneToken(value)
+                                                                   : personal_data_->ResidentIdToken(value));
+      if (!refs.ok()) return server::ToGrpcStatus(refs.status());
+      for (const privacy::KeyRef& ref : *refs) {
+        auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == ref.case_id; });
+        if (it == targets.end()) {
+          targets.push_back({ref.case_id, {}});
+          it = targets.end() - 1;
+        }
+        it->second.push_back(ref.key_id);
+      }
+      std::sort(targets.begin(), targets.end());
+      for (const auto& target : targets) call->AddCase(target.first);
+      break;
+    }
+    case v1::ErasePersonalDataRequest::SUBJECT_NOT_SET:
+      return server::ToGrpcStatus(
+          server::FieldError("subject", "one of case_id, resident_phone, resident_id is required"));
+  }
+  for (const auto& [case_id, key_ids] : targets) {
+    auto erased = commands_->ErasePersonalData(case_id, key_ids, v1::PersonalDataErased::REASON_REQUEST,
+                                               request->note(), caller->ToActor(), request->request_id());
+    if (!erased.ok() && absl::IsNotFound(erased.status()) && !key_ids.empty()) {
+      // An index entry of a case never projected (its submission did not complete): nothing to record, the keys go.
+      auto gone = personal_data_->store()->Erase(case_id, key_ids);
+      if (!gone.ok()) return server::ToGrpcStatus(gone.status());
+      continue;
+    }
+    if (!erased.ok()) {
+      spdlog::warn("msg=erasure_failed case_id={} role={} code={} reason={}", case_id, v1::Role_Name(caller->role),
+                   absl::StatusCodeToString(erased.status().code()), log::Quote(erased.status().message()));
+      return server::ToGrpcStatus(erased.status());
+    }
+    if (erased->version > 0) CountErasure("request");
+    spdlog::info("msg=personal_data_erased case_id={} keys={} version={} reason=REQUEST role={} unit={} person={}",
+                 case_id, erased->key_ids.size(), erased->version, v1::Role_Name(caller->role), caller->unit,
+                 caller->person_id);
+    v1::ErasedCase* out = response->add_cases();
+    out->set_case_id(case_id);
+    for (const std::string& id : erased->key_ids) out->add_key_ids(id);
+    out->set_version(erased->version);
+  }
   return grpc::Status::OK;
 }
 

@@ -21,9 +21,10 @@ class DispatchGrpc final
   static constexpr int kMaxTimelinePage = 1000;
 
   // All pointers must outlive the service.
+  // `personal_data` opens the sealed residents of what a caller may read (then masked as the read table says).
   DispatchGrpc(events::CaseViews* views, RedisProjectionStore* queues, CaseCommands* commands,
-               server::BlockingPool* pool)
-      : views_(views), queues_(queues), commands_(commands), pool_(pool) {}
+               server::BlockingPool* pool, privacy::PersonalData* personal_data)
+      : views_(views), queues_(queues), commands_(commands), pool_(pool), personal_data_(personal_data) {}
 
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
   grpc::Status GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
@@ -32,6 +33,9 @@ class DispatchGrpc final
                          v1::ListQueueResponse* response) override;
   grpc::ServerUnaryReactor* ExecuteCommand(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                            grpc::ByteBuffer* response) override;
+  // A supervisor erases the cases within its area, a service any case and any resident (by phone or resident id).
+  grpc::Status ErasePersonalData(grpc::ServerContext* context, const v1::ErasePersonalDataRequest* request,
+                                 v1::ErasePersonalDataResponse* response) override;
 
  private:
   // The case, when the call has a caller and it may read the case: the caller's error, or INVALID_ARGUMENT,
@@ -45,6 +49,7 @@ class DispatchGrpc final
   RedisProjectionStore* queues_;
   CaseCommands* commands_;
   server::BlockingPool* pool_;
+  privacy::PersonalData* personal_data_;
 };
 
 // The actor a command runs as: the caller. A request that names an actor must name exactly the caller

@@ -1,4 +1,7 @@
 // dispatch: the handlers' API of the 六单联办 chain, and the projections kept from the event topics.
+#include <unistd.h>
+
+#include <algorithm>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -21,7 +24,9 @@
 #include "libs/service/service_runner.h"
 #include "services/dispatch/adapters/redis_projection_store.h"
 #include "services/dispatch/adapters/redis_version_claims.h"
+#include "libs/privacy/redis_data_key_store.h"
 #include "services/dispatch/dispatch_grpc.h"
+#include "services/dispatch/personal_data_retention.h"
 #include "services/dispatch/projection_consumer.h"
 #include "spdlog/spdlog.h"
 
@@ -31,6 +36,11 @@ ABSL_FLAG(int, command_queue, 1024,
 ABSL_FLAG(int, command_redis_connections, 8, "Redis connections shared by the command threads");
 ABSL_FLAG(absl::Duration, command_idempotency_window, absl::Hours(24),
           "How long a command's request_id is remembered: a retry within it returns the original outcome");
+ABSL_FLAG(absl::Duration, personal_data_retention, absl::Hours(24 * 365 * 3),
+          "Residents' personal data is erased this long after their case ended (closed, invalid, duplicate); "
+          "0 turns the retention job off");
+ABSL_FLAG(absl::Duration, personal_data_retention_poll, absl::Hours(1),
+          "How often the retention job looks for cases whose personal data is due for erasure");
 ABSL_FLAG(absl::Duration, claim_resolve_after, absl::Seconds(3),
           "A claimed version whose event Kafka has not confirmed for this long is published again by the resolver");
 
@@ -83,8 +93,13 @@ int Run(service::ServiceRunner& runner) {
   events::KafkaEventPublisher publisher(producer->get(), topics);
   RedisProjectionStore command_store(command_redis->get(), keys);
   RedisVersionClaims claims(command_redis->get(), keys, absl::GetFlag(FLAGS_command_idempotency_window));
+  auto master_keys = privacy::MasterKeys::Load(service::DataMasterKeyFile());
+  if (!master_keys.ok()) return runner.BadConfig("data_master_key_file", master_keys.status());
+  std::string index_key = master_keys->index_key();
+  privacy::RedisDataKeyStore data_keys(command_redis->get(), *std::move(master_keys), config.redis_prefix);
+  privacy::PersonalData personal_data(&data_keys, std::move(index_key));
   CaseCommands commands(&command_store, &claims, &publisher, &machine, [] { return absl::Now(); },
-                        absl::GetFlag(FLAGS_claim_resolve_after));
+                        absl::GetFlag(FLAGS_claim_resolve_after), &personal_data);
 
   // Each stage consumer has its own Redis connection, so stages never wait on each other's round trips.
   struct Stage {
@@ -150,13 +165,45 @@ int Run(service::ServiceRunner& runner) {
       [&stop_resolver] { stop_resolver.Notify(); });
 
   events::CaseViews views(reader_redis->get(), keys);
+  // Storage limitation: personal data of cases ended longer than --personal_data_retention ago is erased.
+  const absl::Duration retention = absl::GetFlag(FLAGS_personal_data_retention);
+  const absl::Duration retention_poll = absl::GetFlag(FLAGS_personal_data_retention_poll);
+  if (retention < absl::ZeroDuration() || retention_poll <= absl::ZeroDuration()) {
+    return runner.BadConfig("flags", absl::InvalidArgumentError(
+                                         "--personal_data_retention: not negative; --personal_data_retention_poll: "
+                                         "positive"));
+  }
+  events::CaseViews retention_views(command_redis->get(), keys);
+  PersonalDataRetention retention_job(
+      command_redis->get(), &retention_views, &commands, runner.security().access_log(),
+      {.retention = retention,
+       .lease_key = config.redis_prefix + "dispatch:retention-lease",
+       .lease = std::max(absl::Minutes(1), std::min(retention_poll, absl::Minutes(10))),
+       .owner = absl::StrCat("dispatch-", getpid(), "-", absl::ToUnixMicros(absl::Now()))},
+      [] { return absl::Now(); });
+  absl::Notification stop_retention;
+  if (retention > absl::ZeroDuration()) {
+    runner.StartThread(
+        "personal_data_retention",
+        [&retention_job, &stop_retention, retention_poll] {
+          do {
+            auto erased = retention_job.RunOnce();
+            if (!erased.ok()) {
+              spdlog::warn("msg=retention_pass_failed error={}", log::Quote(erased.status().ToString()));
+            } else if (*erased > 0) {
+              spdlog::info("msg=retention_pass erased={}", *erased);
+            }
+          } while (!stop_retention.WaitForNotificationWithTimeout(retention_poll));
+        },
+        [&stop_retention] { stop_retention.Notify(); });
+  }
   RedisProjectionStore queue_reader(reader_redis->get(), keys);
   if (absl::GetFlag(FLAGS_command_threads) < 1 || absl::GetFlag(FLAGS_command_queue) < 1) {
     return runner.BadConfig("flags", absl::InvalidArgumentError("--command_threads and --command_queue: must be >= 1"));
   }
   server::BlockingPool command_pool(absl::GetFlag(FLAGS_command_threads),
                                    static_cast<size_t>(absl::GetFlag(FLAGS_command_queue)));
-  DispatchGrpc service(&views, &queue_reader, &commands, &command_pool);
+  DispatchGrpc service(&views, &queue_reader, &commands, &command_pool, &personal_data);
 
   // The registry follows its file without a restart; an invalid file is logged and the old directory keeps serving.
   runner.ReloadRegistry([&org_directory](const std::string& path) -> absl::Status {

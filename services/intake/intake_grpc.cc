@@ -90,6 +90,7 @@ grpc::Status IntakeGrpc::GetCase(grpc::ServerContext* context, const v1::GetCase
   if (!result.ok()) return server::ToGrpcStatus(result.status());
   if (absl::Status s = access::CheckCanRead(*caller, *result); !s.ok()) return server::ToGrpcStatus(s);
   access::Visibility visibility = access::CaseVisibility(*caller, *result);
+  if (absl::Status s = personal_data_->OpenCase(*result); !s.ok()) return server::ToGrpcStatus(s);
   if (visibility == access::Visibility::kFull) call->MarkUnmasked();
   access::ApplyVisibility(visibility, *result);
   *response = *std::move(result);
@@ -108,6 +109,8 @@ grpc::Status IntakeGrpc::ListCases(grpc::ServerContext* context, const v1::ListC
   response->set_next_page_token(result->next_page_token());
   for (v1::Case& c : *result->mutable_cases()) {
     access::Visibility visibility = access::CaseVisibility(*caller, c);
+    if (visibility == access::Visibility::kNone) continue;
+    if (absl::Status s = personal_data_->OpenCase(c); !s.ok()) return server::ToGrpcStatus(s);
     if (visibility == access::Visibility::kFull) {
       call->MarkUnmasked();
       call->AddCase(c.id());

@@ -15,7 +15,9 @@ namespace gridcase::intake {
 class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitCase<v1::IntakeService::Service> {
  public:
   // `intake` and `pool` must outlive the service.
-  IntakeGrpc(Intake* intake, server::BlockingPool* pool) : intake_(intake), pool_(pool) {}
+  // `personal_data` opens the sealed residents of the cases a caller may read (then masked as the read table says).
+  IntakeGrpc(Intake* intake, server::BlockingPool* pool, privacy::PersonalData* personal_data)
+      : intake_(intake), pool_(pool), personal_data_(personal_data) {}
 
   grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -29,6 +31,7 @@ class IntakeGrpc final : public v1::IntakeService::WithRawCallbackMethod_SubmitC
 
   Intake* intake_;
   server::BlockingPool* pool_;
+  privacy::PersonalData* personal_data_;
   IntakeMetrics& metrics_ = IntakeMetrics::Get();
 };
 

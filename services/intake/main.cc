@@ -10,6 +10,7 @@
 #include "libs/kafka/cluster.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
+#include "libs/privacy/redis_data_key_store.h"
 #include "libs/registry/registry_holder.h"
 #include "libs/service/service_flags.h"
 #include "libs/service/service_runner.h"
@@ -113,6 +114,11 @@ int Run(service::ServiceRunner& runner) {
       spdlog::error("msg=flush_failed error={}", log::Quote(s.ToString()));
     }
   });
+  auto master_keys = privacy::MasterKeys::Load(service::DataMasterKeyFile());
+  if (!master_keys.ok()) return runner.BadConfig("data_master_key_file", master_keys.status());
+  std::string index_key = master_keys->index_key();
+  privacy::RedisDataKeyStore data_keys(redis->get(), *std::move(master_keys), config.redis_prefix);
+  privacy::PersonalData personal_data(&data_keys, std::move(index_key));
   events::KafkaEventPublisher publisher(producer->get(), topics);
   events::CaseViews views(redis->get(), events::Keys(config.redis_prefix));
   ViewReader reader(&views);
@@ -143,6 +149,7 @@ int Run(service::ServiceRunner& runner) {
                    if (!due.ok()) return std::nullopt;
                    return due->due;
                  },
+                 .personal_data = &personal_data,
                  .clock = [] { return absl::Now(); },
                  .duplicates = {.window = window, .min_similarity = similarity},
                  .submit_lease = absl::GetFlag(FLAGS_submit_lease)});
@@ -151,7 +158,7 @@ int Run(service::ServiceRunner& runner) {
   }
   server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads),
                                    static_cast<size_t>(absl::GetFlag(FLAGS_submit_queue)));
-  IntakeGrpc service(&intake, &submit_pool);
+  IntakeGrpc service(&intake, &submit_pool, &personal_data);
 
   // The Open311 GeoReport v2 gateway, on when --open311_addr is set.
   open311::IntakeBackend open311_backend(&intake);

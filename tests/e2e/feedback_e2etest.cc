@@ -317,8 +317,9 @@ TEST_F(FeedbackE2eTest, HttpCallbackReportsAndPublicDisclosure) {
   auto listed = http.Get(absl::StrCat("/v1/public/cases?area=", kTownship));
   nlohmann::json cases = nlohmann::json::parse(listed->body)["cases"];
   ASSERT_EQ(cases.size(), 1u) << listed->body;
-  EXPECT_EQ(cases[0]["resident_name"], "王**");
-  EXPECT_EQ(cases[0]["resident_phone"], "137****5678");
+  // Residents are sealed at rest and the public list never opens them: no name or phone, not even masked.
+  EXPECT_EQ(cases[0]["resident_name"], "");
+  EXPECT_EQ(cases[0]["resident_phone"], "");
   EXPECT_EQ(cases[0]["satisfaction"], "SATISFACTION_BASICALLY");
   EXPECT_EQ(cases[0]["reply"], "已更换井盖，回访电话139****1111");
   EXPECT_EQ(listed->body.find("13712345678"), std::string::npos);

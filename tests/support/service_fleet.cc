@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/privacy/master_keys.h"
 #include "libs/testing/identity.h"
 #include "libs/testing/infra.h"
 #include "libs/tls/grpc_credentials.h"
@@ -63,6 +65,14 @@ ServiceFleet::ServiceFleet(const std::string& name, const Infra& infra)
     std::abort();
   }
   identity_ = *std::move(identity);
+  // The fleet's own data master keys (resident data at rest).
+  data_master_key_file_ = absl::StrCat(keys, "/data-master-keys.json");
+  auto master_keys = privacy::MasterKeys::NewFile("m1");
+  std::ofstream out(data_master_key_file_, std::ios::trunc);
+  if (!master_keys.ok() || !(out << *master_keys) || !out.flush()) {
+    std::fprintf(stderr, "ServiceFleet: cannot write the data master key file\n");
+    std::abort();
+  }
 }
 
 ServiceFleet::~ServiceFleet() {
@@ -163,6 +173,7 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
   if (binary == "dispatch" || binary == "intake" || binary == "feedback") {
     args.push_back("--registry=" + SourcePath("data/registry/sample-county.json"));
   }
+  if (binary == "dispatch" || binary == "intake") args.push_back("--data_master_key_file=" + data_master_key_file_);
   if (binary == "intake") {
     args.push_back("--classification_rules=" + SourcePath("services/intake/classification-rules.json"));
     args.push_back("--sla_policy=" + SourcePath("services/sla/sla-policy.json"));

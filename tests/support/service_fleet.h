@@ -79,6 +79,8 @@ class ServiceFleet {
   int grpc_port(const std::string& service) const { return ports_.at(service); }
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
   const std::string& prefix() const { return prefix_; }
+  // The data master key file intake and dispatch are started with (made for the fleet).
+  const std::string& data_master_key_file() const { return data_master_key_file_; }
   std::string log_path(const std::string& service) const;
 
  private:
@@ -92,6 +94,7 @@ class ServiceFleet {
   mutable absl::Mutex credentials_mu_;
   mutable std::map<std::string, std::shared_ptr<grpc::ChannelCredentials>> client_credentials_
       ABSL_GUARDED_BY(credentials_mu_);
+  std::string data_master_key_file_;
   std::unique_ptr<TestIdentity> identity_;
   Infra infra_;
   bool secure_infra_ = false;

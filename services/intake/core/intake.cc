@@ -146,7 +146,7 @@ absl::Status CheckSubmitter(const v1::Actor& submitter, v1::Channel channel) {
       "channels)"));
 }
 
-v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+absl::StatusOr<v1::CaseEvent> Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
                                      const std::string& case_id,
                                      const registry::Location& location, const Classification& classification,
                                      absl::Time now) {
@@ -161,7 +161,15 @@ v1::CaseEvent Intake::BuildSubmitted(const v1::SubmitCaseRequest& request, const
   c->set_id(case_id);
   if (submitter.role() != v1::ROLE_SYSTEM) c->set_intake_unit(submitter.unit_code());
   c->set_channel(request.channel());
-  *c->mutable_resident() = request.resident();
+  if (parts_.personal_data != nullptr && request.has_resident()) {
+    // Nothing of the resident leaves this process in clear: the saved event, the log and every projection hold the
+    // sealed form only.
+    auto sealed = parts_.personal_data->Seal(case_id, request.resident());
+    if (!sealed.ok()) return sealed.status();
+    *c->mutable_resident() = *std::move(sealed);
+  } else {
+    *c->mutable_resident() = request.resident();
+  }
   c->set_title(request.title());
   c->set_text(request.text());
   *c->mutable_media_urls() = request.media_urls();
@@ -226,7 +234,7 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Submit(const v1::SubmitCaseReques
   SubmissionClaim claim{.channel = request.channel(),
                         .idempotency_key = request.idempotency_key(),
                         .day = ShanghaiDay(now),
-                        .fingerprint = SubmissionFingerprint(request),
+                        .fingerprint = SubmissionFingerprint(request, parts_.personal_data),
                         .owner = NewOwnerToken(),
                         .lease = parts_.submit_lease};
   // A live owner normally finishes within milliseconds; one that died is taken over when its lease runs out.
@@ -304,8 +312,9 @@ absl::StatusOr<v1::SubmitCaseResponse> Intake::Decide(const v1::SubmitCaseReques
     // The open case moved on (closed, changed concurrently): open a case of its own, so the request is never lost.
     spdlog::warn("msg=duplicate_not_linked case_id={} error={}", link_to, log::Quote(linked.status().ToString()));
   }
-  auto saved = parts_.store->SaveEvent(
-      claim, BuildSubmitted(request, submitter, reservation.case_id, location, classification, now));
+  auto built = BuildSubmitted(request, submitter, reservation.case_id, location, classification, now);
+  if (!built.ok()) return Released(claim, built.status());
+  auto saved = parts_.store->SaveEvent(claim, *std::move(built));
   if (!saved.ok()) return saved.status().code() == absl::StatusCode::kAborted ? saved.status()
                                                                               : Released(claim, saved.status());
   return Publish(claim, reservation, *saved, now);

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "gridcase/v1/intake.pb.h"
 #include "libs/events/event_publisher.h"
+#include "libs/privacy/personal_data.h"
 #include "libs/registry/registry_holder.h"
 #include "services/intake/core/classifier.h"
 #include "services/intake/core/duplicates.h"
@@ -28,6 +29,9 @@ struct IntakeParts {
   RecentCases* recent = nullptr;  // Null: no duplicate detection.
   CaseLinker* linker = nullptr;   // Null: no duplicate detection.
   DuePlanner planner;             // Empty: no expected time.
+  // Seals the resident of every CaseSubmitted before it is saved or published, and keys the requests' fingerprints.
+  // The service always has one; null only in tests of other parts (residents then stay in clear).
+  privacy::PersonalData* personal_data = nullptr;
   std::function<absl::Time()> clock;
   DuplicatePolicy duplicates;
   // How long one submission attempt owns its idempotency key: concurrent attempts with the key wait up to this long
@@ -69,7 +73,7 @@ class Intake {
   static constexpr int64_t kMaxCasesScanned = 5000;
 
  private:
-  v1::CaseEvent BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
+  absl::StatusOr<v1::CaseEvent> BuildSubmitted(const v1::SubmitCaseRequest& request, const v1::Actor& submitter,
                                const std::string& case_id,
                                const registry::Location& location, const Classification& classification,
                                absl::Time now);

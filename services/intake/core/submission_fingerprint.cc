@@ -17,7 +17,7 @@ void Append(std::string* out, absl::string_view name, absl::string_view value) {
 
 }  // namespace
 
-std::string SubmissionFingerprint(const v1::SubmitCaseRequest& request) {
+std::string SubmissionFingerprint(const v1::SubmitCaseRequest& request, const privacy::PersonalData* personal_data) {
   std::string canonical = "gridcase.submission.v1;";
   Append(&canonical, "channel", v1::Channel_Name(request.channel()));
   Append(&canonical, "idempotency_key", request.idempotency_key());
@@ -35,6 +35,7 @@ std::string SubmissionFingerprint(const v1::SubmitCaseRequest& request) {
   Append(&canonical, "media_urls", absl::StrCat(request.media_urls_size()));
   for (const std::string& url : request.media_urls()) Append(&canonical, "media_url", url);
 
+  if (personal_data != nullptr) return personal_data->Fingerprint(canonical);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
