@@ -1,5 +1,7 @@
-// Transport security end to end: the four services as processes on the real Kafka broker and redis-server, each with
-// a certificate of a local CA (scripts/certs) on its gRPC port and HTTP front doors. The whole chain runs over TLS
+// Transport security end to end, every link on TLS: the four services as processes, each with a certificate of a
+// local CA (scripts/certs) on its gRPC port and HTTP front doors, reaching the real Kafka broker only over SASL_SSL
+// (SCRAM) and the real redis-server only through its TLS tunnel as its ACL user (the secured endpoints of
+// scripts/infra). The whole chain runs over TLS
 // (a submission over gRPC, verification, dispatch, acceptance, resolution, the resident's rating over HTTPS, which
 // feedback carries to dispatch over mutual TLS); a plaintext client and a client certificate of another CA are
 // refused; a service token counts only on a connection whose client certificate names that service (gRPC and
@@ -53,6 +55,7 @@ class TlsE2eTest : public ::testing::Test {
   static void SetUpTestSuite() {
     fleet_ = new testing::ServiceFleet("tls");
     ASSERT_TRUE(fleet_->UseTls().ok());
+    fleet_->set_secure_infra(true);
     const std::string keys = testing::BinaryPath(absl::StrCat("test-logs/", fleet_->prefix(), "open311-keys.json"));
     std::ofstream(keys) << "["
                         << intake::open311::HashedKeyEntry("tls-e2e", kOpen311Key, "salt-tls-e2e-0123",
