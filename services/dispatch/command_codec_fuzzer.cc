@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/quiet_protobuf.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "services/dispatch/command_codec.h"
@@ -53,6 +54,11 @@ void ForEachString(const Message& message, const std::string& path, Visit&& visi
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  gridcase::fuzz::QuietProtobuf();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using gridcase::dispatch::CommandFromProto;
