@@ -128,6 +128,8 @@ void FuzzDateTime(const std::string& text) {
   if (*t == absl::InfiniteFuture() || *t == absl::InfinitePast()) return;
   const absl::CivilSecond civil = absl::ToCivilSecond(*t, zone);
   if (civil.year() < 1 || civil.year() > 9999) return;  // Beyond what %Y writes back as four digits.
+  // Before standard time (Asia/Shanghai: 1901) the zone's offset has seconds, which a W3C offset cannot write.
+  if (zone.At(*t).offset % 60 != 0) return;
   std::string written = open311::FormatDateTime(*t, zone);
   auto back = open311::ParseDateTime("start_date", written, zone);
   FUZZ_CHECK(back.ok(), written + ": " + back.status().ToString());
