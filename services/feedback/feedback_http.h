@@ -10,6 +10,7 @@
 #include "libs/server/call_auth.h"
 #include "libs/server/http_server_factory.h"
 #include "services/feedback/feedback_front.h"
+#include "services/feedback/rating_form.h"  // RatingFromFields, RatingFromJson: the POST /v1/ratings body.
 
 namespace httplib {
 class Server;
@@ -63,10 +64,6 @@ class FeedbackHttp {
   int port_ = 0;
   bool shut_down_ = false;
 };
-
-// The rating in a form's or a JSON object's fields; INVALID_ARGUMENT naming the field.
-absl::StatusOr<v1::RateCaseRequest> RatingFromFields(const std::map<std::string, std::string>& fields);
-absl::StatusOr<v1::RateCaseRequest> RatingFromJson(const std::string& body);
 
 // An error's JSON body (the field named when the message starts with "<field>: "); its HTTP status is
 // server::ToHttpStatus.

@@ -485,6 +485,7 @@ absl::StatusOr<RequestQuery> ParseRequestQuery(const Params& params, const regis
         return FieldError("status", "must be open, closed or both (comma separated)");
       }
     }
+    if (!query.open && !query.closed) return FieldError("status", "must be open, closed or both (comma separated)");
   }
   std::string start = Get(params, "start_date");
   std::string end = Get(params, "end_date");

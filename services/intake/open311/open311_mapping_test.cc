@@ -564,6 +564,9 @@ TEST(RequestQueryTest, RefusesBadParameters) {
       {{{"service_request_id", std::string(65, 'x')}},
        absl::StatusCode::kInvalidArgument,
        "service_request_id: ids are at most 64 printable ASCII characters"},
+      // Found by open311_mapping_fuzzer: a status list of blanks and commas named no status and matched nothing.
+      {{{"status", " , "}}, absl::StatusCode::kInvalidArgument, "status: must be open, closed or both (comma separated)"},
+      {{{"status", "\n"}}, absl::StatusCode::kInvalidArgument, "status: must be open, closed or both (comma separated)"},
   };
   for (const auto& c : cases) {
     auto query = ParseRequestQuery(c.params, Sample(), kReceived, CountyTimeZone());

@@ -191,7 +191,9 @@ absl::Status WorkingCalendar::AddTsv(absl::string_view text, absl::string_view s
                                 " tab-separated field(s) in '", trimmed, "'"));
     }
     absl::CivilDay day;
-    if (!absl::ParseCivilTime(fields[0], &day) || absl::FormatCivilTime(day) != fields[0]) {
+    // Four-digit years only: years are spoken as int (HasArrangementFor, PublishedYears).
+    if (!absl::ParseCivilTime(fields[0], &day) || absl::FormatCivilTime(day) != fields[0] || day.year() < 1000 ||
+        day.year() > 9999) {
       return error(absl::StrCat("'", fields[0], "' is not a date YYYY-MM-DD"));
     }
     DayArrangement arrangement;

@@ -365,6 +365,21 @@ TEST(WorkingCalendarTest, ParsesWorkingPeriods) {
   }
 }
 
+// Found by holiday_tsv_fuzzer: a date with a year of more than four digits parsed, and its year did not fit the int
+// that HasArrangementFor and PublishedYears speak, so the calendar listed a year it did not report as published.
+TEST(WorkingCalendarTest, DatesHaveFourDigitYears) {
+  const std::string header = "date\tkind\tfestival\n";
+  for (absl::string_view bad : {"2028888888888886-05-09", "10000-01-01", "999-12-31", "-2026-01-01", "0000-01-01"}) {
+    EXPECT_TRUE(HasSubstr(TsvError(header + std::string(bad) + "\tholiday\t\n").message(),
+                          absl::StrCat("<tsv>:2: '", bad, "' is not a date YYYY-MM-DD")))
+        << bad;
+  }
+  absl::StatusOr<WorkingCalendar> edges =
+      WorkingCalendar::FromTsv(header + "1000-01-01\tholiday\t\n9999-12-31\tworkday\t\n");
+  ASSERT_TRUE(edges.ok()) << edges.status();
+  EXPECT_EQ(edges->PublishedYears(), (std::vector<int>{1000, 9999}));
+}
+
 TEST(WorkingCalendarTest, TsvErrorsNameTheLine) {
   const std::string header = "# comment\ndate\tkind\tfestival\n";
   EXPECT_TRUE(HasSubstr(TsvError(header + "2026-10-01\tday-off\t国庆节\n").message(),
