@@ -584,8 +584,9 @@ TEST_F(AccessE2eTest, EachRoleActsAndReadsWithinItsScopeAndSeesResidentsOnlyWher
 }
 
 TEST_F(AccessE2eTest, EachPersonHasARateAndServicesAreNotLimited) {
-  // A replica of dispatch whose persons may make 5 calls at once and 1 a second after that.
-  ASSERT_TRUE(fleet_->Start("dispatch#limited", {"--person_rate_limit=1", "--person_burst=5"}).ok());
+  // A replica of dispatch whose persons may make 5 calls at once and one a minute after that (slow enough that a
+  // loaded machine cannot refill the bucket between the fifth call and the sixth).
+  ASSERT_TRUE(fleet_->Start("dispatch#limited", {"--person_rate_limit=0.016", "--person_burst=5"}).ok());
   const std::string case_id =
       Submit(TestIdentity::kHotlineCentre, testing::UniqueName("limit"), "翠苑一区地下车库积水");
   Projected(case_id);
