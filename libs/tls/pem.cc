@@ -16,15 +16,6 @@ struct BioFree {
 };
 using BioPtr = std::unique_ptr<BIO, BioFree>;
 
-std::string OpenSslError() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "no PEM data";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof(buffer));
-  return buffer;
-}
-
 absl::StatusOr<BioPtr> OpenFile(const std::string& path) {
   ERR_clear_error();
   BioPtr bio(BIO_new_file(path.c_str(), "r"));
@@ -34,13 +25,22 @@ absl::StatusOr<BioPtr> OpenFile(const std::string& path) {
 
 }  // namespace
 
+std::string TakeOpenSslError(const char* when_none) {
+  unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return when_none;
+  char buffer[256];
+  ERR_error_string_n(code, buffer, sizeof(buffer));
+  return buffer;
+}
+
 absl::StatusOr<CertifiedKey> ReadCertificateChain(const std::string& cert_path) {
   CertifiedKey out;
   absl::StatusOr<BioPtr> bio = OpenFile(cert_path);
   if (!bio.ok()) return bio.status();
   out.leaf.reset(PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr));
   if (out.leaf == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(cert_path, ": no PEM certificate (", OpenSslError(), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(cert_path, ": no PEM certificate (", TakeOpenSslError("no PEM data"), ")"));
   }
   out.chain.reset(sk_X509_new_null());
   while (X509* next = PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr)) sk_X509_push(out.chain.get(), next);
@@ -53,7 +53,7 @@ absl::StatusOr<PkeyPtr> ReadPrivateKey(const std::string& key_path) {
   if (!bio.ok()) return bio.status();
   PkeyPtr key(PEM_read_bio_PrivateKey(bio->get(), nullptr, nullptr, nullptr));
   if (key == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(key_path, ": no PEM private key (", OpenSslError(), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(key_path, ": no PEM private key (", TakeOpenSslError("no PEM data"), ")"));
   }
   return key;
 }
@@ -96,7 +96,7 @@ absl::Status VerifyChain(const CertifiedKey& certified, X509_STORE* trust) {
   std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> context(X509_STORE_CTX_new(), X509_STORE_CTX_free);
   if (context == nullptr ||
       X509_STORE_CTX_init(context.get(), trust, certified.leaf.get(), certified.chain.get()) != 1) {
-    return absl::InternalError(absl::StrCat("cannot verify a certificate: ", OpenSslError()));
+    return absl::InternalError(absl::StrCat("cannot verify a certificate: ", TakeOpenSslError("no PEM data")));
   }
   if (X509_verify_cert(context.get()) == 1) return absl::OkStatus();
   ERR_clear_error();

@@ -28,6 +28,9 @@ using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using X509StorePtr = std::unique_ptr<X509_STORE, X509StoreFree>;
 
+// Takes OpenSSL's oldest queued error as text and clears the queue; `when_none` when the queue holds none.
+std::string TakeOpenSslError(const char* when_none);
+
 // A certificate with its chain and private key, as read from PEM files.
 struct CertifiedKey {
   X509Ptr leaf;

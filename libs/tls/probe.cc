@@ -10,18 +10,6 @@
 #include "libs/tls/pem.h"
 
 namespace gridcase::tls {
-namespace {
-
-std::string OpenSslReason() {
-  unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return "connection closed";
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof(buffer));
-  return buffer;
-}
-
-}  // namespace
 
 absl::StatusOr<PresentedCertificate> ProbeCertificate(const std::string& host, int port, const std::string& ca_path,
                                                      absl::Duration timeout) {
@@ -29,7 +17,7 @@ absl::StatusOr<PresentedCertificate> ProbeCertificate(const std::string& host, i
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
   if (context == nullptr) return absl::InternalError("cannot make a TLS context");
   if (SSL_CTX_load_verify_locations(context.get(), ca_path.c_str(), nullptr) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat(ca_path, ": ", OpenSslReason()));
+    return absl::InvalidArgumentError(absl::StrCat(ca_path, ": ", TakeOpenSslError("connection closed")));
   }
   SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
   // gRPC servers speak HTTP/2 over TLS; HTTPS front doors HTTP/1.1.
@@ -38,7 +26,7 @@ absl::StatusOr<PresentedCertificate> ProbeCertificate(const std::string& host, i
   const std::string address = absl::StrCat(host, ":", port);
   std::unique_ptr<BIO, decltype(&BIO_free_all)> socket(BIO_new_connect(address.c_str()), BIO_free_all);
   if (socket == nullptr || BIO_do_connect(socket.get()) != 1) {
-    return absl::UnavailableError(absl::StrCat("TCP to ", address, ": ", OpenSslReason()));
+    return absl::UnavailableError(absl::StrCat("TCP to ", address, ": ", TakeOpenSslError("connection closed")));
   }
   // The handshake is bounded by the socket's timeouts.
   const int fd = static_cast<int>(BIO_get_fd(socket.get(), nullptr));
@@ -49,7 +37,7 @@ absl::StatusOr<PresentedCertificate> ProbeCertificate(const std::string& host, i
   SSL_set_fd(ssl.get(), fd);
   SSL_set1_host(ssl.get(), host.c_str());
   if (SSL_connect(ssl.get()) != 1) {
-    return absl::UnavailableError(absl::StrCat("TLS to ", address, ": ", OpenSslReason()));
+    return absl::UnavailableError(absl::StrCat("TLS to ", address, ": ", TakeOpenSslError("connection closed")));
   }
   X509Ptr presented(SSL_get1_peer_certificate(ssl.get()));
   if (presented == nullptr) return absl::UnavailableError(absl::StrCat("TLS to ", address, ": no certificate"));
