@@ -551,6 +551,18 @@ class PayloadBuilder {
   CaseEvent& event_;
 };
 
+template <size_t... I>
+Command DefaultCommand(CommandKind kind, std::index_sequence<I...>) {
+  Command command;
+  ((static_cast<size_t>(kind) == I ? (command.emplace<I>(), 0) : 0), ...);
+  return command;
+}
+
+// The command of `kind` with every field empty: what the scope checks see of a command not yet written.
+Command DefaultCommand(CommandKind kind) {
+  return DefaultCommand(kind, std::make_index_sequence<kCommandKindCount>());
+}
+
 }  // namespace
 
 absl::string_view CommandKindName(CommandKind kind) { return kCommandNames[static_cast<int>(kind)]; }
@@ -563,6 +575,28 @@ std::vector<v1::Role> IssuerRoles(CommandKind kind) {
     }
   }
   return roles;
+}
+
+std::vector<CommandKind> CaseMachine::AllowedCommands(const v1::Case& current, const v1::Actor& actor) const {
+  std::vector<CommandKind> allowed;
+  if (actor.role() != v1::ROLE_SYSTEM && Blank(actor.person_id())) return allowed;
+  const Context ctx{current, actor, directory_};
+  const StateSet status = Bit(current.status());
+  for (int k = 0; k < kCommandKindCount; ++k) {
+    const auto kind = static_cast<CommandKind>(k);
+    const Command command = DefaultCommand(kind);
+    for (const Rule& rule : kRules) {
+      const StateSet states = rule.states | (current.emergency() ? rule.emergency_states : 0);
+      if (rule.kind != kind || rule.role != actor.role() || (states & status) == 0 ||
+          !PauseAllows(rule.pause, current.paused())) {
+        continue;
+      }
+      // Decide checks the scope of the first matching rule only.
+      if (CheckScope(ctx, rule.scope, command).ok()) allowed.push_back(kind);
+      break;
+    }
+  }
+  return allowed;
 }
 
 absl::StatusOr<v1::CaseEvent> CaseMachine::Decide(const v1::Case& current, const Command& command,

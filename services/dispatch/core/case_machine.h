@@ -44,6 +44,15 @@ class CaseMachine {
   absl::StatusOr<v1::CaseEvent> Decide(const v1::Case& current, const Command& command, const v1::Actor& actor,
                                        int64_t expected_version, absl::Time now) const;
 
+  // The commands `actor` may issue on `current` now, in the order of CommandKind: those whose rule lets the actor's
+  // role issue them in the case's state and pause, with the actor's unit within the rule's scope — the checks Decide
+  // makes before a command's own fields. A command listed may still be refused for its fields (a missing reason, an
+  // escalation past the top rung); a command not listed is refused by Decide with PERMISSION_DENIED or
+  // FAILED_PRECONDITION whatever its fields. For a case without a grid, VerifyGrid is listed for the grid workers of
+  // the case's community (a worker may also place it in their own grid by naming it). Empty for a person's role
+  // without a person id.
+  std::vector<CommandKind> AllowedCommands(const v1::Case& current, const v1::Actor& actor) const;
+
  private:
   const OrgDirectory& directory_;
 };

@@ -881,5 +881,77 @@ TEST(CaseMachineRoleTest, NoPersonRatesReopensOrClosesAsRated) {
             absl::StatusCode::kOk);
 }
 
+// The command of `kind` with every field empty.
+Command EmptyCommand(CommandKind kind) {
+  Command command;
+  for (Command candidate : {Command(VerifyGrid{}), Command(MarkInvalid{}), Command(MarkDuplicate{}),
+                            Command(CommunityHandleLocally{}), Command(CommunityEscalate{}), Command(TownshipDispatch{}),
+                            Command(DepartmentAccept{}), Command(DepartmentTransfer{}), Command(DepartmentReturn{}),
+                            Command(RequestExtension{}), Command(DecideExtension{}), Command(Resolve{}),
+                            Command(Close{}), Command(Reopen{}), Command(Escalate{}), Command(Rate{}),
+                            Command(AddCoRequester{}), Command(PauseForResident{}), Command(ResumeHandling{})}) {
+    if (KindOf(candidate) == kind) command = candidate;
+  }
+  return command;
+}
+
+// Decide refused the command for who issues it or for the case's state, whatever its fields.
+bool RefusedForIssuerOrState(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kPermissionDenied) return true;
+  return status.code() == absl::StatusCode::kFailedPrecondition &&
+         absl::StrContains(status.message(), "is not allowed in state");
+}
+
+// AllowedCommands agrees with Decide on every state, pause, role and unit of the test world: a listed command is
+// never refused for its issuer or the state, an unlisted one always is.
+TEST(CaseMachineAllowedTest, AgreesWithDecideEverywhere) {
+  std::vector<v1::Case> cases = {SubmittedCase(/*emergency=*/true), UngriddedCase(),
+                                 PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS),
+                                 PausedCaseIn(v1::CASE_STATUS_HANDLING_LOCALLY)};
+  for (int s = v1::CASE_STATUS_SUBMITTED; s <= v1::CASE_STATUS_DUPLICATE; ++s) {
+    cases.push_back(CaseIn(static_cast<v1::CaseStatus>(s)));
+  }
+  const std::vector<v1::Actor> actors = {
+      GridWorker("G1"),         GridWorker("G2"),          GridWorker("G3"),           CommunityActor("CM1"),
+      CommunityActor("CM2"),    TownshipDispatcher("T1"),  TownshipDispatcher("T2"),   TownshipDispatcher("C1"),
+      DepartmentHandler("D-WATER"), DepartmentHandler("D-ROADS"), Supervisor("T1"),      Supervisor("C1"),
+      Supervisor("T2"),         System(),                  HotlineOperator()};
+  int listed = 0;
+  for (const v1::Case& c : cases) {
+    for (const v1::Actor& actor : actors) {
+      std::vector<CommandKind> allowed = Machine().AllowedCommands(c, actor);
+      for (int k = 0; k < kCommandKindCount; ++k) {
+        const auto kind = static_cast<CommandKind>(k);
+        const bool is_listed = std::find(allowed.begin(), allowed.end(), kind) != allowed.end();
+        listed += is_listed;
+        absl::Status status = Decide(c, EmptyCommand(kind), actor).status();
+        EXPECT_EQ(is_listed, !RefusedForIssuerOrState(status))
+            << CommandKindName(kind) << " by " << v1::Role_Name(actor.role()) << " of " << actor.unit_code()
+            << " on a case in " << v1::CaseStatus_Name(c.status()) << (c.paused() ? " (paused)" : "") << ": "
+            << status;
+      }
+    }
+  }
+  EXPECT_GT(listed, 30);
+}
+
+TEST(CaseMachineAllowedTest, ListsTheHandlersCommandsInOrder) {
+  EXPECT_EQ(Machine().AllowedCommands(CaseIn(v1::CASE_STATUS_IN_PROGRESS), DepartmentHandler("D-WATER")),
+            (std::vector<CommandKind>{CommandKind::kDepartmentTransfer, CommandKind::kDepartmentReturn,
+                                      CommandKind::kRequestExtension, CommandKind::kResolve,
+                                      CommandKind::kPauseForResident}));
+  EXPECT_EQ(Machine().AllowedCommands(PausedCaseIn(v1::CASE_STATUS_IN_PROGRESS), DepartmentHandler("D-WATER")),
+            (std::vector<CommandKind>{CommandKind::kDepartmentTransfer, CommandKind::kDepartmentReturn,
+                                      CommandKind::kRequestExtension, CommandKind::kResolve,
+                                      CommandKind::kResumeHandling}));
+  EXPECT_TRUE(Machine().AllowedCommands(CaseIn(v1::CASE_STATUS_IN_PROGRESS), DepartmentHandler("D-ROADS")).empty());
+  EXPECT_EQ(Machine().AllowedCommands(CaseIn(v1::CASE_STATUS_SUBMITTED), GridWorker("G1")),
+            (std::vector<CommandKind>{CommandKind::kVerifyGrid, CommandKind::kMarkInvalid,
+                                      CommandKind::kMarkDuplicate}));
+  v1::Actor nameless = GridWorker("G1");
+  nameless.clear_person_id();
+  EXPECT_TRUE(Machine().AllowedCommands(CaseIn(v1::CASE_STATUS_SUBMITTED), nameless).empty());
+}
+
 }  // namespace
 }  // namespace gridcase::dispatch
