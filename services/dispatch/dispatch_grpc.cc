@@ -152,6 +152,34 @@ grpc::ServerUnaryReactor* DispatchGrpc::ExecuteCommand(grpc::CallbackServerConte
   return reactor;
 }
 
+grpc::Status DispatchGrpc::ListAllowedCommands(grpc::ServerContext* context,
+                                               const v1::ListAllowedCommandsRequest* request,
+                                               v1::ListAllowedCommandsResponse* response) {
+  std::shared_ptr<server::Call> call = server::CallOf(context);
+  auto caller = call->caller();
+  if (!caller.ok()) return server::ToGrpcStatus(caller.status());
+  if (request->case_ids_size() == 0 || request->case_ids_size() > kMaxAllowedCommandsCases) {
+    return server::ToGrpcStatus(
+        server::FieldError("case_ids", absl::StrCat("must hold 1..", kMaxAllowedCommandsCases, " case ids")));
+  }
+  const v1::Actor actor = caller->ToActor();
+  for (const std::string& case_id : request->case_ids()) {
+    if (absl::Status s = validation::CheckKeyPart("case_ids", case_id); !s.ok()) return server::ToGrpcStatus(s);
+    auto view = views_->Get(case_id);
+    if (!view.ok()) return server::ToGrpcStatus(view.status());
+    if (!view->has_value() || !access::CheckCanRead(*caller, **view).ok()) continue;
+    call->AddCase(case_id);
+    const v1::Case& c = **view;
+    v1::AllowedCommands& allowed = *response->add_cases();
+    allowed.set_case_id(case_id);
+    allowed.set_version(c.version());
+    allowed.set_status(c.status());
+    allowed.set_paused(c.paused());
+    for (CommandKind kind : machine_->AllowedCommands(c, actor)) allowed.add_commands(std::string(CommandKindName(kind)));
+  }
+  return grpc::Status::OK;
+}
+
 absl::StatusOr<v1::Actor> ActorOf(const access::Caller& caller, const v1::Actor& claimed) {
   v1::Actor actor = caller.ToActor();
   bool claimed_any = claimed.role() != v1::ROLE_UNSPECIFIED || !claimed.person_id().empty() ||

@@ -22,9 +22,11 @@ class DispatchGrpc final
 
   // All pointers must outlive the service.
   // `personal_data` opens the sealed residents of what a caller may read (then masked as the read table says).
+  // `machine` answers ListAllowedCommands.
   DispatchGrpc(events::CaseViews* views, RedisProjectionStore* queues, CaseCommands* commands,
-               server::BlockingPool* pool, privacy::PersonalData* personal_data)
-      : views_(views), queues_(queues), commands_(commands), pool_(pool), personal_data_(personal_data) {}
+               server::BlockingPool* pool, privacy::PersonalData* personal_data, const CaseMachine* machine)
+      : views_(views), queues_(queues), commands_(commands), pool_(pool), personal_data_(personal_data),
+        machine_(machine) {}
 
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request, v1::Case* response) override;
   grpc::Status GetCaseTimeline(grpc::ServerContext* context, const v1::GetCaseTimelineRequest* request,
@@ -36,6 +38,9 @@ class DispatchGrpc final
   // A supervisor erases the cases within its area, a service any case and any resident (by phone or resident id).
   grpc::Status ErasePersonalData(grpc::ServerContext* context, const v1::ErasePersonalDataRequest* request,
                                  v1::ErasePersonalDataResponse* response) override;
+  static constexpr int kMaxAllowedCommandsCases = 100;
+  grpc::Status ListAllowedCommands(grpc::ServerContext* context, const v1::ListAllowedCommandsRequest* request,
+                                   v1::ListAllowedCommandsResponse* response) override;
 
  private:
   // The case, when the call has a caller and it may read the case: the caller's error, or INVALID_ARGUMENT,
@@ -50,6 +55,7 @@ class DispatchGrpc final
   CaseCommands* commands_;
   server::BlockingPool* pool_;
   privacy::PersonalData* personal_data_;
+  const CaseMachine* machine_;
 };
 
 // The actor a command runs as: the caller. A request that names an actor must name exactly the caller

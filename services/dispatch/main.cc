@@ -203,7 +203,7 @@ int Run(service::ServiceRunner& runner) {
   }
   server::BlockingPool command_pool(absl::GetFlag(FLAGS_command_threads),
                                    static_cast<size_t>(absl::GetFlag(FLAGS_command_queue)));
-  DispatchGrpc service(&views, &queue_reader, &commands, &command_pool, &personal_data);
+  DispatchGrpc service(&views, &queue_reader, &commands, &command_pool, &personal_data, &machine);
 
   // The registry follows its file without a restart; an invalid file is logged and the old directory keeps serving.
   runner.ReloadRegistry([&org_directory](const std::string& path) -> absl::Status {
