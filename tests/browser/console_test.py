@@ -158,6 +158,10 @@ def main():
         latency = int(alert.get_attribute("data-received")) - board.evaluate(f"Date.parse('{occurred}')")
         log("breach shown", latency, "ms after it fired")
         assert latency <= 2000, f"the breach appeared {latency} ms after it fired"
+        # The board reads its overdue list and map again on a breach, still without a reload.
+        expect(board.locator(f'#overdue tr[data-case="{BREACH}"]')).to_be_visible(timeout=15000)
+        expect(board.locator("#board-map circle.dot.red")).to_have_count(1)
+        expect(alert).to_be_visible()
         shot(board, "board-supervisor")
 
         # 督办 on the overdue case; the board is read again (the alerts stay).

@@ -211,6 +211,12 @@ std::map<std::string, grpc::Status> CallEveryRpc(testing::ServiceFleet& fleet, c
     v1::CaseCommandResponse r;
     return dispatch->ExecuteCommand(&c, q, &r);
   });
+  call("dispatch.ListAllowedCommands", [&](grpc::ClientContext& c) {
+    v1::ListAllowedCommandsRequest q;
+    q.add_case_ids(case_id);
+    v1::ListAllowedCommandsResponse r;
+    return dispatch->ListAllowedCommands(&c, q, &r);
+  });
   call("intake.SubmitCase", [&](grpc::ClientContext& c) {
     v1::SubmitCaseRequest q;
     q.set_idempotency_key(idempotency_key);
@@ -306,7 +312,7 @@ TEST_F(AccessE2eTest, AnonymousAndBadTokensAreRefusedOnEveryRpcAndChangeNothing)
   };
   for (const auto& [authorization, reason] : bad) {
     std::map<std::string, grpc::Status> statuses = CallEveryRpc(*fleet_, authorization, case_id, key);
-    ASSERT_EQ(statuses.size(), 14u);
+    ASSERT_EQ(statuses.size(), 15u);
     for (const auto& [rpc, status] : statuses) {
       EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
           << rpc << " with '" << authorization.substr(0, 20) << "…': " << status.error_message();

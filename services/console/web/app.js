@@ -27,6 +27,7 @@ const LEVEL = {
   LEVEL_GRID: '网格', LEVEL_COMMUNITY: '村（社区）', LEVEL_TOWNSHIP: '乡镇（街道）', LEVEL_COUNTY: '县级',
   LEVEL_DEPARTMENT: '部门',
 };
+const STAGE = { GRID_VERIFICATION: '网格核单', COMMUNITY: '村社处置', TOWNSHIP_DISPATCH: '街镇派单', DEPARTMENT: '部门签收' };
 const CLOCK = { CLOCK_KIND_SIGN_OFF: '签收时限', CLOCK_KIND_COMPLETION: '办结时限' };
 const EVENT = {
   submitted: '群众点单（受理）', co_requester_added: '重复诉求并案', grid_verified: '网格核单', grid_marked_invalid: '认定无效件',
@@ -245,6 +246,10 @@ async function queueView() {
     h('form', { class: 'filters', onsubmit: (e) => { e.preventDefault(); if (search.value.trim()) location.hash = `#/case/${search.value.trim()}`; } },
       search, h('button', { class: 'btn ghost small', type: 'submit' }, '查询'))));
 
+  const red = items.filter((i) => lightOf(i.lead) === 'red').length;
+  const yellow = items.filter((i) => lightOf(i.lead) === 'yellow').length;
+  panel.append(h('div', { class: 'summary' }, `共 ${items.length} 件`, h('span', { class: 'light red' }), `超期 ${red}`,
+    h('span', { class: 'light yellow' }), `临期 ${yellow}`, h('span', { class: 'light green' }), `正常 ${items.length - red - yellow}`));
   const shown = items.filter((i) => (!f.status || i.case.status === f.status) &&
     (!f.category || i.case.category === f.category) && (!f.grid || i.case.location?.grid_code === f.grid));
   if (!shown.length) {
@@ -269,9 +274,9 @@ async function queueView() {
   return root;
 }
 
-function actionButtons(c, allowed) {
+function actionButtons(c, allowed, empty = '—') {
   const names = (allowed?.commands || []).filter((n) => COMMANDS[n]);
-  if (!names.length) return h('span', { class: 'hint' }, '—');
+  if (!names.length) return h('span', { class: 'hint' }, empty);
   return h('div', { class: 'actions' }, names.map((n) => h('button', {
     class: `btn small ${COMMANDS[n].danger ? 'red' : ''}`, type: 'button', 'data-command': n,
     onclick: () => openCommand(c, allowed, n),
@@ -422,7 +427,8 @@ async function caseView(id) {
   const head = h('div', { class: 'panel' },
     h('h2', {}, h('span', { class: `light ${lightOf(lead)}` }), ` 案件 ${c.id} `, statusBadge(c.status),
       c.emergency ? h('span', { class: 'badge red' }, '紧急') : null, h('small', {}, `第 ${c.version} 版`)),
-    h('div', { class: 'actions', id: 'case-actions' }, actionButtons(c, data.allowed)));
+    h('div', { class: 'actions', id: 'case-actions' }, h('span', { class: 'hint' }, '可办理操作：'),
+      actionButtons(c, data.allowed, '当前环节无需您办理')));
   const fields = h('div', { class: 'panel' }, h('h2', {}, '案件信息'), h('dl', { class: 'fields' },
     ...[['诉求标题', c.title || '—'], ['诉求内容', c.text || '—'], ['来源渠道', CHANNEL[c.channel] || c.channel],
       ['事项目录', item ? `${item.name}（${item.code}）` : c.catalogue_item || '—'],
@@ -453,7 +459,7 @@ async function caseView(id) {
   const clocks = (data.clocks?.clocks || []).map((k) => {
     const pct = Math.min(k.percent_elapsed || 0, 100);
     return h('tr', {},
-      h('td', { 'data-label': '时限' }, `${CLOCK[k.kind] || k.kind}${k.stage ? ` · ${k.stage}` : ''}`),
+      h('td', { 'data-label': '时限' }, `${CLOCK[k.kind] || k.kind}${k.stage ? ` · ${STAGE[k.stage] || k.stage}` : ''}`),
       h('td', { 'data-label': '到期' }, when(k.due_at)),
       h('td', { 'data-label': '进度' }, h('div', { class: 'bar' }, h('i', { class: lightOf(k), style: null })), `${k.percent_elapsed || 0}%`),
       h('td', { 'data-label': '剩余' }, k.stopped ? h('span', { class: 'hint' }, '已停止') : timeLeft(k)));
@@ -550,6 +556,11 @@ function onAlert(alert) {
   if (alert.event?.sla_breached && n && state.late && !state.late.has(alert.case_id)) {
     state.late.set(alert.case_id, {});
     n.textContent = String(state.late.size);
+    // The overdue list and the map follow the breach (read again once the burst settles).
+    clearTimeout(state.boardRefresh);
+    state.boardRefresh = setTimeout(() => {
+      if ($('#main').dataset.view === 'board' && !$('#dialog').open) render();
+    }, 1000);
   }
 }
 
@@ -572,7 +583,7 @@ async function boardView() {
     byAge.set(age, byAge.get(age) + 1);
     const grid = state.index.units.get(loc.grid_code);
     const p = loc.point ? loc.point : grid ? GridMap.centroid(grid) : null;
-    if (p) dots.push({ lat: p.lat, lng: p.lng, cls: late.has(c.id) ? 'red' : warned.has(c.id) ? 'yellow' : 'green', title: `${c.id} ${c.title || ''}`, href: `#/case/${c.id}` });
+    if (p) dots.push({ lat: p.lat, lng: p.lng, r: 1.8, cls: late.has(c.id) ? 'red' : warned.has(c.id) ? 'yellow' : 'green', title: `${c.id} ${c.title || ''}`, href: `#/case/${c.id}` });
   }
   const cards = h('div', { class: 'cards' },
     h('div', { class: 'card red' }, h('div', { class: 'n', id: 'n-overdue' }, String(late.size)), h('div', { class: 'l' }, '超期案件')),
@@ -581,7 +592,7 @@ async function boardView() {
     h('div', { class: 'card' }, h('div', { class: 'n' }, unitName(state.me.unit)), h('div', { class: 'l' }, '督办范围')));
 
   const live = h('span', { class: `live ${state.live ? 'on' : ''}`, id: 'live' });
-  const alerts = h('ul', { class: 'alerts', id: 'alerts' }, state.alerts.map((a) => alertItem(a, false)));
+  const alerts = h('ul', { class: 'alerts', id: 'alerts' }, state.alerts.map((a) => alertItem(a, Date.now() - a.received < 3000)));
   if (!state.alerts.length) alerts.append(h('li', { class: 'hint empty-alerts' }, '实时监测中，暂无新的预警或超时。'));
   const alertPanel = h('div', { class: 'panel' }, h('h2', {}, live, '实时预警', h('small', {}, '超时与预警即时推送，无需刷新')), alerts);
 
