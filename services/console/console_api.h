@@ -55,8 +55,8 @@ class ConsoleApi {
   ApiReply Me(const access::Caller& caller) const;
   // GET /api/registry: counties, townships, communities, grids (polygons, no members), departments, catalogue.
   ApiReply Registry() const;
-  // GET /api/queue: the caller's unit's work queue (up to 500 cases), each case with its allowed commands and its
-  // running clocks.
+  // GET /api/queue: the caller's unit's work queue (up to 500 cases), each case with its allowed commands and, for
+  // the 80 most urgent, its clocks (null when sla cannot tell).
   ApiReply Queue(const access::Caller& caller, const std::string& authorization) const;
   // GET /api/cases/{id}: the case, its timeline, clocks and allowed commands.
   ApiReply Case(const std::string& authorization, const std::string& case_id) const;

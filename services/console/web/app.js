@@ -731,6 +731,11 @@ async function render() {
 window.addEventListener('hashchange', () => { notice(''); render(); });
 document.addEventListener('DOMContentLoaded', () => {
   $('#logout').addEventListener('click', () => logout());
+  $('#find').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const id = $('#find-id').value.trim();
+    if (id) location.hash = `#/case/${encodeURIComponent(id)}`;
+  });
   render();
   // The queue and the board follow the clocks: re-read every 30 s while nothing is being edited.
   setInterval(() => { if (!$('#dialog').open && ['queue', 'board'].includes($('#main').dataset.view)) render(); }, 30000);
