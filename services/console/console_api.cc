@@ -1,6 +1,8 @@
 #include "services/console/console_api.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -225,10 +227,12 @@ ApiReply ConsoleApi::Command(const std::string& authorization, const std::string
   return ApiReply{.body = ToJson(response)};
 }
 
-ApiReply ConsoleApi::Cases(const std::string& authorization, const std::string& status, int limit) const {
+ApiReply ConsoleApi::Cases(const std::string& authorization, const std::string& status, int limit,
+                           bool with_clocks) const {
   v1::ListCasesRequest request;
   request.set_page_size(500);
   std::vector<std::string> cases;
+  std::vector<std::pair<int64_t, std::string>> running;  // Unresolved cases by due time (seconds), for their clocks.
   bool truncated = false;
   for (int page = 0; page < kMaxCasePages; ++page) {
     v1::ListCasesResponse response;
@@ -243,13 +247,25 @@ ApiReply ConsoleApi::Cases(const std::string& authorization, const std::string& 
         break;
       }
       cases.push_back(ToJson(c));
+      if (IsOpen(c.status()) && c.status() != v1::CASE_STATUS_RESOLVED) {
+        running.emplace_back(c.has_due_at() ? c.due_at().seconds() : INT64_MAX, c.id());
+      }
     }
     if (truncated || response.next_page_token().empty()) break;
     request.set_page_token(response.next_page_token());
     if (page + 1 == kMaxCasePages) truncated = true;
   }
+  std::vector<std::string> clocks;
+  if (with_clocks) {
+    std::sort(running.begin(), running.end());
+    for (size_t i = 0; i < running.size() && i < static_cast<size_t>(kQueueClocks); ++i) {
+      auto read = ClocksJson(*backends_, authorization, running[i].second);
+      if (read.ok()) clocks.push_back(absl::StrCat(JsonString(running[i].second), ":", *read));
+    }
+  }
   return ApiReply{.body = absl::StrCat("{\"cases\":[", absl::StrJoin(cases, ","),
-                                       "],\"truncated\":", truncated ? "true" : "false", "}")};
+                                       "],\"truncated\":", truncated ? "true" : "false", ",\"clocks\":{",
+                                       absl::StrJoin(clocks, ","), "}}")};
 }
 
 ApiReply ConsoleApi::Overdue(const access::Caller& caller, const std::string& authorization) const {

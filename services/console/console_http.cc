@@ -155,7 +155,8 @@ void ConsoleHttp::Route() {
       Serve("cases", res, ErrorReply(absl::InvalidArgumentError("limit: must be a positive number")));
       return;
     }
-    Serve("cases", res, api_->Cases(authorization(req), Param(req, "status"), std::min(limit, 5000)));
+    Serve("cases", res,
+          api_->Cases(authorization(req), Param(req, "status"), std::min(limit, 5000), Param(req, "clocks") == "1"));
   });
   server.Get(R"(/api/cases/([^/]+))", [this, authenticate, authorization](const httplib::Request& req,
                                                                            httplib::Response& res) {

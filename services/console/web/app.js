@@ -556,19 +556,26 @@ function onAlert(alert) {
   if (alert.event?.sla_breached && n && state.late && !state.late.has(alert.case_id)) {
     state.late.set(alert.case_id, {});
     n.textContent = String(state.late.size);
-    // The overdue list and the map follow the breach (read again once the burst settles).
-    clearTimeout(state.boardRefresh);
-    state.boardRefresh = setTimeout(() => {
-      if ($('#main').dataset.view === 'board' && !$('#dialog').open) render();
-    }, 1000);
   }
+  // The lists, counts and map follow the alert (read again once a burst settles).
+  clearTimeout(state.boardRefresh);
+  state.boardRefresh = setTimeout(() => {
+    if ($('#main').dataset.view === 'board' && !$('#dialog').open) render();
+  }, 1000);
 }
 
 async function boardView() {
-  const [open, overdue] = await Promise.all([api('/api/cases?status=open&limit=2000'), api('/api/overdue')]);
+  const [open, overdue] = await Promise.all([api('/api/cases?status=open&limit=2000&clocks=1'), api('/api/overdue')]);
   const late = new Map();
   for (const k of overdue.clocks || []) if (!late.has(k.case_id)) late.set(k.case_id, k);
-  const warned = new Set(state.alerts.filter((a) => a.event?.sla_warned).map((a) => a.case_id));
+  // At risk: a running clock from 75 % of its allowance (sla's clocks), or a warning received on this board.
+  const atRisk = new Map();
+  for (const c of open.cases) {
+    const lead = leadClock(open.clocks?.[c.id], c);
+    if (!late.has(c.id) && (lightOf(lead) === 'yellow' || state.alerts.some((a) => a.case_id === c.id && a.event?.sla_warned))) {
+      atRisk.set(c.id, { c, lead });
+    }
+  }
   const now = Date.now();
   const byTownship = new Map(), byDepartment = new Map(), byAge = new Map([['1天内', 0], ['1–3天', 0], ['3–7天', 0], ['7天以上', 0]]);
   const dots = [];
@@ -583,11 +590,11 @@ async function boardView() {
     byAge.set(age, byAge.get(age) + 1);
     const grid = state.index.units.get(loc.grid_code);
     const p = loc.point ? loc.point : grid ? GridMap.centroid(grid) : null;
-    if (p) dots.push({ lat: p.lat, lng: p.lng, r: 1.8, cls: late.has(c.id) ? 'red' : warned.has(c.id) ? 'yellow' : 'green', title: `${c.id} ${c.title || ''}`, href: `#/case/${c.id}` });
+    if (p) dots.push({ lat: p.lat, lng: p.lng, r: 1.8, cls: late.has(c.id) ? 'red' : atRisk.has(c.id) ? 'yellow' : 'green', title: `${c.id} ${c.title || ''}`, href: `#/case/${c.id}` });
   }
   const cards = h('div', { class: 'cards' },
     h('div', { class: 'card red' }, h('div', { class: 'n', id: 'n-overdue' }, String(late.size)), h('div', { class: 'l' }, '超期案件')),
-    h('div', { class: 'card yellow' }, h('div', { class: 'n' }, String(warned.size)), h('div', { class: 'l' }, '本次预警案件')),
+    h('div', { class: 'card yellow' }, h('div', { class: 'n', id: 'n-at-risk' }, String(atRisk.size)), h('div', { class: 'l' }, '临期预警案件')),
     h('div', { class: 'card' }, h('div', { class: 'n' }, String(open.cases.length)), h('div', { class: 'l' }, '在办案件')),
     h('div', { class: 'card' }, h('div', { class: 'n' }, unitName(state.me.unit)), h('div', { class: 'l' }, '督办范围')));
 
@@ -614,6 +621,15 @@ async function boardView() {
     overdueRows.length ? h('table', { class: 'responsive', id: 'overdue' }, h('thead', {}, h('tr', {}, ['案件编号', '诉求', '当前承办', '时限', '已超期', '督办'].map((t) => h('th', {}, t)))),
       h('tbody', {}, overdueRows)) : h('div', { class: 'empty' }, '暂无超期案件。'));
 
+  const riskRows = [...atRisk.values()].map(({ c, lead }) => h('tr', { 'data-case': c.id },
+    h('td', { 'data-label': '编号' }, h('a', { href: `#/case/${c.id}` }, c.id)),
+    h('td', { 'data-label': '诉求' }, c.title || ''),
+    h('td', { 'data-label': '承办' }, unitName(c.holder_unit)),
+    h('td', { 'data-label': '时限' }, timeLeft(lead))));
+  const riskPanel = h('div', { class: 'panel' }, h('h2', {}, '临期案件', h('small', {}, '已用时限 75% 以上')),
+    riskRows.length ? h('table', { class: 'responsive', id: 'at-risk' }, h('thead', {}, h('tr', {}, ['案件编号', '诉求', '当前承办', '时限'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, riskRows)) : h('div', { class: 'empty' }, '暂无临期案件。'));
+
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'map');
   svg.id = 'board-map';
@@ -631,7 +647,7 @@ async function boardView() {
     });
   }
 
-  return h('div', {}, cards, h('div', { class: 'grid2' }, h('div', {}, alertPanel, overduePanel), mapPanel),
+  return h('div', {}, cards, h('div', { class: 'grid2' }, h('div', {}, alertPanel, overduePanel, riskPanel), mapPanel),
     h('div', { class: 'grid3' }, countTable('by-township', '按乡镇（街道）', byTownship), countTable('by-department', '按承办部门', byDepartment),
       countTable('by-age', '按受理时长', byAge)));
 }
