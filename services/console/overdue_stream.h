@@ -15,7 +15,8 @@ namespace gridcase::console {
 
 // One browser's live feed of overdue alerts: the SLA service's WatchOverdue stream for the person's area, read on a
 // thread of its own and rendered as server-sent events:
-//   event: ready   the watch is registered (every alert fired from now on follows)
+//   event: ready   the SLA service answered: every alert fired from now on follows (a refused watch's `end`
+//                  follows at once)
 //   event: alert   data: one SlaAlert as JSON
 //   event: end     data: {"status": "…", "message": "…"}: the stream ended (the server stopped, the token was
 //                  refused); the browser reconnects
