@@ -91,6 +91,8 @@ def main():
         grid.press("#search", "Enter")
         expect(grid.locator("#timeline")).to_contain_text("群众点单", timeout=10000)
         expect(grid.locator("#case-map polygon.here")).to_have_count(1)
+        width = grid.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"the phone case page is {width}px wide"
         shot(grid, "case-grid-worker-phone")
         grid.goto(URL + "/#/queue")
         run_command(grid, row(grid, CHAIN), "VerifyGrid",
