@@ -228,7 +228,7 @@ ApiReply ConsoleApi::Command(const std::string& authorization, const std::string
 }
 
 ApiReply ConsoleApi::Cases(const std::string& authorization, const std::string& status, int limit,
-                           bool with_clocks) const {
+                           bool with_clocks, bool with_allowed) const {
   v1::ListCasesRequest request;
   request.set_page_size(500);
   std::vector<std::string> cases;
@@ -255,17 +255,26 @@ ApiReply ConsoleApi::Cases(const std::string& authorization, const std::string& 
     request.set_page_token(response.next_page_token());
     if (page + 1 == kMaxCasePages) truncated = true;
   }
+  std::sort(running.begin(), running.end());
   std::vector<std::string> clocks;
   if (with_clocks) {
-    std::sort(running.begin(), running.end());
     for (size_t i = 0; i < running.size() && i < static_cast<size_t>(kQueueClocks); ++i) {
       auto read = ClocksJson(*backends_, authorization, running[i].second);
       if (read.ok()) clocks.push_back(absl::StrCat(JsonString(running[i].second), ":", *read));
     }
   }
+  std::vector<std::string> allowed;
+  if (with_allowed && !running.empty()) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < running.size() && i < static_cast<size_t>(kAllowedBatch); ++i) ids.push_back(running[i].second);
+    auto got = AllowedJson(*backends_, authorization, ids);
+    if (!got.ok()) return ErrorReply(got.status());
+    for (const auto& [id, json] : *got) allowed.push_back(absl::StrCat(JsonString(id), ":", json));
+  }
   return ApiReply{.body = absl::StrCat("{\"cases\":[", absl::StrJoin(cases, ","),
                                        "],\"truncated\":", truncated ? "true" : "false", ",\"clocks\":{",
-                                       absl::StrJoin(clocks, ","), "}}")};
+                                       absl::StrJoin(clocks, ","), "},\"allowed\":{", absl::StrJoin(allowed, ","),
+                                       "}}")};
 }
 
 ApiReply ConsoleApi::Overdue(const access::Caller& caller, const std::string& authorization) const {

@@ -64,8 +64,10 @@ class ConsoleApi {
   ApiReply Command(const std::string& authorization, const std::string& case_id, const std::string& body) const;
   // GET /api/cases: the cases the caller may read (intake ListCases, every page up to `limit` cases), with
   // `status` ("open": every state but CLOSED, INVALID, DUPLICATE) applied; `with_clocks`: also the clocks of the 80
-  // unresolved cases due first, by case id.
-  ApiReply Cases(const std::string& authorization, const std::string& status, int limit, bool with_clocks) const;
+  // unresolved cases due first, by case id; `with_allowed`: also the commands the caller may issue on the first 100
+  // unresolved cases (dispatch ListAllowedCommands), by case id.
+  ApiReply Cases(const std::string& authorization, const std::string& status, int limit, bool with_clocks,
+                 bool with_allowed) const;
   // GET /api/overdue: the running clocks past their due time in the caller's area.
   ApiReply Overdue(const access::Caller& caller, const std::string& authorization) const;
   // GET /api/report?from&to&area&format: the statistical report; format "csv" is the CSV document as a download.

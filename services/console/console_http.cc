@@ -156,7 +156,8 @@ void ConsoleHttp::Route() {
       return;
     }
     Serve("cases", res,
-          api_->Cases(authorization(req), Param(req, "status"), std::min(limit, 5000), Param(req, "clocks") == "1"));
+          api_->Cases(authorization(req), Param(req, "status"), std::min(limit, 5000), Param(req, "clocks") == "1",
+                      Param(req, "allowed") == "1"));
   });
   server.Get(R"(/api/cases/([^/]+))", [this, authenticate, authorization](const httplib::Request& req,
                                                                            httplib::Response& res) {

@@ -33,7 +33,8 @@ struct ConsoleHttpOptions {
 //   GET  /api/me                         who the token is: role, unit
 //   GET  /api/registry                   units, grid polygons, departments, catalogue
 //   GET  /api/queue                      the caller's unit's work queue with allowed commands and clocks
-//   GET  /api/cases?status=open&limit=N&clocks=1  the cases the caller may read (and the clocks of those due first)
+//   GET  /api/cases?status=open&limit=N&clocks=1&allowed=1  the cases the caller may read (and the clocks and the
+//                                        allowed commands of those due first)
 //   GET  /api/cases/{id}                 one case: fields, timeline, clocks, allowed commands
 //   POST /api/cases/{id}/commands        a command (CaseCommandRequest JSON); ABORTED (409) for a stale version
 //   GET  /api/overdue                    overdue clocks in the caller's area

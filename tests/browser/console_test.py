@@ -143,6 +143,18 @@ def main():
         expect(row(handler, CHAIN).locator('button[data-command="Resolve"]')).to_be_visible()
         assert commands(row(handler, CHAIN)) == ["DepartmentTransfer", "DepartmentReturn", "RequestExtension",
                                                  "Resolve", "PauseForResident"], commands(row(handler, CHAIN))
+        # 延期: the handler asks, the township (which does not hold the case) decides from its list of other cases.
+        run_command(handler, row(handler, CHAIN), "RequestExtension",
+                    lambda pg: pg.fill('#dialog textarea[name="reason"]', "需协调停水时间，申请延期"))
+        expect(handler.locator("#notice")).to_contain_text("已申请延期")
+        township.reload()
+        other_case = township.locator(f'#others tr[data-case="{CHAIN}"]')
+        expect(other_case).to_be_visible()
+        assert commands(other_case) == ["DecideExtension"], commands(other_case)
+        shot(township, "queue-township-extension")
+        run_command(township, other_case, "DecideExtension",
+                    lambda pg: pg.fill('#dialog textarea[name="note"]', "同意延期一个工作日"))
+        expect(township.locator("#notice")).to_contain_text("已延期审批")
         handler.click(f'#queue tr[data-case="{CHAIN}"] a')
         expect(handler.locator("#case-actions")).to_be_visible()
         run_command(handler, handler.locator("#case-actions"), "Resolve",
@@ -151,6 +163,7 @@ def main():
         expect(handler.locator("#main")).to_contain_text(REPLY)
         expect(handler.locator("#case-actions button")).to_have_count(0)
         expect(handler.locator("#timeline")).to_contain_text("部门签收")
+        expect(handler.locator("#timeline")).to_contain_text("延期审批")
         shot(handler, "case-department")
 
         # The breach arrives on the open board without a reload, within 2 s of being fired.

@@ -254,9 +254,17 @@ async function queueView() {
     (!f.category || i.case.category === f.category) && (!f.grid || i.case.location?.grid_code === f.grid));
   if (!shown.length) {
     panel.append(h('div', { class: 'empty' }, items.length ? '没有符合筛选条件的案件。' : '暂无待办案件。'));
-    return root;
+  } else {
+    panel.append(caseTable('queue', shown));
   }
-  const rows = shown.map((it) => {
+  const others = await othersPanel(new Set(items.map((i) => i.case.id)));
+  if (others) root.append(others);
+  return root;
+}
+
+// Rows of cases ({case, allowed, lead}) with their light, time left and allowed commands.
+function caseTable(id, items) {
+  const rows = items.map((it) => {
     const c = it.case;
     return h('tr', { 'data-case': c.id },
       h('td', { 'data-label': '灯' }, h('span', { class: `light ${lightOf(it.lead)}`, title: it.lead ? `已用 ${it.lead.percent_elapsed || 0}%` : '' })),
@@ -268,10 +276,25 @@ async function queueView() {
       h('td', { 'data-label': '时限' }, timeLeft(it.lead)),
       h('td', { 'data-label': '操作' }, actionButtons(c, it.allowed)));
   });
-  panel.append(h('table', { class: 'responsive', id: 'queue' },
+  return h('table', { class: 'responsive', id },
     h('thead', {}, h('tr', {}, ['', '案件编号', '诉求', '类别', '状态', '所在网格', '时限', '可办理操作'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows)));
-  return root;
+    h('tbody', {}, rows));
+}
+
+// Cases the person may act on without holding them (a township's manual grid placement, extension decisions on a
+// department's case): the readable open cases on which dispatch allows this person a command.
+async function othersPanel(queued) {
+  let data;
+  try {
+    data = await api('/api/cases?status=open&limit=2000&clocks=1&allowed=1');
+  } catch (err) {
+    return null;
+  }
+  const items = data.cases.filter((c) => !queued.has(c.id) && (data.allowed?.[c.id]?.commands || []).length)
+    .map((c) => ({ case: c, allowed: data.allowed[c.id], lead: leadClock(data.clocks?.[c.id], c) }));
+  if (!items.length) return null;
+  items.sort((a, b) => (a.lead ? seconds(a.lead.remaining) : Infinity) - (b.lead ? seconds(b.lead.remaining) : Infinity));
+  return h('div', { class: 'panel' }, h('h2', {}, '辖区内其他可办理案件', h('small', {}, '如人工定格、延期审批')), caseTable('others', items));
 }
 
 function actionButtons(c, allowed, empty = '—') {
