@@ -266,7 +266,9 @@ ApiReply ConsoleApi::Cases(const std::string& authorization, const std::string& 
   std::vector<std::string> allowed;
   if (with_allowed && !running.empty()) {
     std::vector<std::string> ids;
-    for (size_t i = 0; i < running.size() && i < static_cast<size_t>(kAllowedBatch); ++i) ids.push_back(running[i].second);
+    for (size_t i = 0; i < running.size() && i < static_cast<size_t>(kAllowedBatch); ++i) {
+      ids.push_back(running[i].second);
+    }
     auto got = AllowedJson(*backends_, authorization, ids);
     if (!got.ok()) return ErrorReply(got.status());
     for (const auto& [id, json] : *got) allowed.push_back(absl::StrCat(JsonString(id), ":", json));

@@ -7,7 +7,8 @@
 #include "libs/config/config.h"
 
 ABSL_FLAG(std::string, console_addr, "127.0.0.1:8080", "host:port of the web console; port 0 picks a free one");
-ABSL_FLAG(std::string, web_dir, "", "folder of the console's pages; default: web/ beside the binary, else the source's");
+ABSL_FLAG(std::string, web_dir, "",
+          "folder of the console's pages; default: web/ beside the binary, else the source tree's");
 ABSL_FLAG(std::string, intake_addr, "", "intake's gRPC address (required)");
 ABSL_FLAG(std::string, dispatch_addr, "", "dispatch's gRPC address (required)");
 ABSL_FLAG(std::string, sla_addr, "", "sla's gRPC address (required)");

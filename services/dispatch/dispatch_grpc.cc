@@ -175,7 +175,9 @@ grpc::Status DispatchGrpc::ListAllowedCommands(grpc::ServerContext* context,
     allowed.set_version(c.version());
     allowed.set_status(c.status());
     allowed.set_paused(c.paused());
-    for (CommandKind kind : machine_->AllowedCommands(c, actor)) allowed.add_commands(std::string(CommandKindName(kind)));
+    for (CommandKind kind : machine_->AllowedCommands(c, actor)) {
+      allowed.add_commands(std::string(CommandKindName(kind)));
+    }
   }
   return grpc::Status::OK;
 }

@@ -105,8 +105,8 @@ TEST(ConsoleBrowserTest, EveryRoleWorksTheChainAndTheBoardSeesABreachLive) {
                   .ok());
 
   // The chain's case (一般, two hours to complete) and the case that breaches while the board watches (简单, 45 s).
-  const std::string chain_case =
-      Submit(fleet, "console-chain", "翠苑小区3幢东侧供水管漏水，路面积水结冰，请尽快维修", "water.leak");
+  const std::string chain_case = Submit(fleet, "console-chain",
+                                        "翠苑小区3幢东侧供水管漏水，路面积水结冰，请尽快维修", "water.leak");
   const std::string breach_case =
       Submit(fleet, "console-breach", "翠苑小区南门路灯不亮，夜间出行不便", "municipal.street-light");
   ASSERT_FALSE(chain_case.empty());

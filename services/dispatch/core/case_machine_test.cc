@@ -884,12 +884,12 @@ TEST(CaseMachineRoleTest, NoPersonRatesReopensOrClosesAsRated) {
 // The command of `kind` with every field empty.
 Command EmptyCommand(CommandKind kind) {
   Command command;
-  for (Command candidate : {Command(VerifyGrid{}), Command(MarkInvalid{}), Command(MarkDuplicate{}),
-                            Command(CommunityHandleLocally{}), Command(CommunityEscalate{}), Command(TownshipDispatch{}),
-                            Command(DepartmentAccept{}), Command(DepartmentTransfer{}), Command(DepartmentReturn{}),
-                            Command(RequestExtension{}), Command(DecideExtension{}), Command(Resolve{}),
-                            Command(Close{}), Command(Reopen{}), Command(Escalate{}), Command(Rate{}),
-                            Command(AddCoRequester{}), Command(PauseForResident{}), Command(ResumeHandling{})}) {
+  for (Command candidate :
+       {Command(VerifyGrid{}), Command(MarkInvalid{}), Command(MarkDuplicate{}), Command(CommunityHandleLocally{}),
+        Command(CommunityEscalate{}), Command(TownshipDispatch{}), Command(DepartmentAccept{}),
+        Command(DepartmentTransfer{}), Command(DepartmentReturn{}), Command(RequestExtension{}),
+        Command(DecideExtension{}), Command(Resolve{}), Command(Close{}), Command(Reopen{}), Command(Escalate{}),
+        Command(Rate{}), Command(AddCoRequester{}), Command(PauseForResident{}), Command(ResumeHandling{})}) {
     if (KindOf(candidate) == kind) command = candidate;
   }
   return command;
