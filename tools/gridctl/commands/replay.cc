@@ -25,7 +25,7 @@ struct ReplayCounts {
   int64_t duplicate_submits = 0;  // Keys submitted before (a replay run again).
   int64_t linked = 0;           // Linked to an open case as co-requesters.
   int64_t manual_grid = 0;      // Outside every grid: wait for a grid worker.
-  int64_t skipped = 0;          // Records the mapping could not use.
+  int64_t skipped = 0;          // Records the mapping could not use ("unusable").
   int64_t refused = 0;          // Refused by intake.
 };
 
@@ -136,7 +136,7 @@ int Replay(Invocation& in) {
                                  {"duplicate_submits", counts.duplicate_submits},
                                  {"linked", counts.linked},
                                  {"needs_manual_grid", counts.manual_grid},
-                                 {"skipped", counts.skipped},
+                                 {"unusable", counts.skipped},
                                  {"refused", counts.refused},
                                  {"seconds", absl::ToDoubleSeconds(took)},
                                  {"per_second", per_second},
