@@ -65,7 +65,6 @@ int Invocation::Usage(const std::string& message) {
 }
 
 int Invocation::Fail(const absl::Status& status, const std::string& service) {
-  // A malformed option found while connecting is a usage error, not the service's refusal.
   err() << "gridctl " << subcommand_ << ": " << service << ": " << absl::StatusCodeToString(status.code()) << ": "
         << status.message() << "\n";
   if (std::string hint = HintFor(status.code(), service); !hint.empty()) err() << "  " << hint << "\n";

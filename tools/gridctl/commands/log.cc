@@ -61,7 +61,8 @@ int Rebuild(Invocation& in) {
   }
   auto redis = ConnectRedis(*config);
   if (!redis.ok()) return in.Fail(redis.status(), "redis");
-  ProgressBar bar(&in.err(), in.terminal(), "reading the log", 0);
+  const absl::Duration every = in.terminal() ? absl::Milliseconds(200) : absl::Seconds(2);
+  ProgressBar bar(&in.err(), in.terminal(), "reading the log", 0, every);
   dispatch::RebuildProgress::Phase phase = dispatch::RebuildProgress::Phase::kReading;
   auto report = dispatch::RebuildProjections(
       kafka::Cluster(config->kafka_brokers, config->kafka_client_props), events::Topics(config->topic_prefix),
@@ -69,7 +70,7 @@ int Rebuild(Invocation& in) {
         if (p.phase != phase) {
           bar.Finish();
           phase = p.phase;
-          bar = ProgressBar(&in.err(), in.terminal(), "projecting cases", p.total);
+          bar = ProgressBar(&in.err(), in.terminal(), "projecting cases", p.total, every);
         }
         bar.Update(p.done);
       });
