@@ -17,6 +17,18 @@ TEST(CommandRequestTest, NamesEveryCommandOfTheOneof) {
   }
 }
 
+TEST(CommandRequestTest, EveryCommandBuildsARequestCarryingIt) {
+  for (const std::string& name : CommandNames()) {
+    auto request = BuildCommandRequest(name, "GC-1", 7, {});
+    ASSERT_TRUE(request.ok()) << name << ": " << request.status();
+    const auto* field = request->GetReflection()->GetOneofFieldDescriptor(
+        *request, v1::CaseCommandRequest::descriptor()->FindOneofByName("command"));
+    ASSERT_NE(field, nullptr) << name;
+    EXPECT_EQ(field->name(), name);
+    EXPECT_FALSE(CommandFieldsHelp(name).empty()) << name;
+  }
+}
+
 TEST(CommandRequestTest, SetsStringsEnumsBooleansDurationsAndNestedFields) {
   auto verify = BuildCommandRequest("verify-grid", "GC-1", 3,
                                     {{"grid_code", "330199001001001"}, {"category", "general"}, {"note", "核实"}});
