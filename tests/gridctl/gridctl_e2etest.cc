@@ -215,8 +215,10 @@ TEST_F(GridctlE2eTest, SubmitGetAndTimeline) {
   ASSERT_EQ(got.exit_code, 0) << got.err;
   EXPECT_EQ(got.parsed["id"], id);
   EXPECT_EQ(got.parsed["status"], "CASE_STATUS_SUBMITTED");
-  Result table = Gridctl({"get", id, "--clocks"}, Supervisor());
-  EXPECT_EQ(table.exit_code, 0) << table.err;
+  // The SLA service knows the case once it consumed the submission.
+  Result table;
+  EXPECT_TRUE(testing::WaitFor([&] { return (table = Gridctl({"get", id, "--clocks"}, Supervisor())).exit_code == 0; }))
+      << table.err;
   EXPECT_NE(Line(table.out, "status").find("submitted"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("completion"), std::string::npos) << table.out;  // The clocks' table.
 
@@ -249,9 +251,11 @@ TEST_F(GridctlE2eTest, ActRunsHandlerCommandsAndQueueShowsTheHolder) {
   const std::string township = TokenOf(v1::ROLE_TOWNSHIP_DISPATCHER, kTownship, "t-dispatcher-1");
   const std::string urban = TokenOf(v1::ROLE_DEPARTMENT_HANDLER, kUrbanManagement, "zfj-handler-1");
 
-  Result queue = Gridctl({"queue", kGrid, "--json"}, grid_worker);
-  ASSERT_EQ(queue.exit_code, 0) << queue.err;
-  EXPECT_NE(queue.out.find(id), std::string::npos) << queue.out;
+  Result queue;
+  EXPECT_TRUE(testing::WaitFor([&] {
+    queue = Gridctl({"queue", kGrid, "--json"}, grid_worker);
+    return queue.exit_code == 0 && queue.out.find(id) != std::string::npos;
+  })) << queue.out << queue.err;
 
   Result verified = Gridctl({"act", "verify_grid", id, "--json", "--category", "general", "--note", "已核实"},
                             grid_worker);
