@@ -64,9 +64,11 @@ int Rebuild(Invocation& in) {
   const absl::Duration every = in.terminal() ? absl::Milliseconds(200) : absl::Seconds(2);
   ProgressBar bar(&in.err(), in.terminal(), "reading the log", 0, every);
   dispatch::RebuildProgress::Phase phase = dispatch::RebuildProgress::Phase::kReading;
+  bool started = false;
   auto report = dispatch::RebuildProjections(
       kafka::Cluster(config->kafka_brokers, config->kafka_client_props), events::Topics(config->topic_prefix),
       redis->get(), events::Keys(target), [&](const dispatch::RebuildProgress& p) {
+        started = true;
         if (p.phase != phase) {
           bar.Finish();
           phase = p.phase;
@@ -74,7 +76,7 @@ int Rebuild(Invocation& in) {
         }
         bar.Update(p.done);
       });
-  bar.Finish();
+  if (started) bar.Finish();
   if (!report.ok()) return in.Fail(report.status(), "kafka/redis");
   nlohmann::json summary = {{"target_prefix", target},
                             {"cases", report->cases},

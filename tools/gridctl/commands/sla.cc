@@ -39,17 +39,22 @@ int Watch(Invocation& in, Connection& c, v1::SlaService::Stub& sla) {
   auto for_duration = a.Duration("for");
   if (!count.ok()) return in.Usage(std::string(count.status().message()));
   if (!for_duration.ok()) return in.Usage(std::string(for_duration.status().message()));
+  if (count->value_or(1) <= 0) return in.Usage("--count: must be positive");
+  if (for_duration->value_or(absl::Seconds(1)) <= absl::ZeroDuration()) return in.Usage("--for: must be positive");
   v1::WatchOverdueRequest request;
   *request.mutable_area() = Area(a);
   request.set_breaches_only(a.Switch("breaches_only"));
   // The stream lasts until --for runs out, --count alerts arrived, or the user stops it.
   auto context = c.Context(for_duration->value_or(absl::InfiniteDuration()));
   auto reader = sla.WatchOverdue(context.get(), request);
-  // Initial metadata arrives once the watch is registered (or the call failed: Read then ends at once).
+  // Initial metadata arrives once the watch is registered; when the call failed instead, Read ends at once.
   reader->WaitForInitialMetadata();
-  in.err() << "watching " << (request.breaches_only() ? "breaches" : "warnings and breaches")
-           << (a.Has("area") ? absl::StrCat(" in ", a.Get("area")) : "") << " (Ctrl-C to stop)\n";
-  in.err().flush();
+  auto channel = c.Channel("sla");
+  if (channel.ok() && (*channel)->GetState(false) == GRPC_CHANNEL_READY) {
+    in.err() << "watching " << (request.breaches_only() ? "breaches" : "warnings and breaches")
+             << (a.Has("area") ? absl::StrCat(" in ", a.Get("area")) : "") << " (Ctrl-C to stop)\n";
+    in.err().flush();
+  }
   int64_t seen = 0;
   v1::SlaAlert alert;
   while (reader->Read(&alert)) {

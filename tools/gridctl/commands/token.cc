@@ -70,7 +70,8 @@ int Token(Invocation& in) {
   std::ostringstream token, error;
   int status = auth::RunTokenCommand(mint, token, error);
   if (status != 0) {
-    std::string message(absl::StripAsciiWhitespace(error.str()));
+    // gridcase-token's first line says what is wrong; its usage lines name its own commands, not gridctl's.
+    std::string message(absl::StripAsciiWhitespace(error.str().substr(0, error.str().find('\n'))));
     // gridcase-token: 2 is a usage error (an unknown role, a bad ttl); 1 a key it could not use.
     if (status == 2) return in.Usage(message);
     in.err() << "gridctl token: " << message << "\n";

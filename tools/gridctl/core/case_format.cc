@@ -173,8 +173,9 @@ std::string AlertLine(const v1::SlaAlert& alert, absl::TimeZone zone) {
 std::string Rate(bool has, double rate) { return has ? absl::StrFormat("%.1f%%", rate * 100) : "-"; }
 
 std::string ReportText(const v1::Report& r) {
-  std::string out = absl::StrCat("report ", r.from(), " – ", r.to(), "  ", r.area().empty() ? "(all areas)" : r.area(),
-                                 r.area_name().empty() ? "" : absl::StrCat(" ", r.area_name()), "\n");
+  std::string area = r.area().empty() ? "(all areas)" : r.area();
+  if (!r.area_name().empty()) area = r.area().empty() ? r.area_name() : absl::StrCat(r.area(), " ", r.area_name());
+  std::string out = absl::StrCat("report ", r.from(), " – ", r.to(), "  ", area, "\n");
   const v1::UnitStats& t = r.totals();
   out += RenderFields({
       {"submitted", absl::StrCat(r.submitted())},

@@ -44,15 +44,26 @@ std::string HintFor(absl::StatusCode code, const std::string& service) {
   switch (code) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
+      if (service == "redis") {
+        return "is redis-server running at that address? check --redis_addr (GRIDCASE_REDIS_ADDR), --redis_user and "
+               "--redis_password_file";
+      }
+      if (service == "kafka" || service == "kafka/redis") {
+        return "are Kafka and Redis running there? check --kafka_brokers (GRIDCASE_KAFKA_BROKERS), --redis_addr "
+               "(GRIDCASE_REDIS_ADDR) and their security options";
+      }
       return absl::StrCat("is ", service, " running at that address? check --", service, "_addr (GRIDCASE_",
                           absl::AsciiStrToUpper(service), "_ADDR), --tls_ca for a TLS service, or raise --timeout");
     case absl::StatusCode::kUnauthenticated:
-      return "pass a valid token with --token or GRIDCASE_TOKEN (development: gridctl token ROLE UNIT)";
+      return "pass a valid token with --token or GRIDCASE_TOKEN (development: gridctl token ROLE UNIT); a service's "
+             "token under mutual TLS also needs its certificate (--tls_cert, --tls_key)";
     case absl::StatusCode::kPermissionDenied:
       return "use a token of a role and unit that may do this (docs/SECURITY.md lists the scopes)";
     case absl::StatusCode::kAborted:
+      if (service != "dispatch") return "";
       return "the case changed meanwhile: read it again (gridctl get) and retry with its current version";
     case absl::StatusCode::kFailedPrecondition:
+      if (service != "dispatch") return "";
       return "see the case's state with gridctl get, and docs/CASE-STATE-MACHINE.md for what it allows";
     default:
       return "";

@@ -27,7 +27,8 @@ ExitCode ExitCodeFor(absl::StatusCode code);
 // One line per exit code, for --help.
 std::string ExitCodesHelp();
 
-// What the user can do about a failure of this kind, or "" when the message says it all.
+// What the user can do about a failure of this kind from `service` (a gRPC service's name, "redis", "kafka" or
+// "kafka/redis"), or "" when the message says it all.
 std::string HintFor(absl::StatusCode code, const std::string& service);
 
 }  // namespace gridcase::gridctl

@@ -23,6 +23,10 @@ TEST(ExitCodeTest, HintsSayWhatToDo) {
   EXPECT_NE(HintFor(absl::StatusCode::kUnauthenticated, "intake").find("gridctl token"), std::string::npos);
   EXPECT_NE(HintFor(absl::StatusCode::kAborted, "dispatch").find("current version"), std::string::npos);
   EXPECT_EQ(HintFor(absl::StatusCode::kNotFound, "dispatch"), "");
+  EXPECT_NE(HintFor(absl::StatusCode::kUnavailable, "redis").find("--redis_addr"), std::string::npos);
+  EXPECT_EQ(HintFor(absl::StatusCode::kUnavailable, "redis").find("--tls_ca"), std::string::npos);
+  EXPECT_NE(HintFor(absl::StatusCode::kUnavailable, "kafka/redis").find("--kafka_brokers"), std::string::npos);
+  EXPECT_EQ(HintFor(absl::StatusCode::kFailedPrecondition, "kafka/redis"), "");
 }
 
 }  // namespace
