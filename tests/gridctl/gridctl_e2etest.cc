@@ -378,12 +378,16 @@ TEST_F(GridctlE2eTest, ReplaySubmitsACsvOnceWithProgress) {
 
   // The NYC sample (when the shared data is there): every record accepted, none on a grid of the county.
   const std::string nyc = testing::SourcePath("../shared/data/nyc311-2000.csv");
-  Result sample = Gridctl({"replay", nyc, "--limit", "40", "--json", "--key_prefix", prefix}, Operator());
+  Result sample = Gridctl({"replay", nyc, "--limit", "40", "--json", "--key_prefix", prefix, "--service_codes",
+                          testing::SourcePath("data/registry/nyc311-service-codes.json"), "--registry",
+                          testing::SourcePath("data/registry/sample-county.json")},
+                         Operator());
   EXPECT_EQ(sample.exit_code, 0) << sample.err;
   if (!sample.parsed.value("skipped", false)) {
     EXPECT_EQ(sample.parsed["layout"], "nyc311");
     EXPECT_EQ(sample.parsed["submitted"].get<int>() + sample.parsed["duplicate_submits"].get<int>(), 40) << sample.out;
     EXPECT_EQ(sample.parsed["refused"], 0) << sample.out;
+    EXPECT_EQ(sample.parsed["catalogued"], 40) << sample.out;  // Each through the service-code map (or its default).
     EXPECT_NE(sample.err.find("40/40  100%"), std::string::npos) << sample.err;
   }
 
@@ -395,6 +399,11 @@ TEST_F(GridctlE2eTest, ReplaySubmitsACsvOnceWithProgress) {
   const std::string odd = path + ".odd.csv";
   std::ofstream(odd) << "a,b\n1,2\n";
   EXPECT_EQ(Gridctl({"replay", odd}, Operator()).exit_code, 2);
+  Result no_map = Gridctl({"replay", path, "--service_codes", path + ".missing.json", "--registry",
+                           testing::SourcePath("data/registry/sample-county.json")},
+                          Operator());
+  EXPECT_EQ(no_map.exit_code, 2) << no_map.err;
+  EXPECT_NE(no_map.err.find("--service_codes:"), std::string::npos) << no_map.err;
   Result denied = Gridctl({"replay", path, "--key_prefix", prefix + "x"}, TokenOf(v1::ROLE_GRID_WORKER, kGrid, "p0001"));
   EXPECT_EQ(denied.exit_code, 4) << denied.err;
   EXPECT_NE(denied.err.find("stopped at row 2"), std::string::npos) << denied.err;

@@ -1,12 +1,16 @@
 // replay: submits the requests of a 311 CSV export (NYC, Boston, or id/text columns) to intake, one SubmitCase per
 // record, with a progress bar, rate and ETA.
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "gridcase/v1/intake.grpc.pb.h"
+#include "libs/registry/registry_json.h"
+#include "libs/registry/service_code_map.h"
 #include "nlohmann/json.hpp"
 #include "tools/gridctl/commands/stub.h"
 #include "tools/gridctl/core/command_request.h"
@@ -27,6 +31,7 @@ struct ReplayCounts {
   int64_t manual_grid = 0;      // Outside every grid: wait for a grid worker.
   int64_t skipped = 0;          // Records the mapping could not use ("unusable").
   int64_t refused = 0;          // Refused by intake.
+  int64_t catalogued = 0;       // Sent with a catalogue item from --service_codes.
 };
 
 // Records in the file after the header (a pass over it; progress needs the total).
@@ -73,6 +78,18 @@ int Replay(Invocation& in) {
   if (!mapping.ok()) return in.Usage(absl::StrCat(path, ": ", mapping.status().message()));
   int64_t total = CountRecords(path);
   if (limit->has_value()) total = std::min(total, **limit);
+  // With --service_codes, each request type (NYC "Complaint Type") names a catalogue item through its Open311
+  // service code, as the Open311 gateway maps it.
+  std::shared_ptr<const registry::OrgRegistry> org;
+  std::optional<registry::ServiceCodeMap> service_codes;
+  if (a.Has("service_codes")) {
+    auto loaded = registry::LoadRegistry(a.Get("registry", "data/registry/sample-county.json"));
+    if (!loaded.ok()) return in.Usage(absl::StrCat("--registry: ", loaded.status().message()));
+    org = *std::move(loaded);
+    auto map = registry::ServiceCodeMap::Load(a.Get("service_codes"), org.get());
+    if (!map.ok()) return in.Usage(absl::StrCat("--service_codes: ", map.status().message()));
+    service_codes = *std::move(map);
+  }
   const std::string key_prefix = a.Get("key_prefix", "replay-");
   const bool dry_run = a.Switch("dry_run");
   auto run = [&](Connection* c, v1::IntakeService::Stub* intake) {
@@ -91,6 +108,13 @@ int Replay(Invocation& in) {
         if (due > absl::Now()) absl::SleepFor(due - absl::Now());
       }
       auto request = mapping->ToRequest(*record, counts.records + 1, channel, key_prefix);
+      if (request.ok() && service_codes.has_value()) {
+        const v1::CatalogueItem* item = org->FindByServiceCode(service_codes->ServiceCodeFor(request->title()));
+        if (item != nullptr) {
+          request->set_catalogue_item(item->code());
+          ++counts.catalogued;
+        }
+      }
       if (!request.ok()) {
         ++counts.skipped;
         if (problems.size() < 10) problems.push_back(std::string(request.status().message()));
@@ -138,6 +162,7 @@ int Replay(Invocation& in) {
                                  {"needs_manual_grid", counts.manual_grid},
                                  {"unusable", counts.skipped},
                                  {"refused", counts.refused},
+                                 {"catalogued", counts.catalogued},
                                  {"seconds", absl::ToDoubleSeconds(took)},
                                  {"per_second", per_second},
                                  {"problems", problems}}
@@ -152,6 +177,7 @@ int Replay(Invocation& in) {
                                 {"need a manual grid", absl::StrCat(counts.manual_grid)},
                                 {"skipped (unusable)", absl::StrCat(counts.skipped)},
                                 {"refused by intake", absl::StrCat(counts.refused)},
+                                {"with a catalogue item", absl::StrCat(counts.catalogued)},
                                 {"took", absl::StrCat(FormatClock(took), absl::StrFormat(" (%.1f/s)", per_second))}});
       for (const std::string& problem : problems) in.out() << "  " << problem << "\n";
     }
@@ -172,7 +198,8 @@ void RegisterReplaySubcommands(std::vector<Subcommand>* table) {
        .description =
            "Layouts: NYC 311 (Unique Key, Complaint Type, Descriptor, Incident Address, City, Latitude, Longitude), "
            "Boston 311 (case_enquiry_id, case_title, type, location, latitude, longitude), or columns id, text "
-           "[, title, address, lat, lng]. Each record becomes one SubmitCase with idempotency key "
+           "[, title, address, lat, lng]. With --service_codes the request type (the title) is mapped to an Open311 "
+           "service code and its catalogue item, as the Open311 gateway does. Each record becomes one SubmitCase with idempotency key "
            "PREFIX<layout>-<id>, so a replay run again creates nothing new. A missing FILE is skipped with a message "
            "(exit 0). Exit 1 when intake refused some records (the first ten are listed); a replay stops at once when "
            "intake is unreachable (3) or refuses the token (4).\n"
@@ -183,7 +210,11 @@ void RegisterReplaySubcommands(std::vector<Subcommand>* table) {
                    {"rate", "PER_SECOND", "submit at most this many a second (default: as fast as intake answers)"},
                    {"channel", "CHANNEL", "hotline (default), app, grid_patrol or open311; the token must fit it"},
                    {"key_prefix", "PREFIX", "idempotency key prefix (default replay-)"},
-                   {"dry_run", "", "map the records and count them without submitting"}},
+                   {"dry_run", "", "map the records and count them without submitting"},
+                   {"service_codes", "FILE",
+                    "map request types to catalogue items (e.g. data/registry/nyc311-service-codes.json)"},
+                   {"registry", "FILE", "with --service_codes: the registry (default data/registry/sample-county.json)",
+                    "GRIDCASE_REGISTRY"}},
        .run = Replay});
 }
 
