@@ -378,7 +378,8 @@ TEST_F(GridctlE2eTest, ReplaySubmitsACsvOnceWithProgress) {
 
   // The NYC sample (when the shared data is there): every record accepted, none on a grid of the county.
   const std::string nyc = testing::SourcePath("../shared/data/nyc311-2000.csv");
-  Result sample = Gridctl({"replay", nyc, "--limit", "40", "--json", "--key_prefix", prefix, "--service_codes",
+  Result sample = Gridctl({"replay", nyc, "--limit", "40", "--concurrency", "4", "--json", "--key_prefix", prefix,
+                          "--service_codes",
                           testing::SourcePath("data/registry/nyc311-service-codes.json"), "--registry",
                           testing::SourcePath("data/registry/sample-county.json")},
                          Operator());

@@ -93,6 +93,8 @@ TEST(GridctlTest, BadCommandLinesAreUsageErrorsThatSayWhatToDo) {
       {"parked skip --group g", "skip needs --group and --case"},
       {"replay", "needs the CSV FILE"},
       {"replay a.csv --limit 0", "--limit: must be positive"},
+      {"replay a.csv --concurrency 0", "--concurrency: must be within [1, 64]"},
+      {"overdue --watch --count 0 --sla_addr=x:1", "--count: must be positive"},
       {"get GC-1 --nope", "unknown option --nope"},
   };
   for (const auto& [line, message] : cases) {

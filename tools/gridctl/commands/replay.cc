@@ -4,9 +4,11 @@
 #include <memory>
 #include <optional>
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "libs/registry/registry_json.h"
@@ -34,6 +36,19 @@ struct ReplayCounts {
   int64_t catalogued = 0;       // Sent with a catalogue item from --service_codes.
 };
 
+// What the replay's workers share: the reader and what they found, under `mu`.
+struct ReplayState {
+  absl::Mutex mu;
+  CsvReader* reader ABSL_GUARDED_BY(mu);
+  const int64_t total;
+  int64_t taken ABSL_GUARDED_BY(mu) = 0;  // Records handed to a worker.
+  ReplayCounts counts ABSL_GUARDED_BY(mu);
+  std::vector<std::string> problems ABSL_GUARDED_BY(mu);  // The first ten.
+  std::optional<absl::Status> stop ABSL_GUARDED_BY(mu);  // Intake unreachable or the token refused: no more records.
+  int64_t stop_row ABSL_GUARDED_BY(mu) = 0;
+  int64_t workers_done ABSL_GUARDED_BY(mu) = 0;
+};
+
 // Records in the file after the header (a pass over it; progress needs the total).
 int64_t CountRecords(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -54,6 +69,10 @@ int Replay(Invocation& in) {
   if (!rate.ok()) return in.Usage(std::string(rate.status().message()));
   if (limit->value_or(1) <= 0) return in.Usage("--limit: must be positive");
   if (rate->value_or(1) <= 0) return in.Usage("--rate: must be positive");
+  auto concurrency_option = a.Int("concurrency");
+  if (!concurrency_option.ok()) return in.Usage(std::string(concurrency_option.status().message()));
+  const int64_t concurrency = concurrency_option->value_or(1);
+  if (concurrency < 1 || concurrency > 64) return in.Usage("--concurrency: must be within [1, 64]");
   v1::Channel channel = v1::CHANNEL_HOTLINE_12345;
   if (a.Has("channel")) {
     const auto* value = FindEnumValue(v1::Channel_descriptor(), a.Get("channel") == "hotline" ? "hotline_12345"
@@ -93,48 +112,61 @@ int Replay(Invocation& in) {
   const std::string key_prefix = a.Get("key_prefix", "replay-");
   const bool dry_run = a.Switch("dry_run");
   auto run = [&](Connection* c, v1::IntakeService::Stub* intake) {
-    ReplayCounts counts;
-    std::vector<std::string> problems;
+    ReplayState state{.reader = &reader, .total = total};
     ProgressBar bar(&in.err(), in.terminal(), absl::StrCat("replaying ", mapping->layout()), total,
                     absl::Milliseconds(in.terminal() ? 200 : 2000));
     const absl::Time started = absl::Now();
-    while (counts.records < total) {
-      auto record = reader.Next();
-      if (!record.has_value()) break;
-      ++counts.records;
-      if (rate->has_value()) {
-        // Paced: record n goes out no earlier than n / rate after the start.
-        absl::Time due = started + absl::Seconds(static_cast<double>(counts.records - 1) / **rate);
-        if (due > absl::Now()) absl::SleepFor(due - absl::Now());
-      }
-      auto request = mapping->ToRequest(*record, counts.records + 1, channel, key_prefix);
-      if (request.ok() && service_codes.has_value()) {
-        const v1::CatalogueItem* item = org->FindByServiceCode(service_codes->ServiceCodeFor(request->title()));
-        if (item != nullptr) {
-          request->set_catalogue_item(item->code());
-          ++counts.catalogued;
+    auto worker = [&] {
+      while (true) {
+        std::vector<std::string> record;
+        int64_t n = 0;
+        {
+          absl::MutexLock lock(&state.mu);
+          if (state.stop.has_value() || state.taken >= state.total) break;
+          auto next = state.reader->Next();
+          if (!next.has_value()) break;
+          record = *std::move(next);
+          n = ++state.taken;
         }
-      }
-      if (!request.ok()) {
-        ++counts.skipped;
-        if (problems.size() < 10) problems.push_back(std::string(request.status().message()));
-      } else if (!dry_run) {
+        if (rate->has_value()) {
+          // Paced: record n goes out no earlier than (n - 1) / rate after the start.
+          absl::Time due = started + absl::Seconds(static_cast<double>(n - 1) / **rate);
+          if (due > absl::Now()) absl::SleepFor(due - absl::Now());
+        }
+        const int64_t row = n + 1;  // The header is row 1.
+        auto request = mapping->ToRequest(record, row, channel, key_prefix);
+        const v1::CatalogueItem* item = nullptr;
+        if (request.ok() && service_codes.has_value()) {
+          item = org->FindByServiceCode(service_codes->ServiceCodeFor(request->title()));
+          if (item != nullptr) request->set_catalogue_item(item->code());
+        }
         v1::SubmitCaseResponse response;
-        auto context = c->Context();
-        grpc::Status status = intake->SubmitCase(context.get(), *request, &response);
-        if (!status.ok()) {
-          absl::Status failed = FromGrpc(status);
-          ExitCode code = ExitCodeFor(failed.code());
+        absl::Status submitted = absl::OkStatus();
+        if (request.ok() && !dry_run) {
+          auto context = c->Context();
+          submitted = FromGrpc(intake->SubmitCase(context.get(), *request, &response));
+        }
+        absl::MutexLock lock(&state.mu);
+        ReplayCounts& counts = state.counts;
+        ++counts.records;
+        if (item != nullptr) ++counts.catalogued;
+        if (!request.ok()) {
+          ++counts.skipped;
+          if (state.problems.size() < 10) state.problems.push_back(std::string(request.status().message()));
+        } else if (!submitted.ok()) {
+          ExitCode code = ExitCodeFor(submitted.code());
           if (code == ExitCode::kUnavailable || code == ExitCode::kDenied) {
-            bar.Finish();
-            in.err() << "gridctl replay: stopped at row " << counts.records + 1 << " after " << counts.submitted
-                     << " new cases\n";
-            return in.Fail(failed, "intake");
+            // Every later record would fail the same way: stop the replay.
+            if (!state.stop.has_value()) {
+              state.stop = submitted;
+              state.stop_row = row;
+            }
+            break;
           }
           ++counts.refused;
-          if (problems.size() < 10) {
-            problems.push_back(absl::StrCat("row ", counts.records + 1, " (", request->idempotency_key(), "): ",
-                                            failed.message()));
+          if (state.problems.size() < 10) {
+            state.problems.push_back(
+                absl::StrCat("row ", row, " (", request->idempotency_key(), "): ", submitted.message()));
           }
         } else if (response.duplicate_submit()) {
           ++counts.duplicate_submits;
@@ -143,12 +175,29 @@ int Replay(Invocation& in) {
           if (!response.linked_to_case_id().empty()) ++counts.linked;
           if (response.needs_manual_grid()) ++counts.manual_grid;
         }
-      } else {
-        ++counts.submitted;
       }
-      bar.Update(counts.records, counts.skipped + counts.refused);
+      absl::MutexLock lock(&state.mu);
+      ++state.workers_done;
+    };
+    std::vector<std::thread> workers;
+    for (int64_t i = 0; i < concurrency; ++i) workers.emplace_back(worker);
+    {
+      absl::MutexLock lock(&state.mu);
+      auto all_done = [&]() ABSL_SHARED_LOCKS_REQUIRED(state.mu) { return state.workers_done == concurrency; };
+      while (!state.mu.AwaitWithTimeout(absl::Condition(&all_done), absl::Milliseconds(100))) {
+        bar.Update(state.counts.records, state.counts.skipped + state.counts.refused);
+      }
+      bar.Update(state.counts.records, state.counts.skipped + state.counts.refused);
     }
+    for (std::thread& t : workers) t.join();
     bar.Finish();
+    const ReplayCounts& counts = state.counts;
+    const std::vector<std::string>& problems = state.problems;
+    if (state.stop.has_value()) {
+      in.err() << "gridctl replay: stopped at row " << state.stop_row << " after " << counts.submitted
+               << " new cases\n";
+      return in.Fail(*state.stop, "intake");
+    }
     const absl::Duration took = absl::Now() - started;
     const double per_second = absl::ToDoubleSeconds(took) > 0 ? counts.records / absl::ToDoubleSeconds(took) : 0;
     if (in.json()) {
@@ -194,7 +243,8 @@ void RegisterReplaySubcommands(std::vector<Subcommand>* table) {
   table->push_back(
       {.name = "replay",
        .summary = "submit the requests of a 311 CSV export to intake, with progress, rate and ETA",
-       .usage = "replay FILE [--limit N] [--rate PER_SECOND] [--channel hotline] [--key_prefix P] [--dry_run]",
+       .usage = "replay FILE [--limit N] [--rate PER_SECOND] [--concurrency N] [--channel hotline] [--key_prefix P] "
+                "[--service_codes FILE] [--dry_run]",
        .description =
            "Layouts: NYC 311 (Unique Key, Complaint Type, Descriptor, Incident Address, City, Latitude, Longitude), "
            "Boston 311 (case_enquiry_id, case_title, type, location, latitude, longitude), or columns id, text "
@@ -208,6 +258,7 @@ void RegisterReplaySubcommands(std::vector<Subcommand>* table) {
        .options = {{"file", "FILE", "the CSV file (or as the positional argument)"},
                    {"limit", "N", "replay at most N records"},
                    {"rate", "PER_SECOND", "submit at most this many a second (default: as fast as intake answers)"},
+                   {"concurrency", "N", "calls in flight at once (default 1: in file order), at most 64"},
                    {"channel", "CHANNEL", "hotline (default), app, grid_patrol or open311; the token must fit it"},
                    {"key_prefix", "PREFIX", "idempotency key prefix (default replay-)"},
                    {"dry_run", "", "map the records and count them without submitting"},
