@@ -43,7 +43,9 @@ struct Result {
   json parsed;  // stdout's last line as JSON, when it is JSON.
 };
 
-std::string Quote(const std::string& word) { return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'"); }
+std::string Quote(const std::string& word) {
+  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
+}
 
 class GridctlE2eTest : public ::testing::Test {
  protected:
@@ -51,9 +53,8 @@ class GridctlE2eTest : public ::testing::Test {
     fleet_ = new testing::ServiceFleet("gridctl");
     ASSERT_TRUE(fleet_->Start("dispatch", {"--parking_poll=200ms"}).ok());
     ASSERT_TRUE(fleet_->Start("intake").ok());
-    ASSERT_TRUE(fleet_->Start("sla", {"--sla_policy=" + testing::SourcePath("services/sla/testdata/sla-policy-short.json"),
-                                      "--timer_poll=50ms"})
-                    .ok());
+    const std::string policy = testing::SourcePath("services/sla/testdata/sla-policy-short.json");
+    ASSERT_TRUE(fleet_->Start("sla", {"--sla_policy=" + policy, "--timer_poll=50ms"}).ok());
     ASSERT_TRUE(fleet_->Start("feedback", {absl::StrCat("--dispatch_addr=127.0.0.1:", fleet_->grpc_port("dispatch")),
                                            "--registry=" + testing::SourcePath("data/registry/sample-county.json"),
                                            "--parking_poll=200ms"})
@@ -68,7 +69,9 @@ class GridctlE2eTest : public ::testing::Test {
   static std::string TokenOf(v1::Role role, const std::string& unit, const std::string& person) {
     return fleet_->identity().Authorization(role, unit, person);
   }
-  static std::string Operator() { return TokenOf(v1::ROLE_HOTLINE_OPERATOR, testing::TestIdentity::kHotlineCentre, "op-1"); }
+  static std::string Operator() {
+    return TokenOf(v1::ROLE_HOTLINE_OPERATOR, testing::TestIdentity::kHotlineCentre, "op-1");
+  }
   static std::string Supervisor() { return TokenOf(v1::ROLE_SUPERVISOR, "330199", "sup-1"); }
 
   // Runs build/tools/gridctl/gridctl with `args`, the services' addresses in GRIDCASE_*_ADDR, the Kafka and Redis
@@ -81,8 +84,8 @@ class GridctlE2eTest : public ::testing::Test {
     for (const std::string service : {"intake", "dispatch", "sla", "feedback"}) {
       absl::StrAppend(&env, "GRIDCASE_", absl::AsciiStrToUpper(service), "_ADDR=", fleet_->address(service), " ");
     }
-    absl::StrAppend(&env, "GRIDCASE_KAFKA_BROKERS=", Quote(infra.kafka_brokers),
-                    " GRIDCASE_REDIS_ADDR=", Quote(infra.redis_addr), " GRIDCASE_TOPIC_PREFIX=", Quote(fleet_->prefix()),
+    absl::StrAppend(&env, "GRIDCASE_KAFKA_BROKERS=", Quote(infra.kafka_brokers), " GRIDCASE_REDIS_ADDR=",
+                    Quote(infra.redis_addr), " GRIDCASE_TOPIC_PREFIX=", Quote(fleet_->prefix()),
                     " GRIDCASE_REDIS_PREFIX=", Quote(fleet_->prefix()));
     return RunWithEnv(env, args, token, err_path);
   }
@@ -287,7 +290,8 @@ TEST_F(GridctlE2eTest, ActRunsHandlerCommandsAndQueueShowsTheHolder) {
   Result again = Gridctl({"act", "department_accept", id, "--json"}, urban);
   EXPECT_EQ(again.exit_code, 1) << again.err;
   EXPECT_EQ(again.parsed["error"]["code"], "FAILED_PRECONDITION") << again.out;
-  Result extension = Gridctl({"act", "request_extension", id, "--json", "--extra", "2h", "--reason", "需采购井盖"}, urban);
+  Result extension =
+      Gridctl({"act", "request_extension", id, "--json", "--extra", "2h", "--reason", "需采购井盖"}, urban);
   ASSERT_EQ(extension.exit_code, 0) << extension.err;
   EXPECT_EQ(extension.parsed["event"]["extension_requested"]["extra"], "7200s");
   Result resolved = Gridctl({"act", "resolve", id, "--json", "--reply", "井盖已更换", "--contacted_resident", "true"},
@@ -405,7 +409,8 @@ TEST_F(GridctlE2eTest, ReplaySubmitsACsvOnceWithProgress) {
                           Operator());
   EXPECT_EQ(no_map.exit_code, 2) << no_map.err;
   EXPECT_NE(no_map.err.find("--service_codes:"), std::string::npos) << no_map.err;
-  Result denied = Gridctl({"replay", path, "--key_prefix", prefix + "x"}, TokenOf(v1::ROLE_GRID_WORKER, kGrid, "p0001"));
+  Result denied =
+      Gridctl({"replay", path, "--key_prefix", prefix + "x"}, TokenOf(v1::ROLE_GRID_WORKER, kGrid, "p0001"));
   EXPECT_EQ(denied.exit_code, 4) << denied.err;
   EXPECT_NE(denied.err.find("stopped at row 2"), std::string::npos) << denied.err;
 }
@@ -418,7 +423,8 @@ TEST_F(GridctlE2eTest, RebuildAndAuditAgreeWithTheLiveProjections) {
   // SLA deadlines may still be reaching the live projections: rebuild again into a fresh prefix until they agree.
   ASSERT_TRUE(testing::WaitFor(
       [&] {
-        rebuilt = Gridctl({"rebuild", "--json", "--target_prefix", absl::StrCat(fleet_->prefix(), "rebuilt", ++attempt, ".")});
+        const std::string target = absl::StrCat(fleet_->prefix(), "rebuilt", ++attempt, ".");
+        rebuilt = Gridctl({"rebuild", "--json", "--target_prefix", target});
         return rebuilt.exit_code == 0;
       },
       absl::Seconds(30), absl::Milliseconds(500)))
@@ -428,7 +434,8 @@ TEST_F(GridctlE2eTest, RebuildAndAuditAgreeWithTheLiveProjections) {
   EXPECT_NE(rebuilt.err.find("projecting cases ["), std::string::npos) << rebuilt.err;
   // The live prefix as the target, or a prefix that holds projections already, is refused.
   EXPECT_EQ(Gridctl({"rebuild", "--target_prefix", fleet_->prefix()}).exit_code, 2);
-  Result reused = Gridctl({"rebuild", "--json", "--target_prefix", absl::StrCat(fleet_->prefix(), "rebuilt", attempt, ".")});
+  Result reused =
+      Gridctl({"rebuild", "--json", "--target_prefix", absl::StrCat(fleet_->prefix(), "rebuilt", attempt, ".")});
   EXPECT_EQ(reused.exit_code, 1) << reused.err;
   EXPECT_EQ(reused.parsed["error"]["code"], "FAILED_PRECONDITION") << reused.out;
 

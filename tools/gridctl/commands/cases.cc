@@ -29,7 +29,9 @@ absl::StatusOr<v1::Channel> ParseChannel(const std::string& text) {
 
 int Submit(Invocation& in) {
   const Args& a = in.args();
-  if (!a.positional().empty()) return in.Usage("submit takes no positional arguments; the request's text goes in --text");
+  if (!a.positional().empty()) {
+    return in.Usage("submit takes no positional arguments; the request's text goes in --text");
+  }
   if (a.Get("text").empty()) return in.Usage("--text is required: what the resident reports");
   auto channel = ParseChannel(a.Get("channel", "hotline"));
   if (!channel.ok()) return in.Usage(std::string(channel.status().message()));
@@ -63,7 +65,8 @@ int Submit(Invocation& in) {
       in.out() << ToJson(response) << "\n";
     } else {
       in.out() << RenderFields(SubmitFields(response, in.zone()));
-      in.err() << "idempotency key " << request.idempotency_key() << " (repeat with --idempotency_key to retry safely)\n";
+      in.err() << "idempotency key " << request.idempotency_key()
+               << " (repeat with --idempotency_key to retry safely)\n";
     }
     return ToInt(ExitCode::kOk);
   });
@@ -108,7 +111,10 @@ int Get(Invocation& in) {
     if (clocks.has_value()) {
       Table table{.headers = {"clock", "stage", "holder", "due", "remaining", "%", "state"}};
       for (const v1::CaseClock& clock : clocks->clocks()) {
-        std::string state = clock.stopped() ? "stopped" : clock.breached() ? "BREACHED" : clock.paused() ? "paused" : "running";
+        std::string state = clock.stopped()    ? "stopped"
+                            : clock.breached() ? "BREACHED"
+                            : clock.paused()   ? "paused"
+                                               : "running";
         table.Add({clock.clock_id(), clock.stage(), clock.holder_unit(), FormatTimestamp(clock.due_at(), in.zone()),
                    FormatSpan(events::FromProtoDuration(clock.remaining())), absl::StrCat(clock.percent_elapsed()),
                    state});
@@ -149,7 +155,9 @@ int Timeline(Invocation& in) {
 
 int Queue(Invocation& in) {
   const Args& a = in.args();
-  if (a.positional().size() != 1) return in.Usage("needs exactly one UNIT code (grid, community, township or department)");
+  if (a.positional().size() != 1) {
+    return in.Usage("needs exactly one UNIT code (grid, community, township or department)");
+  }
   auto limit = a.Int("limit");
   if (!limit.ok()) return in.Usage(std::string(limit.status().message()));
   const int64_t max_cases = limit->value_or(500);
@@ -203,7 +211,9 @@ int Act(Invocation& in) {
     }
     return ToInt(a.positional().empty() && !a.Switch("list") ? ExitCode::kUsage : ExitCode::kOk);
   }
-  if (a.positional().size() != 2) return in.Usage("needs COMMAND and CASE_ID (gridctl act COMMAND CASE_ID --field value …)");
+  if (a.positional().size() != 2) {
+    return in.Usage("needs COMMAND and CASE_ID (gridctl act COMMAND CASE_ID --field value …)");
+  }
   const std::string& command = a.positional()[0];
   const std::string& case_id = a.positional()[1];
   auto expected = a.Int("expected_version");

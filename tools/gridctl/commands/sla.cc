@@ -26,7 +26,9 @@ absl::Status SetEnum(const Args& a, const std::string& option, const google::pro
   const auto* value = FindEnumValue(type, a.Get(option));
   if (value == nullptr || value->number() == 0) {
     std::string names;
-    for (int i = 1; i < type->value_count(); ++i) absl::StrAppend(&names, i > 1 ? ", " : "", ShortEnumName(type->value(i)));
+    for (int i = 1; i < type->value_count(); ++i) {
+      absl::StrAppend(&names, i > 1 ? ", " : "", ShortEnumName(type->value(i)));
+    }
     return absl::InvalidArgumentError(absl::StrCat("--", option, ": '", a.Get(option), "' is not one of ", names));
   }
   *out = static_cast<Enum>(value->number());
@@ -82,7 +84,8 @@ int Overdue(Invocation& in) {
   const Args& a = in.args();
   if (!a.positional().empty()) return in.Usage("takes no positional arguments (the area goes in --area or --unit)");
   if (a.Switch("watch")) {
-    return WithStub<v1::SlaService>(in, "sla", [&](Connection& c, v1::SlaService::Stub& sla) { return Watch(in, c, sla); });
+    return WithStub<v1::SlaService>(in, "sla",
+                                    [&](Connection& c, v1::SlaService::Stub& sla) { return Watch(in, c, sla); });
   }
   v1::ListOverdueRequest request;
   *request.mutable_area() = Area(a);

@@ -162,7 +162,8 @@ std::string OptionsHelp(const std::vector<OptionSpec>& specs) {
   std::vector<std::string> heads;
   size_t width = 0;
   for (const OptionSpec& spec : specs) {
-    std::string head = absl::StrCat("  --", spec.name, spec.value_name.empty() ? "" : absl::StrCat(" ", spec.value_name));
+    std::string head =
+        absl::StrCat("  --", spec.name, spec.value_name.empty() ? "" : absl::StrCat(" ", spec.value_name));
     width = std::max(width, head.size());
     heads.push_back(std::move(head));
   }

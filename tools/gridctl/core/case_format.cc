@@ -98,7 +98,9 @@ std::vector<std::pair<std::string, std::string>> CaseFields(const v1::Case& c, a
   if (c.cycle() > 1) fields.emplace_back("cycle", absl::StrCat(c.cycle(), " (reopened ", c.reopen_count(), "×)"));
   if (!c.duplicate_of().empty()) fields.emplace_back("duplicate of", c.duplicate_of());
   if (!c.resolution_reply().empty()) fields.emplace_back("reply", c.resolution_reply());
-  for (const v1::Resident& co : c.co_requesters()) fields.emplace_back("co-requester", absl::StrCat(co.name(), " ", co.phone()));
+  for (const v1::Resident& co : c.co_requesters()) {
+    fields.emplace_back("co-requester", absl::StrCat(co.name(), " ", co.phone()));
+  }
   for (const std::string& url : c.media_urls()) fields.emplace_back("media", url);
   std::vector<std::pair<std::string, std::string>> shown;
   for (auto& field : fields) {
@@ -146,7 +148,8 @@ Table OverdueTable(const std::vector<v1::OverdueClock>& clocks, absl::TimeZone z
   Table table{.headers = {"case", "clock", "due", "late by", "holder", "level", "category", "status", "title"}};
   for (const v1::OverdueClock& c : clocks) {
     table.Add({c.case_id(), Short(v1::ClockKind_descriptor(), c.clock()), FormatTimestamp(c.due_at(), zone),
-               FormatSpan(events::FromProtoDuration(c.late_by())), c.holder_unit(), Short(v1::Level_descriptor(), c.level()),
+               FormatSpan(events::FromProtoDuration(c.late_by())), c.holder_unit(),
+               Short(v1::Level_descriptor(), c.level()),
                absl::StrCat(Short(v1::Category_descriptor(), c.category()), c.emergency() ? "!" : ""),
                Short(v1::CaseStatus_descriptor(), c.status()), c.title()});
   }

@@ -124,7 +124,9 @@ absl::Status SetFieldByPath(Message* message, const std::string& path, const std
       if (field->message_type()->full_name() == "google.protobuf.Duration") {
         if (!last) return absl::InvalidArgumentError(absl::StrCat("--", path, ": a duration has no fields"));
         auto duration = ParseDurationText(value);
-        if (!duration.ok()) return absl::InvalidArgumentError(absl::StrCat("--", path, ": ", duration.status().message()));
+        if (!duration.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat("--", path, ": ", duration.status().message()));
+        }
         google::protobuf::Duration proto =
             google::protobuf::util::TimeUtil::NanosecondsToDuration(absl::ToInt64Nanoseconds(*duration));
         reflection->MutableMessage(target, field)->CopyFrom(proto);

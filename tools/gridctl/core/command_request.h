@@ -19,9 +19,9 @@ std::vector<std::string> CommandNames();
 // set from `fields` (name → value, nested fields by path: "resident.name"). Values: strings as given; booleans
 // true/false/yes/no/1/0; numbers; enums by full or short name, any case ("CATEGORY_SIMPLE", "simple"); durations as
 // "2h", "90m", "3d". INVALID_ARGUMENT naming the command or field, and what is accepted, otherwise.
-absl::StatusOr<v1::CaseCommandRequest> BuildCommandRequest(const std::string& name, const std::string& case_id,
-                                                           int64_t expected_version,
-                                                           const std::vector<std::pair<std::string, std::string>>& fields);
+absl::StatusOr<v1::CaseCommandRequest> BuildCommandRequest(
+    const std::string& name, const std::string& case_id, int64_t expected_version,
+    const std::vector<std::pair<std::string, std::string>>& fields);
 
 // The fields of command `name` as options ("--department_code STRING", "--satisfaction satisfied|basically|…"),
 // one line each; "" for an unknown command.

@@ -12,7 +12,8 @@ TEST(ProgressTest, ShowsBarPercentRateAndEta) {
             "[##------]  250/1000  25%  50.0/s  ETA 0:15");
   EXPECT_EQ(FormatProgress({.done = 1000, .total = 1000, .failed = 2, .elapsed = absl::Seconds(20)}, 4),
             "[####]  1000/1000  100%  50.0/s  took 0:20  (2 failed)");
-  EXPECT_EQ(FormatProgress({.done = 0, .total = 10, .elapsed = absl::Seconds(1)}, 2), "[--]  0/10  0%  0.0/s  ETA --:--");
+  EXPECT_EQ(FormatProgress({.done = 0, .total = 10, .elapsed = absl::Seconds(1)}, 2),
+            "[--]  0/10  0%  0.0/s  ETA --:--");
   EXPECT_EQ(FormatProgress({.done = 300, .elapsed = absl::Seconds(2)}), "300 done  150.0/s");
 }
 
