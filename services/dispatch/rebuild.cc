@@ -33,7 +33,11 @@ absl::StatusOr<std::set<std::string>> ScanUnits(redis::RedisClient* redis, const
 }  // namespace
 
 absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, const events::Topics& topics,
-                                                 redis::RedisClient* redis, const events::Keys& target) {
+                                                 redis::RedisClient* redis, const events::Keys& target,
+                                                 const std::function<void(const RebuildProgress&)>& progress) {
+  auto report_progress = [&](RebuildProgress::Phase phase, int64_t done, int64_t total) {
+    if (progress) progress({.phase = phase, .done = done, .total = total});
+  };
   auto existing = redis->Run({"EXISTS", target.AllCases()});
   if (!existing.ok()) return existing.status();
   if (existing->integer != 0) {
@@ -42,7 +46,9 @@ absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, 
   RebuildReport report;
   std::map<std::string, std::vector<v1::CaseEvent>> by_case;
   std::vector<v1::CaseEvent> advisory;
+  int64_t records = 0;
   absl::Status read = kafka::ReadTopics(brokers, topics.CaseTopics(), [&](const kafka::Message& m) {
+    if (++records % 1000 == 0) report_progress(RebuildProgress::Phase::kReading, records, 0);
     auto event = events::ParseEvent(m.value);
     if (!event.ok()) return absl::OkStatus();  // Poison records were dead-lettered live too.
     if (event->case_version() > 0) {
@@ -55,6 +61,9 @@ absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, 
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
+  report_progress(RebuildProgress::Phase::kReading, records, 0);
+  const int64_t cases = static_cast<int64_t>(by_case.size());
+  report_progress(RebuildProgress::Phase::kProjecting, 0, cases);
 
   RedisProjectionStore store(redis, target);
   Projector projector(&store);
@@ -73,7 +82,9 @@ absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, 
       version = std::max(version, event.case_version());
     }
     ++report.cases;
+    if (report.cases % 100 == 0) report_progress(RebuildProgress::Phase::kProjecting, report.cases, cases);
   }
+  report_progress(RebuildProgress::Phase::kProjecting, report.cases, cases);
   for (const v1::CaseEvent& event : advisory) {
     absl::Status s = handler.HandleEvent(event);
     if (!s.ok() && !absl::IsUnavailable(s)) return s;  // Unavailable: a due time for a case the topics lack.

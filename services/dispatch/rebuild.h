@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,12 +19,24 @@ struct RebuildReport {
   int64_t cases = 0;
 };
 
+// Where a rebuild stands: reading the topics (`done` records read, total unknown), then projecting (`done` of
+// `total` cases).
+struct RebuildProgress {
+  enum class Phase { kReading, kProjecting };
+  Phase phase = Phase::kReading;
+  int64_t done = 0;
+  int64_t total = 0;
+};
+
 // Rebuilds dispatch's projections (case views, timelines, work queues, case index) from the event topics into the
 // keys of `target`, which must hold no projection yet. Versioned events are applied per case in version order,
 // whatever topic they came from; advisory events (due times) after them, in topic order — the same end state the
 // live stage consumers reach. Breaches are not acted on: the escalations they caused are events in the topics.
-absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, const events::Topics& topics,
-                                                 redis::RedisClient* redis, const events::Keys& target);
+// `progress`, when given, is called on the calling thread every 1000 records read and every 100 cases projected,
+// and once at the end of each phase.
+absl::StatusOr<RebuildReport> RebuildProjections(
+    const kafka::Cluster& brokers, const events::Topics& topics, redis::RedisClient* redis,
+    const events::Keys& target, const std::function<void(const RebuildProgress&)>& progress = nullptr);
 
 struct Comparison {
   int64_t cases = 0;
