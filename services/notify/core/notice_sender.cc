@@ -23,6 +23,9 @@ SendOutcome NoticeSender::Send(const Attempt& attempt) {
   auto resident = residents_->Open(out.case_id, sealed);
   if (!resident.ok()) return SendOutcome::Failed(std::string(resident.status().message()));
   if (resident->erased()) return SendOutcome::Delivered("skipped: personal data erased");
+  if (options_.sms && out.app_request && !resident->resident_id().empty()) {
+    return SendOutcome::Delivered("skipped: reached by app push");
+  }
   const std::string recipient = options_.sms ? resident->phone() : resident->resident_id();
   if (recipient.empty()) return SendOutcome::Delivered(options_.sms ? "skipped: no phone" : "skipped: no app id");
 

@@ -61,7 +61,8 @@ class PhoneCounter {
 // Sends residents' notices through a gateway (SMS, or app push for app requests). For each attempt:
 //  1. after an attempt in doubt, asks the gateway whether it accepted the message already (then delivered);
 //  2. SMS outside emergencies: deferred to the end of the quiet hours;
-//  3. opens the resident (an erased resident, or one without a phone / app id, has nothing sent: delivered, skipped);
+//  3. opens the resident (an erased resident, or one without a phone / app id, has nothing sent: delivered, skipped;
+//     an app request's SMS is skipped when the resident has an app id: the push reaches them);
 //  4. SMS: counts the phone against its limit (over: deferred to the next window);
 //  5. the rating invitation: issues the code (no rating open: skipped; the case moved on in notify's own view
 //     (`cases`) to another status or cycle: skipped);

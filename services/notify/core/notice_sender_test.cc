@@ -162,6 +162,19 @@ TEST_F(NoticeSenderTest, RatingInvitationCarriesTheIssuedCodeOrIsSkipped) {
   EXPECT_EQ(gateway_.sent.size(), 1u);
 }
 
+TEST_F(NoticeSenderTest, AppRequestIsTextedOnlyWithoutAnAppId) {
+  NoticeSender sender = Sender();
+  Attempt app = Notice(NoticeStep::kAccepted);
+  app.outbound.app_request = true;
+  EXPECT_EQ(sender.Send(app).note, "skipped: reached by app push");
+  v1::Resident no_app_id;
+  no_app_id.set_name("13712345678");
+  app.outbound.sealed_resident = no_app_id.SerializeAsString();
+  EXPECT_EQ(sender.Send(app).kind, SendOutcome::Kind::kDelivered);
+  ASSERT_EQ(gateway_.sent.size(), 1u);
+  EXPECT_EQ(gateway_.sent[0].recipient, "13712345678");
+}
+
 TEST_F(NoticeSenderTest, ErasedOrPhonelessResidentIsSkipped) {
   NoticeSender sender = Sender();
   SendOutcome none = sender.Send(Notice(NoticeStep::kAccepted, ""));

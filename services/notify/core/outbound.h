@@ -40,6 +40,8 @@ struct Outbound {
   std::string sealed_resident;  // A serialized v1::Resident as the log holds it (sealed).
   bool emergency = false;       // 紧急: sent in quiet hours too.
   std::string reply;            // The handler's reply (办结).
+  // The request came from the app: its resident is reached by push when the app gave a resident id, by SMS else.
+  bool app_request = false;
 
   bool is_notice() const { return target == kSmsTarget || target == kPushTarget; }
 };

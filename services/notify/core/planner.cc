@@ -95,10 +95,13 @@ std::vector<Outbound> PlanDeliveries(const v1::CaseEvent& event, const v1::Case&
   if (event.has_submitted()) steps = {NoticeStep::kAccepted};
   if (event.has_resolved()) steps = {NoticeStep::kResolved, NoticeStep::kRating};
   if (event.has_reopened()) steps = {NoticeStep::kReopened};
-  if (!steps.empty() && HasResident(after.resident())) {
-    const bool app = after.channel() == v1::CHANNEL_APP;
-    for (NoticeStep step : steps) {
-      Outbound notice{.target = app ? kPushTarget : kSmsTarget,
+  if (steps.empty() || !HasResident(after.resident())) return out;
+  const bool app = after.channel() == v1::CHANNEL_APP;
+  std::vector<std::string> targets = {kSmsTarget};
+  if (app) targets = {kPushTarget, kSmsTarget};
+  for (NoticeStep step : steps) {
+    for (const std::string& target : targets) {
+      Outbound notice{.target = target,
                       .delivery_id = absl::StrCat(event_id, "/", NoticeStepName(step)),
                       .case_id = event.case_id(),
                       .case_version = event.case_version(),
@@ -107,6 +110,7 @@ std::vector<Outbound> PlanDeliveries(const v1::CaseEvent& event, const v1::Case&
       notice.step = step;
       notice.sealed_resident = after.resident().SerializeAsString();
       notice.emergency = after.emergency();
+      notice.app_request = app;
       if (step == NoticeStep::kResolved) notice.reply = after.resolution_reply();
       out.push_back(std::move(notice));
     }

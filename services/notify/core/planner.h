@@ -23,7 +23,8 @@ absl::Status ValidateIntegration(const v1::Integration& integration, bool allow_
 
 // The messages one versioned case event causes, in the order they are to be sent: the callback to the integration
 // that handed the case over, if it registered for the event's type, and the resident's notices (受理 on submitted;
-// 办结 and the rating invitation on resolved; 重办 on reopened) — by app push for an app request, else by SMS.
+// 办结 and the rating invitation on resolved; 重办 on reopened) — by SMS, and for an app request by app push as well
+// (the senders send only one of the two: push when the app gave a resident id, else SMS).
 // `after` is the case after the event, `source` its SourceOfSubmission; the expected completion time is `due` when
 // the SLA service announced one for the case's current cycle, else the case's due_at. A pure function: the same
 // inputs give the same deliveries, ids and bodies.

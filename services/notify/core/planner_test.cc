@@ -83,11 +83,16 @@ TEST(PlannerTest, ResolvedGivesReplyAndRatingInvitation) {
   after.set_status(v1::CASE_STATUS_RESOLVED);
   after.set_resolution_reply("已更换井盖");
   std::vector<Outbound> out = PlanDeliveries(e, after, "service:resident-app", std::nullopt, {});
-  ASSERT_EQ(out.size(), 2u);
+  // An app request: by push, and by SMS should the app have given no resident id (the senders send one of them).
+  ASSERT_EQ(out.size(), 4u);
   EXPECT_EQ(out[0].target, kPushTarget);
   EXPECT_EQ(out[0].delivery_id, "GC-20261130-000001/7/resolved");
   EXPECT_EQ(out[0].reply, "已更换井盖");
-  EXPECT_EQ(out[1].delivery_id, "GC-20261130-000001/7/rating");
+  EXPECT_TRUE(out[0].app_request);
+  EXPECT_EQ(out[1].target, kSmsTarget);
+  EXPECT_EQ(out[1].delivery_id, "GC-20261130-000001/7/resolved");
+  EXPECT_EQ(out[2].target, kPushTarget);
+  EXPECT_EQ(out[2].delivery_id, "GC-20261130-000001/7/rating");
 }
 
 TEST(PlannerTest, ErasedResidentGetsNothing) {
