@@ -84,7 +84,7 @@ int Run(service::ServiceRunner& runner) {
   auto now = [] { return absl::Now(); };
   // The case topics → queued deliveries: one consumer group, one thread.
   RedisNotifyStore consumer_store(consumer_redis->get(), rt.redis_prefix, config->retention);
-  EventRouter router(&consumer_store, &consumer_store, &consumer_store, now);
+  EventRouter router(&consumer_store, &consumer_store, &consumer_store, now, config->max_event_age);
   CaseEventHandler handler(&router);
   parking::RedisParkingStore parking_store(consumer_redis->get(), rt.redis_prefix);
   auto parking = parking::ParkingOptionsFromFlags(&parking_store);

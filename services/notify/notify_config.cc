@@ -24,6 +24,9 @@ ABSL_FLAG(absl::Duration, worker_lease, absl::Seconds(10),
           "A target's worker lease; a crashed replica's targets move to another after it (must exceed the timeouts)");
 ABSL_FLAG(absl::Duration, delivery_retention, absl::Hours(24 * 30),
           "How long delivered deliveries are kept (replay reaches this far back)");
+ABSL_FLAG(absl::Duration, max_event_age, absl::Hours(72),
+          "Case events older than this when read update notify's view and send nothing (a first start reading the "
+          "whole log, or a return after a longer outage, does not notify about old steps)");
 ABSL_FLAG(std::string, sms_sink, "", "Development: append SMS as JSON lines to this file instead of a provider");
 ABSL_FLAG(std::string, sms_url, "", "The county's SMS provider endpoint (docs/NOTIFY.md)");
 ABSL_FLAG(std::string, sms_credentials, "", "The SMS provider's credentials file: {\"account\", \"secret\"}");
@@ -75,10 +78,12 @@ absl::StatusOr<NotifyConfig> LoadNotifyConfig() {
   c.worker_poll = absl::GetFlag(FLAGS_worker_poll);
   c.worker_lease = absl::GetFlag(FLAGS_worker_lease);
   c.retention = absl::GetFlag(FLAGS_delivery_retention);
+  c.max_event_age = absl::GetFlag(FLAGS_max_event_age);
   for (const auto& [flag, d] : std::vector<std::pair<std::string, absl::Duration>>{
            {"feedback_timeout", c.feedback_timeout}, {"callback_timeout", c.callback_timeout},
            {"retry_initial", c.retry.initial}, {"retry_max", c.retry.max}, {"park_after", c.retry.park_after},
            {"worker_poll", c.worker_poll}, {"worker_lease", c.worker_lease}, {"delivery_retention", c.retention},
+           {"max_event_age", c.max_event_age},
            {"sms_per_phone_window", absl::GetFlag(FLAGS_sms_per_phone_window)}}) {
     if (absl::Status s = Positive(flag, d); !s.ok()) return s;
   }

@@ -28,6 +28,7 @@ struct NotifyConfig {
   absl::Duration worker_poll;
   absl::Duration worker_lease;
   absl::Duration retention;
+  absl::Duration max_event_age;
   GatewayConfig sms;
   GatewayConfig push;
   std::string sms_signature;

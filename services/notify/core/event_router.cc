@@ -45,7 +45,11 @@ absl::StatusOr<EventRouter::Outcome> EventRouter::Route(const v1::CaseEvent& eve
   auto integrations = integrations_->List();
   if (!integrations.ok()) return integrations.status();
   const absl::Time now = now_();
-  for (const Outbound& outbound : PlanDeliveries(event, next.case_view, next.source, due, *integrations)) {
+  std::vector<Outbound> planned;
+  if (now - events::FromProto(event.occurred_at()) <= max_age_) {
+    planned = PlanDeliveries(event, next.case_view, next.source, due, *integrations);
+  }
+  for (const Outbound& outbound : planned) {
     if (auto added = queue_->Enqueue(outbound, now); !added.ok()) return added.status();
   }
   faults::CrashPoint("notify.after_enqueue");

@@ -24,10 +24,12 @@ class EventRouter {
     kIgnored,          // Nothing to send for it (advisory, or a case notify never saw begin).
   };
 
-  // Pointers must outlive the router.
+  // Pointers must outlive the router. An event that occurred more than `max_age` before it is routed updates the
+  // case's state and sends nothing: a new deployment reading the log from its start, or one back after a longer
+  // outage, does not text residents about old steps.
   EventRouter(CaseStateStore* cases, IntegrationStore* integrations, DeliveryQueue* queue,
-              std::function<absl::Time()> now)
-      : cases_(cases), integrations_(integrations), queue_(queue), now_(std::move(now)) {}
+              std::function<absl::Time()> now, absl::Duration max_age = absl::InfiniteDuration())
+      : cases_(cases), integrations_(integrations), queue_(queue), now_(std::move(now)), max_age_(max_age) {}
 
   // INVALID_ARGUMENT for an event that cannot apply to its case (poison); UNAVAILABLE when a store fails (retry).
   absl::StatusOr<Outcome> Route(const v1::CaseEvent& event);
@@ -37,6 +39,7 @@ class EventRouter {
   IntegrationStore* integrations_;
   DeliveryQueue* queue_;
   std::function<absl::Time()> now_;
+  absl::Duration max_age_;
 };
 
 }  // namespace gridcase::notify
