@@ -20,7 +20,7 @@ ABSL_FLAG(absl::Duration, retry_max, absl::Minutes(5), "Longest wait between a d
 ABSL_FLAG(absl::Duration, park_after, absl::Hours(24),
           "A delivery failing this long after its first attempt is parked (with its case's later ones)");
 ABSL_FLAG(absl::Duration, worker_poll, absl::Milliseconds(100), "How often an idle target's worker looks for work");
-ABSL_FLAG(absl::Duration, worker_lease, absl::Seconds(10),
+ABSL_FLAG(absl::Duration, worker_lease, absl::Seconds(30),
           "A target's worker lease; a crashed replica's targets move to another after it (must exceed the timeouts)");
 ABSL_FLAG(absl::Duration, delivery_retention, absl::Hours(24 * 30),
           "How long delivered deliveries are kept (replay reaches this far back)");
