@@ -118,24 +118,10 @@ class NotifyE2eTest : public ::testing::Test {
 
   v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }
 
-  std::vector<v1::CaseEvent> Timeline(const std::string& case_id) {
-    grpc::ClientContext context;
-    v1::GetCaseTimelineRequest request;
-    request.set_case_id(case_id);
-    v1::CaseTimeline timeline;
-    EXPECT_TRUE(dispatch_->GetCaseTimeline(&context, request, &timeline).ok());
-    return {timeline.events().begin(), timeline.events().end()};
-  }
+  std::vector<v1::CaseEvent> Timeline(const std::string& case_id) { return testing::CaseTimeline(*dispatch_, case_id); }
 
-  void Run(const std::string& case_id, const v1::Actor& actor, v1::CaseCommandRequest request) {
-    request.set_case_id(case_id);
-    request.set_expected_version(Get(case_id).version());
-    *request.mutable_actor() = actor;
-    request.set_request_id(testing::UniqueName("req"));
-    v1::CaseCommandResponse response;
-    grpc::ClientContext context;
-    grpc::Status status = dispatch_->ExecuteCommand(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+  void Run(const std::string& case_id, const v1::Actor& actor, const v1::CaseCommandRequest& request) {
+    testing::RunCommand(*dispatch_, case_id, actor, request);
   }
 
   std::string Submit(const std::string& text) {
