@@ -290,6 +290,15 @@ TEST_F(NotifyE2eTest, EveryStepReachesTheHotlineAndTheResident) {
   EXPECT_EQ(parked.deliveries(0).delivery_id(), app_case.case_id() + "/1");
   EXPECT_EQ(parked.deliveries(0).state(), v1::DELIVERY_STATE_PARKED);
   EXPECT_GE(fleet_->Metric("notify", "gridcase_notify_parked_total{target=\"app\""), 1);
+  // The operators' command line lists it too.
+  std::string token = fleet_->identity().Authorization(Actor(v1::ROLE_SUPERVISOR, "330199", "supervisor-1"));
+  token = token.substr(std::string("Bearer ").size());
+  const std::string admin = absl::StrCat(testing::BinaryPath("services/notify/notify-admin"), " parked --target=app",
+                                         " --notify_addr=", fleet_->address("notify"), " --token=", token,
+                                         " >", dir_, "/parked.tsv 2>&1");
+  EXPECT_EQ(std::system(admin.c_str()), 0) << ReadFile(dir_ + "/parked.tsv");
+  EXPECT_NE(ReadFile(dir_ + "/parked.tsv").find(app_case.case_id() + "/1\t"), std::string::npos)
+      << ReadFile(dir_ + "/parked.tsv");
   app.set_delay(absl::ZeroDuration());
   v1::ReplayRequest replay;
   replay.set_target("app");
