@@ -12,7 +12,7 @@ ABSL_FLAG(std::string, dispatch_addr, "127.0.0.1:8081", "dispatch's gRPC address
 ABSL_FLAG(std::string, http_addr, "127.0.0.1:0",
           "HTTP listen address for SMS/app rating callbacks, reports and public disclosure (port 0 picks one)");
 ABSL_FLAG(absl::Duration, dispatch_timeout, absl::Seconds(5), "Deadline of each call to dispatch");
-ABSL_FLAG(std::vector<std::string>, rating_code_issuers, {"notifier"},
+ABSL_FLAG(std::vector<std::string>, rating_code_issuers, (std::vector<std::string>{"notify", "notifier"}),
           "Service identities (token subjects) that may be issued rating codes: the notifier that sends them");
 ABSL_FLAG(absl::Duration, settle_poll, absl::Seconds(1), "How often the settle loop looks for due closures");
 ABSL_FLAG(absl::Duration, rating_window, absl::Hours(72),

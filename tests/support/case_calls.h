@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
@@ -39,6 +40,29 @@ inline v1::Case SubmitHotlineCase(v1::IntakeService::Stub& intake, v1::DispatchS
   EXPECT_TRUE(WaitFor([&] { return (c = DispatchedCase(dispatch, response.case_id())).version() == 1; }))
       << response.case_id();
   return c;
+}
+
+// The case's events as dispatch's timeline holds them (empty when dispatch does not answer).
+inline std::vector<v1::CaseEvent> CaseTimeline(v1::DispatchService::Stub& dispatch, const std::string& case_id) {
+  grpc::ClientContext context;
+  v1::GetCaseTimelineRequest request;
+  request.set_case_id(case_id);
+  v1::CaseTimeline timeline;
+  EXPECT_TRUE(dispatch.GetCaseTimeline(&context, request, &timeline).ok()) << case_id;
+  return {timeline.events().begin(), timeline.events().end()};
+}
+
+// Runs `request` as `actor` on the case at its current version, with a fresh request id; the test fails if refused.
+inline void RunCommand(v1::DispatchService::Stub& dispatch, const std::string& case_id, const v1::Actor& actor,
+                       v1::CaseCommandRequest request) {
+  request.set_case_id(case_id);
+  request.set_expected_version(DispatchedCase(dispatch, case_id).version());
+  *request.mutable_actor() = actor;
+  request.set_request_id(UniqueName("req"));
+  v1::CaseCommandResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = dispatch.ExecuteCommand(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace gridcase::testing

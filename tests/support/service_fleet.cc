@@ -173,7 +173,12 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
   if (binary == "dispatch" || binary == "intake" || binary == "feedback") {
     args.push_back("--registry=" + SourcePath("data/registry/sample-county.json"));
   }
-  if (binary == "dispatch" || binary == "intake") args.push_back("--data_master_key_file=" + data_master_key_file_);
+  if (binary == "dispatch" || binary == "intake" || binary == "notify") {
+    args.push_back("--data_master_key_file=" + data_master_key_file_);
+  }
+  if (binary == "notify" && ports_.contains("feedback")) {
+    args.push_back(absl::StrCat("--feedback_addr=127.0.0.1:", ports_.at("feedback")));
+  }
   if (binary == "intake") {
     args.push_back("--classification_rules=" + SourcePath("services/intake/classification-rules.json"));
     args.push_back("--sla_policy=" + SourcePath("services/sla/sla-policy.json"));
