@@ -32,7 +32,9 @@ bool Transient(const grpc::Status& status) {
 
 CaseLoad::CaseLoad(ServiceFleet& fleet, std::vector<std::string> dispatch_replicas, LoadOptions options)
     : fleet_(fleet), options_(options), run_(UniqueName("load")) {
-  intake_ = v1::IntakeService::NewStub(fleet_.Channel("intake"));
+  for (const std::string& replica : options_.intake_replicas) {
+    intake_.push_back(v1::IntakeService::NewStub(fleet_.Channel(replica)));
+  }
   for (const std::string& replica : dispatch_replicas) {
     dispatch_.push_back(v1::DispatchService::NewStub(fleet_.Channel(replica)));
   }
@@ -122,10 +124,10 @@ void CaseLoad::DriveOne(int worker, int64_t n) {
   v1::SubmitCaseResponse submitted;
   const absl::Time give_up = absl::Now() + kPersistence;
   bool ok = false;
-  while (absl::Now() < give_up) {
+  for (size_t attempt = static_cast<size_t>(n); absl::Now() < give_up; ++attempt) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
-    grpc::Status status = intake_->SubmitCase(&context, submit, &submitted);
+    grpc::Status status = intake_[attempt % intake_.size()]->SubmitCase(&context, submit, &submitted);
     if (status.ok()) {
       ok = true;
       break;

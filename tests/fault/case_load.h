@@ -21,6 +21,9 @@ struct LoadOptions {
   // Every `open_every`-th case stops after the department accepted it, so that deadline clocks run out and the SLA
   // service fires warnings and breaches under the load; the others are resolved (and closed by feedback).
   int open_every = 4;
+  // The intake replicas residents' submissions go to, in turn (a retry goes to the next one, as a client behind a
+  // load balancer does).
+  std::vector<std::string> intake_replicas = {"intake"};
 };
 
 // A case intake answered OK for, and the highest version a caller was told it has.
@@ -65,7 +68,7 @@ class CaseLoad {
 
   ServiceFleet& fleet_;
   LoadOptions options_;
-  std::unique_ptr<v1::IntakeService::Stub> intake_;
+  std::vector<std::unique_ptr<v1::IntakeService::Stub>> intake_;
   std::vector<std::unique_ptr<v1::DispatchService::Stub>> dispatch_;
   std::string run_;
 

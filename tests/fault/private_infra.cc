@@ -28,8 +28,9 @@ absl::StatusOr<std::string> RunCommand(const std::string& command) {
   return output;
 }
 
-absl::StatusOr<std::unique_ptr<PrivateInfra>> PrivateInfra::Start(const std::string& state_dir) {
-  auto output = RunCommand(absl::StrCat(SourcePath("scripts/infra"), " start '", state_dir, "'"));
+absl::StatusOr<std::unique_ptr<PrivateInfra>> PrivateInfra::Start(const std::string& state_dir, int brokers) {
+  auto output = RunCommand(absl::StrCat(SourcePath("scripts/infra"), " start '", state_dir, "'",
+                                        brokers > 1 ? absl::StrCat(" --brokers ", brokers) : ""));
   if (!output.ok()) return output.status();
   Infra infra;
   for (absl::string_view line : absl::StrSplit(*output, '\n')) {
@@ -54,6 +55,12 @@ absl::Status PrivateInfra::Script(const std::string& script, const std::string& 
 
 absl::Status PrivateInfra::StopKafka() { return Script("kafka", "stop"); }
 absl::Status PrivateInfra::RestartKafka() { return Script("kafka", "restart"); }
+absl::Status PrivateInfra::KillKafkaNode(int node) {
+  return RunCommand(absl::StrCat(SourcePath("scripts/kafka"), " kill-node '", state_dir_, "' ", node)).status();
+}
+absl::Status PrivateInfra::StartKafkaNode(int node) {
+  return RunCommand(absl::StrCat(SourcePath("scripts/kafka"), " start-node '", state_dir_, "' ", node)).status();
+}
 absl::Status PrivateInfra::RestartRedis() { return Script("redis", "restart"); }
 
 absl::Status PrivateInfra::CrashAndRestartRedis() {

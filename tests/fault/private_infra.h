@@ -13,8 +13,9 @@ namespace gridcase::testing {
 // inspection).
 class PrivateInfra {
  public:
-  // Starts both in `state_dir` (wiped first).
-  static absl::StatusOr<std::unique_ptr<PrivateInfra>> Start(const std::string& state_dir);
+  // Starts both in `state_dir` (wiped first): one broker, or a KRaft cluster of `brokers` nodes (scripts/infra
+  // --brokers; topics get 3 replicas and min.insync.replicas 2 by default).
+  static absl::StatusOr<std::unique_ptr<PrivateInfra>> Start(const std::string& state_dir, int brokers = 1);
   ~PrivateInfra();
 
   const Infra& infra() const { return infra_; }
@@ -28,6 +29,10 @@ class PrivateInfra {
   absl::Status RestartRedis();
   // SIGKILL of redis-server (a crash: what was not yet fsynced is lost), then scripts/redis restart.
   absl::Status CrashAndRestartRedis();
+  // Node `node` (1-based) of a cluster: SIGKILL (a crash; its data stays), and started again from its data (returns
+  // when it answers metadata and sees the whole cluster).
+  absl::Status KillKafkaNode(int node);
+  absl::Status StartKafkaNode(int node);
   // FLUSHALL: every key of the server is gone.
   absl::Status WipeRedis();
 
