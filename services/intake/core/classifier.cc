@@ -85,6 +85,8 @@ std::vector<std::string> Found(const std::vector<std::string>& patterns, absl::s
   return found;
 }
 
+constexpr size_t kEmergencyItemWeight = 4;
+
 // One catalogue keyword's or phrase's match while choosing the item.
 struct ItemMatch {
   int item = 0;
@@ -135,8 +137,18 @@ ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view h
     seen.push_back(*match.pattern);
     score[match.item] += PatternWeight(*match.pattern) + (match.phrase ? 1 : 0);
   }
+  // Several problems in one call: an emergency item that matched clearly (a phrase, or keywords of at least
+  // kEmergencyItemWeight characters) comes first, as an operator would dispatch the danger first.
   ItemChoice choice;
   size_t best = 0;
+  for (int i = 0; i < catalogue.size(); ++i) {
+    if (catalogue[i].emergency() && score[i] >= kEmergencyItemWeight && score[i] > best) {
+      best = score[i];
+      choice.item = &catalogue[i];
+      choice.matched = matched[i];
+    }
+  }
+  if (choice.item != nullptr) return choice;
   for (int i = 0; i < catalogue.size(); ++i) {
     if (score[i] > best) {
       best = score[i];

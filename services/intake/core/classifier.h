@@ -59,7 +59,8 @@ struct Classification {
 // location, and explains each suggestion:
 // - item: the one whose keywords and phrases explain the most text (characters matched; phrases count one more per
 //   part; a keyword inside a longer keyword of another item's match does not count); the first in the catalogue on
-//   a tie. A requested item wins over the text.
+//   a tie. An emergency item matched by at least 4 characters (or one phrase of them) wins over the others: the
+//   danger in a call about several problems is dispatched first. A requested item wins over the text.
 // - category: the item's default (一般 without an item), raised by category rules and keywords; 跨县市 when the
 //   coordinates lie outside the county and no address placed the request.
 // - emergency: the item is an emergency item, or a danger rule fires and the item can be an emergency (or the rule
