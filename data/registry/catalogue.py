@@ -9,17 +9,17 @@ code and the fields a report of it needs (Open311 attributes). Read by generate_
 # Fields (Open311 attributes) shared by several items.
 F_ELEVATOR = {"code": "elevator_location", "description": "电梯所在楼栋单元或电梯注册代码", "datatype": "string",
               "required": True}
-F_PLATE = {"code": "plate_number", "description": "车牌号", "datatype": "string", "required": True}
+F_PLATE = {"code": "plate_number", "description": "车牌号（知道的话）", "datatype": "string", "required": False}
 F_PLATE_OPTIONAL = {"code": "plate_number", "description": "车牌号（知道的话）", "datatype": "string", "required": False}
 F_EMPLOYER = {"code": "employer", "description": "用人单位或包工头名称", "datatype": "string", "required": True}
 F_WORKERS = {"code": "workers", "description": "涉及人数", "datatype": "number", "required": False}
-F_BUSINESS = {"code": "business_name", "description": "经营者或店铺名称", "datatype": "string", "required": True}
+F_BUSINESS = {"code": "business_name", "description": "经营者或店铺名称", "datatype": "string", "required": False}
 F_BUSINESS_OPTIONAL = {"code": "business_name", "description": "经营者或店铺名称（知道的话）", "datatype": "string",
                        "required": False}
 F_POLLUTER = {"code": "polluter", "description": "疑似污染单位（知道的话）", "datatype": "string", "required": False}
 F_ACCOUNT = {"code": "account_number", "description": "户号", "datatype": "string", "required": False}
 F_HOUSEHOLDS = {"code": "households_affected", "description": "受影响户数", "datatype": "number", "required": False}
-F_SCHOOL = {"code": "school_name", "description": "学校或机构名称", "datatype": "string", "required": True}
+F_SCHOOL = {"code": "school_name", "description": "学校或机构名称", "datatype": "string", "required": False}
 F_LINE = {"code": "line_number", "description": "公交线路号或车辆编号", "datatype": "string", "required": False}
 F_OTHER_PARTY = {"code": "other_party", "description": "纠纷对方（姓名或单位）", "datatype": "string", "required": False}
 F_LAST_SEEN = {"code": "last_seen", "description": "最后一次见到的时间", "datatype": "datetime", "required": False}

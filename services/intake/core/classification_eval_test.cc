@@ -3,7 +3,7 @@
 // adjust them). Both print their agreement and ten worst mistakes with why.
 //
 // Targets: items >= 90%, categories >= 85%, emergency recall 100% with precision >= 80%. The tuning part must meet
-// them. The held-aside part does not yet (see services/intake/README.md, "Measured"); its test fails below the
+// them. The held-aside part does not yet (docs/CLASSIFICATION.md, "Measured"); its test fails below the
 // figures it reached when first measured, so that no change makes fresh requests fare worse, and prints whether
 // the targets are met.
 #include <cstdlib>
