@@ -77,10 +77,11 @@ absl::StatusOr<ClassificationRule> ReadRule(const json& value, const std::string
 }
 
 // The patterns of `patterns` found in `haystack`.
-std::vector<std::string> Found(const std::vector<std::string>& patterns, absl::string_view haystack) {
+std::vector<std::string> Found(const std::vector<std::string>& patterns, absl::string_view haystack,
+                               const TextCharacters& characters) {
   std::vector<std::string> found;
   for (const std::string& pattern : patterns) {
-    if (FindPattern(pattern, haystack).has_value()) found.push_back(pattern);
+    if (characters.MayMatch(pattern) && FindPattern(pattern, haystack).has_value()) found.push_back(pattern);
   }
   return found;
 }
@@ -100,14 +101,17 @@ struct ItemChoice {
   std::vector<std::string> matched;
 };
 
-ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view haystack) {
+ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view haystack,
+                      const TextCharacters& characters) {
   const auto& catalogue = registry.Catalogue();
   std::vector<ItemMatch> matches;
   for (int i = 0; i < catalogue.size(); ++i) {
     for (const std::string& keyword : catalogue[i].keywords()) {
+      if (!characters.MayMatch(keyword)) continue;
       for (const TextSpan& span : FindAllPattern(keyword, haystack)) matches.push_back({i, &keyword, span, false});
     }
     for (const std::string& phrase : catalogue[i].phrases()) {
+      if (!characters.MayMatch(phrase)) continue;
       if (std::optional<TextSpan> span = FindPattern(phrase, haystack)) {
         matches.push_back({i, &phrase, *span, true});
       }
@@ -245,6 +249,7 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
                                                     absl::string_view text, absl::string_view requested_item,
                                                     const registry::Location& location) const {
   const std::string haystack = absl::StrCat(title, "\n", text);
+  const TextCharacters characters(haystack);
   Classification result;
   v1::ClassificationExplanation& explanation = result.explanation;
   std::vector<std::string> summary;
@@ -258,7 +263,7 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
     AddHit(&explanation, absl::StrCat("item:", item->code()), "item", {})->add_matched("requested");
     summary.push_back(absl::StrCat("事项 ", item->name(), "（渠道指定）"));
   } else {
-    ItemChoice choice = ChooseItem(registry, haystack);
+    ItemChoice choice = ChooseItem(registry, haystack, characters);
     item = choice.item;
     if (item != nullptr) {
       AddHit(&explanation, absl::StrCat("item:", item->code()), "item", choice.matched);
@@ -282,8 +287,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   }
   std::vector<std::string> cancelled_by;
   for (const ClassificationRule& rule : rules_.rules) {
-    std::vector<std::string> found = Found(rule.patterns, haystack);
-    if (found.empty() || !Found(rule.unless, haystack).empty()) continue;
+    std::vector<std::string> found = Found(rule.patterns, haystack, characters);
+    if (found.empty() || !Found(rule.unless, haystack, characters).empty()) continue;
     switch (rule.effect) {
       case ClassificationRule::Effect::kEmergency:
         if (!rule.any_item && !can_be_emergency) continue;

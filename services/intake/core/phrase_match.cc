@@ -31,7 +31,31 @@ size_t Advance(absl::string_view text, size_t from, size_t limit) {
   return pos;
 }
 
+// The first code point of `text` (its UTF-8 bytes packed into an integer), or 0 when empty.
+uint32_t FirstCharacter(absl::string_view text, size_t at) {
+  if (at >= text.size()) return 0;
+  uint32_t packed = static_cast<unsigned char>(text[at]);
+  for (size_t i = at + 1; i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; ++i) {
+    packed = (packed << 8) | static_cast<unsigned char>(text[i]);
+  }
+  return packed;
+}
+
 }  // namespace
+
+TextCharacters::TextCharacters(absl::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) characters_.insert(FirstCharacter(text, i));
+  }
+}
+
+bool TextCharacters::MayMatch(absl::string_view pattern) const {
+  for (size_t next = 0; next != absl::string_view::npos;) {
+    absl::string_view part = NextPart(pattern, next, &next);
+    if (!part.empty() && !characters_.contains(FirstCharacter(part, 0))) return false;
+  }
+  return true;
+}
 
 size_t CodePoints(absl::string_view text) {
   size_t count = 0;

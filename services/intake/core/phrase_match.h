@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "absl/container/flat_hash_set.h"
 
 #include "absl/strings/string_view.h"
 
@@ -34,5 +37,17 @@ std::vector<TextSpan> FindAllPattern(absl::string_view pattern, absl::string_vie
 
 // Code points in `text` (UTF-8).
 size_t CodePoints(absl::string_view text);
+
+// The characters of one request, to skip at once the patterns that cannot match it: a pattern can match only if
+// the first character of each of its parts occurs in the text. Valid while `text` lives.
+class TextCharacters {
+ public:
+  explicit TextCharacters(absl::string_view text);
+  // False when `pattern` certainly does not match; true when it may.
+  bool MayMatch(absl::string_view pattern) const;
+
+ private:
+  absl::flat_hash_set<uint32_t> characters_;
+};
 
 }  // namespace gridcase::intake
