@@ -1,6 +1,9 @@
 #include "services/intake/core/classifier.h"
 
+#include <fstream>
+
 #include "gtest/gtest.h"
+#include "libs/registry/registry_holder.h"
 #include "libs/registry/registry_json.h"
 #include "libs/registry/test_registry.h"
 #include "services/intake/core/classification_eval.h"
@@ -114,6 +117,27 @@ TEST(ClassifierTest, NothingMatchedLeavesTheItemEmpty) {
   ASSERT_TRUE(result.ok());
   EXPECT_TRUE(result->catalogue_item.empty());
   EXPECT_EQ(result->category, v1::CATEGORY_GENERAL);
+}
+
+TEST(ClassifierTest, AReloadedCatalogueAppliesToTheNextRequest) {
+  const std::string path = ::testing::TempDir() + "classifier-reload-registry.json";
+  json doc = registry::testing::SmallRegistryJson();
+  std::ofstream(path) << doc.dump();
+  auto holder = registry::RegistryHolder::Load(path);
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  Classifier classifier(Rules());
+  const std::string text = "村里的自来水停了三天";
+  EXPECT_TRUE(classifier.Classify(*(*holder)->Get(), "", text, "", {})->catalogue_item.empty());
+
+  doc["catalogue"].push_back({{"code", "water.rural-supply"}, {"name", "农村饮用水"}, {"department_code", "330199.cgj"},
+                              {"default_category", "general"}, {"keywords", {"农村饮水"}}, {"phrases", {"村…自来水"}},
+                              {"open311_service_code", "rural-water-supply"}});
+  std::ofstream(path) << doc.dump();
+  ASSERT_TRUE((*holder)->Reload(path).ok());
+  auto reloaded = classifier.Classify(*(*holder)->Get(), "", text, "", {});
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(reloaded->catalogue_item, "water.rural-supply");
+  EXPECT_EQ(reloaded->explanation.hits(0).matched(0), "村…自来水");
 }
 
 TEST(ClassifierTest, RulesFileErrorsNameThePath) {
