@@ -22,6 +22,8 @@ void Location::ApplyTo(v1::Location* location) const {
   location->set_township_code(township_code);
   location->set_county_code(county_code);
   location->set_needs_manual_grid(needs_manual_grid());
+  location->set_locate_method(std::string(LocateMethodName(method)));
+  location->set_matched_place(matched_name);
 }
 
 }  // namespace gridcase::registry

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "libs/registry/grid_code.h"
 #include "libs/registry/grid_index.h"
 #include "libs/registry/rules.h"
@@ -248,6 +249,37 @@ absl::Status OrgRegistry::Index(GridPlaceNames grid_place_names) {
       const std::string path = absl::StrCat(item, ".", At("keywords", k));
       if (keyword.empty()) return Invalid(path, "empty");
       if (!keywords.insert(keyword).second) return Invalid(path, absl::StrCat("\"", keyword, "\" repeats"));
+    }
+    for (int k = 0; k < entry.phrases_size(); ++k) {
+      const std::string path = absl::StrCat(item, ".", At("phrases", k));
+      std::vector<absl::string_view> parts = absl::StrSplit(entry.phrases(k), "\xE2\x80\xA6");
+      if (parts.size() < 2) return Invalid(path, "a phrase has at least two parts separated by \"…\"");
+      for (absl::string_view part : parts) {
+        if (absl::StripAsciiWhitespace(part).empty()) return Invalid(path, "has an empty part");
+      }
+      if (!keywords.insert(entry.phrases(k)).second) {
+        return Invalid(path, absl::StrCat("\"", entry.phrases(k), "\" repeats"));
+      }
+    }
+    absl::flat_hash_set<std::string> field_codes;
+    for (int f = 0; f < entry.fields_size(); ++f) {
+      const v1::CatalogueField& field = entry.fields(f);
+      const std::string path = absl::StrCat(item, ".", At("fields", f));
+      if (!IsPlainCode(field.code())) {
+        return Invalid(absl::StrCat(path, ".code"), "must be 1-64 characters of [A-Za-z0-9._-]");
+      }
+      if (!field_codes.insert(field.code()).second) {
+        return Invalid(absl::StrCat(path, ".code"), absl::StrCat(field.code(), " repeats"));
+      }
+      const std::string& type = field.datatype();
+      const bool list = type == "singlevaluelist" || type == "multivaluelist";
+      if (!list && type != "string" && type != "number" && type != "datetime" && type != "text") {
+        return Invalid(absl::StrCat(path, ".datatype"),
+                       "must be one of string, number, datetime, text, singlevaluelist, multivaluelist");
+      }
+      if (list != (field.values_size() > 0)) {
+        return Invalid(absl::StrCat(path, ".values"), list ? "a list needs values" : "only a list has values");
+      }
     }
     if (!entry.open311_service_code().empty()) {
       if (!IsPlainCode(entry.open311_service_code())) {

@@ -301,7 +301,8 @@ class Converter {
   absl::Status Catalogue(const json& item, const std::string& path) {
     if (absl::Status s = CheckObject(
             item, path,
-            {"code", "name", "department_code", "default_category", "keywords", "emergency", "open311_service_code"});
+            {"code", "name", "department_code", "default_category", "keywords", "phrases", "emergency",
+             "can_be_emergency", "open311_service_code", "fields"});
         !s.ok()) {
       return s;
     }
@@ -328,10 +329,51 @@ class Converter {
         !s.ok()) {
       return s;
     }
+    if (absl::Status s = GetStringList(item, path, "phrases",
+                                       [entry](std::string phrase) { entry->add_phrases(std::move(phrase)); });
+        !s.ok()) {
+      return s;
+    }
     bool emergency = false;
     if (absl::Status s = GetBool(item, path, "emergency", &emergency); !s.ok()) return s;
     entry->set_emergency(emergency);
-    return GetString(item, path, "open311_service_code", false, entry->mutable_open311_service_code());
+    bool can_be_emergency = false;
+    if (absl::Status s = GetBool(item, path, "can_be_emergency", &can_be_emergency); !s.ok()) return s;
+    entry->set_can_be_emergency(can_be_emergency || emergency);  // An emergency item can be one.
+    if (absl::Status s = GetString(item, path, "open311_service_code", false, entry->mutable_open311_service_code());
+        !s.ok()) {
+      return s;
+    }
+    const json* fields = nullptr;
+    if (absl::Status s = GetArray(item, path, "fields", false, &fields); !s.ok()) return s;
+    for (size_t i = 0; fields != nullptr && i < fields->size(); ++i) {
+      if (absl::Status s = CatalogueField((*fields)[i], At(Field(path, "fields"), i), entry->add_fields()); !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CatalogueField(const json& item, const std::string& path, v1::CatalogueField* field) {
+    if (absl::Status s = CheckObject(item, path, {"code", "description", "datatype", "required", "values"}); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = GetString(item, path, "code", true, field->mutable_code()); !s.ok()) return s;
+    if (absl::Status s = GetString(item, path, "description", true, field->mutable_description()); !s.ok()) return s;
+    if (absl::Status s = GetString(item, path, "datatype", true, field->mutable_datatype()); !s.ok()) return s;
+    bool required = false;
+    if (absl::Status s = GetBool(item, path, "required", &required); !s.ok()) return s;
+    field->set_required(required);
+    const json* values = nullptr;
+    if (absl::Status s = GetArray(item, path, "values", false, &values); !s.ok()) return s;
+    for (size_t i = 0; values != nullptr && i < values->size(); ++i) {
+      const std::string value_path = At(Field(path, "values"), i);
+      if (absl::Status s = CheckObject((*values)[i], value_path, {"key", "name"}); !s.ok()) return s;
+      v1::CatalogueField::Value* value = field->add_values();
+      if (absl::Status s = GetString((*values)[i], value_path, "key", true, value->mutable_key()); !s.ok()) return s;
+      if (absl::Status s = GetString((*values)[i], value_path, "name", true, value->mutable_name()); !s.ok()) return s;
+    }
+    return absl::OkStatus();
   }
 
   v1::Registry registry_;

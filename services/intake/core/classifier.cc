@@ -1,14 +1,178 @@
 #include "services/intake/core/classifier.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/validation/field_error.h"
 #include "nlohmann/json.hpp"
+#include "services/intake/core/phrase_match.h"
 
 namespace gridcase::intake {
+namespace {
+
+using nlohmann::json;
+
+absl::Status Invalid(absl::string_view path, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", reason));
+}
+
+absl::Status ReadPatterns(const json& value, const std::string& path, std::vector<std::string>* out) {
+  if (!value.is_array()) return Invalid(path, "must be a list of strings");
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (!value[i].is_string() || PatternWeight(value[i].get<std::string>()) == 0) {
+      return Invalid(absl::StrCat(path, "[", i, "]"), "must be a non-empty keyword or phrase");
+    }
+    out->push_back(value[i].get<std::string>());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ClassificationRule> ReadRule(const json& value, const std::string& path) {
+  if (!value.is_object()) return Invalid(path, "must be an object");
+  ClassificationRule rule;
+  std::string effect;
+  for (const auto& [key, field] : value.items()) {
+    const std::string at = absl::StrCat(path, ".", key);
+    if (key == "id" || key == "name" || key == "effect" || key == "category") {
+      if (!field.is_string() || field.get<std::string>().empty()) return Invalid(at, "must be a non-empty string");
+      const std::string text = field.get<std::string>();
+      if (key == "id") rule.id = text;
+      if (key == "name") rule.name = text;
+      if (key == "effect") effect = text;
+      if (key == "category") {
+        auto category = ParseCategory(text);
+        if (!category.ok()) return Invalid(at, category.status().message());
+        rule.category = *category;
+      }
+    } else if (key == "any_item") {
+      if (!field.is_boolean()) return Invalid(at, "must be true or false");
+      rule.any_item = field.get<bool>();
+    } else if (key == "patterns") {
+      if (absl::Status s = ReadPatterns(field, at, &rule.patterns); !s.ok()) return s;
+    } else if (key == "unless") {
+      if (absl::Status s = ReadPatterns(field, at, &rule.unless); !s.ok()) return s;
+    } else if (key != "description") {
+      return Invalid(at, "unknown field");
+    }
+  }
+  if (rule.id.empty()) return Invalid(absl::StrCat(path, ".id"), "missing");
+  if (rule.name.empty()) rule.name = rule.id;
+  if (rule.patterns.empty()) return Invalid(absl::StrCat(path, ".patterns"), "missing");
+  if (effect == "emergency") {
+    rule.effect = ClassificationRule::Effect::kEmergency;
+  } else if (effect == "not_emergency") {
+    rule.effect = ClassificationRule::Effect::kNotEmergency;
+  } else if (effect == "category") {
+    rule.effect = ClassificationRule::Effect::kCategory;
+    if (rule.category == v1::CATEGORY_UNSPECIFIED) return Invalid(absl::StrCat(path, ".category"), "missing");
+  } else {
+    return Invalid(absl::StrCat(path, ".effect"), "must be emergency, not_emergency or category");
+  }
+  return rule;
+}
+
+// The patterns of `patterns` found in `haystack`.
+std::vector<std::string> Found(const std::vector<std::string>& patterns, absl::string_view haystack,
+                               const TextCharacters& characters) {
+  std::vector<std::string> found;
+  for (const std::string& pattern : patterns) {
+    if (characters.MayMatch(pattern) && FindPattern(pattern, haystack).has_value()) found.push_back(pattern);
+  }
+  return found;
+}
+
+constexpr size_t kEmergencyItemWeight = 4;
+
+// One catalogue keyword's or phrase's match while choosing the item.
+struct ItemMatch {
+  int item = 0;
+  const std::string* pattern = nullptr;
+  TextSpan span;
+  bool phrase = false;
+};
+
+struct ItemChoice {
+  const v1::CatalogueItem* item = nullptr;
+  std::vector<std::string> matched;
+};
+
+ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view haystack,
+                      const TextCharacters& characters) {
+  const auto& catalogue = registry.Catalogue();
+  std::vector<ItemMatch> matches;
+  for (int i = 0; i < catalogue.size(); ++i) {
+    for (const std::string& keyword : catalogue[i].keywords()) {
+      if (!characters.MayMatch(keyword)) continue;
+      for (const TextSpan& span : FindAllPattern(keyword, haystack)) matches.push_back({i, &keyword, span, false});
+    }
+    for (const std::string& phrase : catalogue[i].phrases()) {
+      if (!characters.MayMatch(phrase)) continue;
+      if (std::optional<TextSpan> span = FindPattern(phrase, haystack)) {
+        matches.push_back({i, &phrase, *span, true});
+      }
+    }
+  }
+  // Scores: a keyword counts once however often it appears, and not at all where every occurrence lies inside a
+  // longer keyword of another item (垃圾 inside 建筑垃圾).
+  std::vector<size_t> score(catalogue.size(), 0);
+  std::vector<std::vector<std::string>> matched(catalogue.size());
+  for (size_t m = 0; m < matches.size(); ++m) {
+    const ItemMatch& match = matches[m];
+    if (!match.phrase) {
+      bool inside_longer = false;
+      for (const ItemMatch& other : matches) {
+        if (other.phrase || other.item == match.item) continue;
+        const size_t length = match.span.end - match.span.begin;
+        if (other.span.begin <= match.span.begin && match.span.end <= other.span.end &&
+            other.span.end - other.span.begin > length) {
+          inside_longer = true;
+          break;
+        }
+      }
+      if (inside_longer) continue;
+    }
+    std::vector<std::string>& seen = matched[match.item];
+    if (std::find(seen.begin(), seen.end(), *match.pattern) != seen.end()) continue;
+    seen.push_back(*match.pattern);
+    score[match.item] += PatternWeight(*match.pattern) + (match.phrase ? 1 : 0);
+  }
+  // Several problems in one call: an emergency item that matched clearly (a phrase, or keywords of at least
+  // kEmergencyItemWeight characters) comes first, as an operator would dispatch the danger first.
+  ItemChoice choice;
+  size_t best = 0;
+  for (int i = 0; i < catalogue.size(); ++i) {
+    if (catalogue[i].emergency() && score[i] >= kEmergencyItemWeight && score[i] > best) {
+      best = score[i];
+      choice.item = &catalogue[i];
+      choice.matched = matched[i];
+    }
+  }
+  if (choice.item != nullptr) return choice;
+  for (int i = 0; i < catalogue.size(); ++i) {
+    if (score[i] > best) {
+      best = score[i];
+      choice.item = &catalogue[i];
+      choice.matched = matched[i];
+    }
+  }
+  return choice;
+}
+
+v1::ClassificationExplanation::Hit* AddHit(v1::ClassificationExplanation* explanation, absl::string_view rule,
+                                           absl::string_view effect, const std::vector<std::string>& matched) {
+  v1::ClassificationExplanation::Hit* hit = explanation->add_hits();
+  hit->set_rule(std::string(rule));
+  hit->set_effect(std::string(effect));
+  for (const std::string& m : matched) hit->add_matched(m);
+  return hit;
+}
+
+}  // namespace
 
 absl::StatusOr<v1::Category> ParseCategory(absl::string_view name) {
   if (name == "simple") return v1::CATEGORY_SIMPLE;
@@ -20,33 +184,50 @@ absl::StatusOr<v1::Category> ParseCategory(absl::string_view name) {
       absl::StrCat("unknown category '", name, "' (simple, general, major, difficult, cross_county)"));
 }
 
+absl::string_view CategoryLabel(v1::Category category) {
+  switch (category) {
+    case v1::CATEGORY_SIMPLE:
+      return "简单";
+    case v1::CATEGORY_GENERAL:
+      return "一般";
+    case v1::CATEGORY_MAJOR:
+      return "较大";
+    case v1::CATEGORY_DIFFICULT:
+      return "疑难";
+    case v1::CATEGORY_CROSS_COUNTY:
+      return "跨县市";
+    default:
+      return "未定";
+  }
+}
+
 absl::StatusOr<ClassificationRules> ClassificationRules::FromJson(absl::string_view text) {
-  nlohmann::json json = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return absl::InvalidArgumentError("rules: not a JSON object");
+  json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded() || !root.is_object()) return absl::InvalidArgumentError("rules: not a JSON object");
   ClassificationRules rules;
-  for (const auto& [key, value] : json.items()) {
+  for (const auto& [key, value] : root.items()) {
     if (key == "emergency_keywords") {
-      if (!value.is_array()) return absl::InvalidArgumentError("emergency_keywords: must be a list of strings");
-      for (size_t i = 0; i < value.size(); ++i) {
-        if (!value[i].is_string() || value[i].get<std::string>().empty()) {
-          return absl::InvalidArgumentError(absl::StrCat("emergency_keywords[", i, "]: must be a non-empty string"));
-        }
-        rules.emergency_keywords.push_back(value[i].get<std::string>());
-      }
+      if (absl::Status s = ReadPatterns(value, key, &rules.emergency_keywords); !s.ok()) return s;
     } else if (key == "category_keywords") {
-      if (!value.is_object()) return absl::InvalidArgumentError("category_keywords: must be an object");
+      if (!value.is_object()) return Invalid(key, "must be an object");
       for (const auto& [keyword, category] : value.items()) {
-        if (!category.is_string()) {
-          return absl::InvalidArgumentError(absl::StrCat("category_keywords.", keyword, ": must be a category name"));
-        }
+        if (!category.is_string()) return Invalid(absl::StrCat(key, ".", keyword), "must be a category name");
         auto parsed = ParseCategory(category.get<std::string>());
-        if (!parsed.ok()) {
-          return absl::InvalidArgumentError(absl::StrCat("category_keywords.", keyword, ": ", parsed.status().message()));
-        }
+        if (!parsed.ok()) return Invalid(absl::StrCat(key, ".", keyword), parsed.status().message());
         rules.category_keywords.emplace_back(keyword, *parsed);
       }
+    } else if (key == "rules") {
+      if (!value.is_array()) return Invalid(key, "must be a list of rules");
+      absl::flat_hash_set<std::string> ids;
+      for (size_t i = 0; i < value.size(); ++i) {
+        const std::string path = absl::StrCat("rules[", i, "]");
+        auto rule = ReadRule(value[i], path);
+        if (!rule.ok()) return rule.status();
+        if (!ids.insert(rule->id).second) return Invalid(absl::StrCat(path, ".id"), absl::StrCat(rule->id, " repeats"));
+        rules.rules.push_back(*std::move(rule));
+      }
     } else if (key != "description") {
-      return absl::InvalidArgumentError(absl::StrCat(key, ": unknown field"));
+      return Invalid(key, "unknown field");
     }
   }
   return rules;
@@ -62,55 +243,103 @@ absl::StatusOr<ClassificationRules> ClassificationRules::Load(const std::string&
   return rules;
 }
 
+Classifier::Classifier(ClassificationRules rules) : rules_(std::move(rules)) {}
+
 absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry& registry, absl::string_view title,
                                                     absl::string_view text, absl::string_view requested_item,
                                                     const registry::Location& location) const {
-  std::string haystack = absl::StrCat(title, " ", text);
+  const std::string haystack = absl::StrCat(title, "\n", text);
+  const TextCharacters characters(haystack);
   Classification result;
+  v1::ClassificationExplanation& explanation = result.explanation;
+  std::vector<std::string> summary;
+
   const v1::CatalogueItem* item = nullptr;
   if (!requested_item.empty()) {
     item = registry.FindCatalogueItem(requested_item);
     if (item == nullptr) {
       return validation::FieldError("catalogue_item", absl::StrCat("unknown item '", requested_item, "'"));
     }
-    result.reason = "requested item";
+    AddHit(&explanation, absl::StrCat("item:", item->code()), "item", {})->add_matched("requested");
+    summary.push_back(absl::StrCat("事项 ", item->name(), "（渠道指定）"));
   } else {
-    size_t best = 0;
-    for (const v1::CatalogueItem& candidate : registry.Catalogue()) {
-      size_t score = 0;
-      for (const std::string& keyword : candidate.keywords()) {
-        if (absl::StrContains(haystack, keyword)) score += keyword.size();
-      }
-      if (score > best) {
-        best = score;
-        item = &candidate;
-      }
+    ItemChoice choice = ChooseItem(registry, haystack, characters);
+    item = choice.item;
+    if (item != nullptr) {
+      AddHit(&explanation, absl::StrCat("item:", item->code()), "item", choice.matched);
+      summary.push_back(absl::StrCat("事项 ", item->name(), "（", absl::StrJoin(choice.matched, "、"), "）"));
+    } else {
+      summary.push_back("事项 未匹配");
     }
-    if (item != nullptr) result.reason = absl::StrCat("keywords of ", item->code());
   }
   if (item != nullptr) {
     result.catalogue_item = item->code();
     if (item->default_category() != v1::CATEGORY_UNSPECIFIED) result.category = item->default_category();
-    result.emergency = item->emergency();
+  }
+  const bool can_be_emergency = item == nullptr || item->emergency() || item->can_be_emergency();
+
+  // Emergency: the item itself, then the danger rules; a not_emergency rule cancels them all.
+  std::vector<std::string> emergency_why;
+  if (item != nullptr && item->emergency()) {
+    result.emergency = true;
+    AddHit(&explanation, absl::StrCat("item:", item->code()), "emergency", {});
+    emergency_why.push_back(absl::StrCat("紧急事项 ", item->name()));
+  }
+  std::vector<std::string> cancelled_by;
+  for (const ClassificationRule& rule : rules_.rules) {
+    std::vector<std::string> found = Found(rule.patterns, haystack, characters);
+    if (found.empty() || !Found(rule.unless, haystack, characters).empty()) continue;
+    switch (rule.effect) {
+      case ClassificationRule::Effect::kEmergency:
+        if (!rule.any_item && !can_be_emergency) continue;
+        result.emergency = true;
+        AddHit(&explanation, rule.id, "emergency", found);
+        emergency_why.push_back(absl::StrCat(rule.name, "（", absl::StrJoin(found, "、"), "）"));
+        break;
+      case ClassificationRule::Effect::kNotEmergency:
+        AddHit(&explanation, rule.id, "not_emergency", found);
+        cancelled_by.push_back(absl::StrCat(rule.name, "（", absl::StrJoin(found, "、"), "）"));
+        break;
+      case ClassificationRule::Effect::kCategory:
+        if (rule.category > result.category) {
+          result.category = rule.category;
+          AddHit(&explanation, rule.id, absl::StrCat("category:", v1::Category_Name(rule.category)), found);
+          summary.push_back(
+              absl::StrCat(CategoryLabel(rule.category), " ", rule.name, "（", absl::StrJoin(found, "、"), "）"));
+        }
+        break;
+    }
+  }
+  for (const std::string& keyword : rules_.emergency_keywords) {
+    if (FindPattern(keyword, haystack).has_value()) {
+      result.emergency = true;
+      AddHit(&explanation, "emergency_keywords", "emergency", {keyword});
+      emergency_why.push_back(absl::StrCat("紧急词（", keyword, "）"));
+      break;
+    }
   }
   for (const auto& [keyword, category] : rules_.category_keywords) {
-    if (category > result.category && absl::StrContains(haystack, keyword)) {
+    if (category > result.category && FindPattern(keyword, haystack).has_value()) {
       result.category = category;
-      absl::StrAppend(&result.reason, "; category keyword ", keyword);
+      AddHit(&explanation, "category_keywords", absl::StrCat("category:", v1::Category_Name(category)), {keyword});
+      summary.push_back(absl::StrCat(CategoryLabel(category), "（", keyword, "）"));
     }
   }
   if (location.outside_county && location.method == registry::LocateMethod::kNone) {
     // Coordinates in no grid of this county and no address in it: a matter for more than one county.
     result.category = v1::CATEGORY_CROSS_COUNTY;
-    absl::StrAppend(&result.reason, "; located outside the county");
+    AddHit(&explanation, "location.outside_county", "category:CATEGORY_CROSS_COUNTY", {});
+    summary.push_back("跨县市（坐标在本县网格之外）");
   }
-  for (const std::string& keyword : rules_.emergency_keywords) {
-    if (absl::StrContains(haystack, keyword)) {
-      result.emergency = true;
-      absl::StrAppend(&result.reason, "; emergency keyword ", keyword);
-      break;
-    }
+  if (result.emergency && !cancelled_by.empty()) {
+    result.emergency = false;
+    summary.push_back(absl::StrCat("不按紧急: ", absl::StrJoin(cancelled_by, "、")));
+  } else if (result.emergency) {
+    summary.push_back(absl::StrCat("紧急: ", absl::StrJoin(emergency_why, "、")));
   }
+  summary.push_back(absl::StrCat("类别 ", CategoryLabel(result.category)));
+  explanation.set_summary(absl::StrJoin(summary, "；"));
+  result.reason = explanation.summary();
   return result;
 }
 

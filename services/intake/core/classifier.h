@@ -12,15 +12,36 @@
 
 namespace gridcase::intake {
 
-// Configurable classification rules beyond the catalogue's own keywords (services/intake/classification-rules.json).
+// One rule of what a request says beyond which catalogue item it is (services/intake/classification-rules.json).
+// It fires when any of its patterns (keywords or "A…B" phrases, see Pattern) is in the request and none of its
+// `unless` patterns is.
+struct ClassificationRule {
+  enum class Effect {
+    kEmergency,     // Danger to life or property (平急结合): emergency if the item can be one (or any_item).
+    kNotEmergency,  // Past, hypothetical or already handled danger: cancels every emergency, item's included.
+    kCategory,      // Raises the suggested category to at least `category`.
+  };
+  std::string id;    // e.g. "danger.trapped"; named in explanations.
+  std::string name;  // Chinese label for the grid worker, e.g. "有人被困".
+  Effect effect = Effect::kCategory;
+  v1::Category category = v1::CATEGORY_UNSPECIFIED;  // kCategory only.
+  // kEmergency: applies whatever the item, even one that cannot be an emergency (e.g. a fire in a noise complaint).
+  bool any_item = false;
+  std::vector<std::string> patterns;
+  std::vector<std::string> unless;
+};
+
+// Configurable classification rules beyond the catalogue's own keywords.
 struct ClassificationRules {
-  // Any of these in the text flags the request for the emergency path (平急结合), whatever its catalogue item.
+  // Any of these in the text flags the request for the emergency path, whatever its catalogue item.
   std::vector<std::string> emergency_keywords;
   // A keyword raises the suggested category to at least the given one (e.g. 多次反映 → 疑难).
   std::vector<std::pair<std::string, v1::Category>> category_keywords;
+  std::vector<ClassificationRule> rules;
 
-  // Parses {"emergency_keywords": [...], "category_keywords": {"多次反映": "difficult", ...}}; INVALID_ARGUMENT
-  // naming the JSON path on error.
+  // Parses {"emergency_keywords": [...], "category_keywords": {"多次反映": "difficult"}, "rules": [{"id": …,
+  // "name": …, "effect": "emergency" | "not_emergency" | "category", "category": …, "any_item": bool,
+  // "patterns": [...], "unless": [...]}]}; INVALID_ARGUMENT naming the JSON path on error.
   static absl::StatusOr<ClassificationRules> FromJson(absl::string_view text);
   static absl::StatusOr<ClassificationRules> Load(const std::string& path);
 };
@@ -30,16 +51,24 @@ struct Classification {
   std::string catalogue_item;  // Empty when nothing matched.
   v1::Category category = v1::CATEGORY_GENERAL;
   bool emergency = false;
-  std::string reason;  // Which keyword or rule decided, for the log.
+  std::string reason;  // explanation.summary(), for the log.
+  v1::ClassificationExplanation explanation;
 };
 
 // Suggests a catalogue item, one of the five categories and the emergency flag from the request's text and
-// location: the catalogue item is the one whose keywords match the most text (longest total match); its default
-// category, raised by category keywords; 跨县市 when the coordinates lie outside the county; emergency when the item
-// is an emergency item or an emergency keyword appears. Thread-safe (const).
+// location, and explains each suggestion:
+// - item: the one whose keywords and phrases explain the most text (characters matched; phrases count one more per
+//   part; a keyword inside a longer keyword of another item's match does not count); the first in the catalogue on
+//   a tie. An emergency item matched by at least 4 characters (or one phrase of them) wins over the others: the
+//   danger in a call about several problems is dispatched first. A requested item wins over the text.
+// - category: the item's default (一般 without an item), raised by category rules and keywords; 跨县市 when the
+//   coordinates lie outside the county and no address placed the request.
+// - emergency: the item is an emergency item, or a danger rule fires and the item can be an emergency (or the rule
+//   applies to any item, or no item matched), or an emergency keyword appears; unless a not_emergency rule fires.
+// Thread-safe (const).
 class Classifier {
  public:
-  explicit Classifier(ClassificationRules rules) : rules_(std::move(rules)) {}
+  explicit Classifier(ClassificationRules rules);
 
   // `requested_item` (a catalogue code chosen by the channel) wins over keywords; INVALID_ARGUMENT
   // "catalogue_item: …" when it is not in the catalogue.
@@ -53,5 +82,7 @@ class Classifier {
 
 // Parses a category name as written in rules and registry files: simple, general, major, difficult, cross_county.
 absl::StatusOr<v1::Category> ParseCategory(absl::string_view name);
+// The Chinese name of a category: 简单, 一般, 较大, 疑难, 跨县市.
+absl::string_view CategoryLabel(v1::Category category);
 
 }  // namespace gridcase::intake

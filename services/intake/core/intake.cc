@@ -71,6 +71,10 @@ v1::SubmitCaseResponse Answer(const v1::CaseEvent& event, bool repeat) {
   response.set_suggested_category(submitted.category());
   response.set_emergency(submitted.emergency());
   if (submitted.has_due_at()) *response.mutable_expected_at() = submitted.due_at();
+  response.set_suggested_catalogue_item(submitted.catalogue_item());
+  *response.mutable_classification() = submitted.classification();
+  response.set_locate_method(submitted.location().locate_method());
+  response.set_matched_place(submitted.location().matched_place());
   return response;
 }
 
@@ -180,6 +184,7 @@ absl::StatusOr<v1::CaseEvent> Intake::BuildSubmitted(const v1::SubmitCaseRequest
   c->set_category(classification.category);
   c->set_category_suggested(true);
   c->set_emergency(classification.emergency);
+  *c->mutable_classification() = classification.explanation;
   c->set_status(v1::CASE_STATUS_SUBMITTED);
   c->set_level(v1::LEVEL_GRID);
   c->set_version(1);

@@ -305,6 +305,31 @@ TEST_F(IntakeTest, AddressLocatesThroughTheGazetteer) {
   auto response = intake_.Submit(request, SubmitterFor(request));
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->grid_code(), "330199001001002");
+  // What the gazetteer matched is reported, in the answer and in the case.
+  EXPECT_EQ(response->locate_method(), "gazetteer_grid");
+  EXPECT_EQ(response->matched_place(), "翠苑小区3幢");
+  const v1::Location& located = publisher_.published[0].submitted().initial().location();
+  EXPECT_EQ(located.locate_method(), "gazetteer_grid");
+  EXPECT_EQ(located.matched_place(), "翠苑小区3幢");
+}
+
+TEST_F(IntakeTest, TheSuggestionIsExplainedInTheAnswerAndTheCase) {
+  auto request = Request("k1");
+  request.set_text("路灯不亮已经多次反映，一直没人修");
+  auto response = intake_.Submit(request, SubmitterFor(request));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->suggested_catalogue_item(), "municipal.street-light");
+  EXPECT_EQ(response->locate_method(), "polygon");
+  const v1::ClassificationExplanation& why = response->classification();
+  ASSERT_EQ(why.hits_size(), 2) << why.DebugString();
+  EXPECT_EQ(why.hits(0).rule(), "item:municipal.street-light");
+  EXPECT_EQ(why.hits(0).matched(0), "路灯");
+  EXPECT_EQ(why.hits(1).rule(), "category_keywords");
+  EXPECT_EQ(why.hits(1).effect(), "category:CATEGORY_DIFFICULT");
+  EXPECT_EQ(why.hits(1).matched(0), "多次反映");
+  // The CaseSubmitted event carries the same explanation, so the timeline shows it to the grid worker.
+  EXPECT_EQ(publisher_.published[0].submitted().initial().classification().SerializeAsString(),
+            why.SerializeAsString());
 }
 
 TEST_F(IntakeTest, EmergencyKeywordFlagsTheEmergencyPath) {

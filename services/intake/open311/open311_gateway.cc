@@ -245,7 +245,9 @@ std::optional<Open311Gateway::Reply> Open311Gateway::AdmitRead(const httplib::Re
   auto collapsed = Collapse(request.params);
   if (!collapsed.ok()) return Failed(collapsed.status());
   *params = *std::move(collapsed);
-  return Admit(*params, /*required=*/false, client);
+  if (std::optional<Reply> refused = Admit(*params, /*required=*/false, client)) return refused;
+  if (absl::Status s = CheckJurisdiction(*params, *registry_->Get()); !s.ok()) return Failed(s, *client);
+  return std::nullopt;
 }
 
 Open311Gateway::Reply Open311Gateway::ListServices(const httplib::Request& request) {
@@ -323,14 +325,14 @@ Open311Gateway::Reply Open311Gateway::SubmitRequest(const httplib::Request& requ
                  absl::StatusCodeToString(submitted.status().code()), log::Quote(submitted.status().message()));
     return reply;
   }
-  const v1::CatalogueItem* item = registry->FindCatalogueItem(submission->catalogue_item());
+  const v1::CatalogueItem* item = registry->FindCatalogueItem(submission->catalogue_item());  // Null: catch-all.
   bool created = !submitted->duplicate_submit() && submitted->linked_to_case_id().empty();
   spdlog::info("msg=open311_submitted client={} case_id={} repeat={} linked_to={} needs_manual_grid={} phone={}",
                client, submitted->case_id(), submitted->duplicate_submit(),
                submitted->linked_to_case_id().empty() ? "-" : submitted->linked_to_case_id(),
                submitted->needs_manual_grid(), log::MaskPhone(submission->resident().phone()));
   return {.http_status = created ? 201 : 200,
-          .body = Dump(SubmitResponse(*submitted, *item, *registry, options_.zone)),
+          .body = Dump(SubmitResponse(*submitted, item, *registry, options_.zone)),
           .client = client,
           .case_id = submitted->case_id()};
 }

@@ -9,6 +9,13 @@
 #include <optional>
 #include <sstream>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -180,7 +187,70 @@ class Open311GatewayTest : public ::testing::Test {
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
+    Record(*client_);
   }
+
+  // Every GeoReport body the suite's clients receive is checked against the Open311 schemas once the suite ends.
+  static void Record(httplib::Client& client) {
+    client.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+      json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+      if (body.is_discarded()) return;  // Not JSON: nothing GeoReport defines.
+      std::string kind = GeoReportKind(request.method, request.path, response.status);
+      if (kind.empty()) return;
+      absl::MutexLock lock(&recorded_mu_);
+      recorded_->push_back({{"kind", kind}, {"where", request.method + " " + request.path}, {"body", body}});
+    });
+  }
+  // The schema a response answers to; empty when none does.
+  static std::string GeoReportKind(const std::string& method, const std::string& path, int status) {
+    if (status >= 400) return "error";
+    if (method == "POST" && absl::StartsWith(path, "/requests")) return "post_response";
+    if (absl::StartsWith(path, "/services.json")) return "services";
+    if (absl::StartsWith(path, "/services/")) return "service_definition";
+    if (absl::StartsWith(path, "/requests")) return "requests";
+    return "";
+  }
+  // Runs services/intake/open311/georeport_conformance.py over `records`: 0 valid, 77 the check cannot run (its
+  // reason in *output), else invalid.
+  static int CheckGeoReport(const json& records, std::string* output) {
+    std::string path = ::testing::TempDir() + "georeport-" + std::to_string(::getpid()) + ".json";
+    {
+      std::ofstream out(path);
+      out << records.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    std::string command = absl::StrCat("python3 ", SourceDir(), "/services/intake/open311/georeport_conformance.py ",
+                                       path, " 2>&1");
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+      *output = "cannot start python3";
+      return 77;
+    }
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output->append(buffer, n);
+    int status = ::pclose(pipe);
+    std::remove(path.c_str());
+    if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) return 77;  // No python3 at all.
+    return WEXITSTATUS(status);
+  }
+  static void TearDownTestSuite() {
+    json records;
+    {
+      absl::MutexLock lock(&recorded_mu_);
+      records = json(*recorded_);
+      recorded_->clear();
+    }
+    if (records.empty()) return;
+    std::string output;
+    int result = CheckGeoReport(records, &output);
+    std::cout << output << std::flush;  // The check's summary, or why it could not run.
+    if (result != 0 && result != 77) {
+      ADD_FAILURE() << "responses of this suite break the GeoReport v2 schemas:\n" << output;
+    }
+  }
+
+  static inline absl::Mutex recorded_mu_;
+  static inline std::vector<json>* recorded_ = new std::vector<json>();
 
   absl::Time Now() { return absl::FromUnixMicros(now_micros_.load()); }
   void Advance(absl::Duration d) { now_micros_ += absl::ToInt64Microseconds(d); }
@@ -245,7 +315,7 @@ TEST_F(Open311GatewayTest, SubmitsAndReadsBack) {
   json body = Body(result);
   ASSERT_TRUE(body.is_array() && body.size() == 1) << result->body;
   EXPECT_EQ(body[0]["service_request_id"], "GC-20260301-000001");
-  EXPECT_TRUE(body[0]["account_id"].is_null());
+  EXPECT_FALSE(body[0].contains("account_id"));
   EXPECT_TRUE(absl::StrContains(body[0]["service_notice"].get<std::string>(), "a grid worker will assign it"));
 
   v1::SubmitCaseRequest sent = backend_.last_request();
@@ -606,9 +676,69 @@ TEST_F(Open311GatewayTest, ShutdownIsIdempotentAndStopsServing) {
   gateway_->Shutdown();
   gateway_->Shutdown();
   httplib::Client after("127.0.0.1", port);
+  Record(after);
   after.set_connection_timeout(1, 0);
   auto result = after.Get("/services.json");
   EXPECT_FALSE(result);
+}
+
+TEST_F(Open311GatewayTest, EveryServiceAndRequestConformsToGeoReport) {
+  std::vector<json> records;
+  auto keep = [&records](const std::string& kind, const std::string& where, const httplib::Result& result) {
+    ASSERT_TRUE(result) << where;
+    records.push_back({{"kind", kind}, {"where", where}, {"body", Body(result)}});
+  };
+  const std::string key = absl::StrCat("api_key=", kHotlineKey);
+  auto services = client_->Get(absl::StrCat("/services.json?jurisdiction_id=330199&", key));
+  keep("services", "services", services);
+  ASSERT_EQ(services->status, 200);
+  for (const json& service : Body(services)) {
+    std::string code = service["service_code"];
+    auto definition = client_->Get(absl::StrCat("/services/", code, ".json?", key));
+    ASSERT_EQ(definition->status, 200) << code;
+    keep("service_definition", code, definition);
+  }
+  httplib::Params elevator = StreetLight("CRM-attr");
+  elevator.erase("service_code");
+  elevator.emplace("service_code", "elevator");
+  elevator.emplace("attribute[elevator_location]", "6幢1单元");
+  elevator.emplace("jurisdiction_id", "330199");
+  auto created = Post(elevator);
+  ASSERT_EQ(created->status, 201) << created->body;
+  keep("post_response", "elevator", created);
+  EXPECT_TRUE(absl::StrContains(backend_.last_request().text(), "【电梯所在楼栋单元或电梯注册代码】6幢1单元"));
+  httplib::Params other = StreetLight("CRM-other");
+  other.erase("service_code");
+  other.emplace("service_code", "other");
+  auto unclassified = Post(other);
+  ASSERT_EQ(unclassified->status, 201) << unclassified->body;
+  keep("post_response", "other", unclassified);
+  Advance(absl::Seconds(1));  // The listing window ends now, exclusive.
+  auto listed = client_->Get(absl::StrCat("/requests.json?api_key=", kHotlineKey, "&jurisdiction_id=330199"));
+  keep("requests", "requests", listed);
+  json requests = Body(listed);
+  ASSERT_EQ(requests.size(), 2u) << listed->body;
+  for (const json& request : requests) EXPECT_TRUE(request["service_code"].is_string()) << request;
+  auto others = client_->Get(absl::StrCat("/requests.json?service_code=other&api_key=", kHotlineKey));
+  keep("requests", "requests of other", others);
+  ASSERT_EQ(Body(others).size(), 1u) << others->body;
+  EXPECT_EQ(Body(others)[0]["service_code"], "other");
+  auto one = client_->Get(absl::StrCat("/requests/", Body(unclassified)[0]["service_request_id"].get<std::string>(),
+                                       ".json?api_key=", kHotlineKey));
+  keep("requests", "one request", one);
+  elevator.erase("attribute[elevator_location]");
+  elevator.erase("external_id");
+  auto missing = Post(elevator);
+  EXPECT_EQ(missing->status, 400);
+  keep("error", "missing attribute", missing);
+  auto foreign = client_->Get(absl::StrCat("/services.json?jurisdiction_id=110105&", key));
+  EXPECT_EQ(foreign->status, 404);
+  keep("error", "unknown jurisdiction", foreign);
+
+  std::string output;
+  int result = CheckGeoReport(json(records), &output);
+  if (result == 77) GTEST_SKIP() << output;
+  EXPECT_EQ(result, 0) << output;
 }
 
 }  // namespace

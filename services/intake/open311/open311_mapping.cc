@@ -88,13 +88,69 @@ absl::Status ParseCoordinate(absl::string_view field, absl::string_view text, do
   return absl::OkStatus();
 }
 
+// The catalogue item of `service_code`; nullptr for the catch-all service (whatever item carries its code).
 absl::StatusOr<const v1::CatalogueItem*> FindService(const registry::OrgRegistry& registry,
                                                      absl::string_view service_code) {
   if (service_code.empty()) return FieldError("service_code", "required");
   if (absl::Status s = CheckText("service_code", service_code, 1, 64); !s.ok()) return s;
+  if (service_code == kCatchAllServiceCode) return nullptr;
   const v1::CatalogueItem* item = registry.FindByServiceCode(service_code);
   if (item == nullptr) return absl::NotFoundError(absl::StrCat("service_code: unknown service ", service_code));
   return item;
+}
+
+// The form's attribute[<code>] fields checked against the item's fields (Open311 attributes), as lines appended to
+// the request's text ("\n【<description>】<value>", in the item's order). INVALID_ARGUMENT "attribute[<code>]: …"
+// for a missing required attribute, a value of the wrong datatype, an unknown list key or an unknown attribute.
+absl::StatusOr<std::string> AttributesText(const Params& form, const v1::CatalogueItem* item) {
+  std::string text;
+  if (item != nullptr) {
+    for (const v1::CatalogueField& field : item->fields()) {
+      const std::string name = absl::StrCat("attribute[", field.code(), "]");
+      std::string value(absl::StripAsciiWhitespace(Get(form, name)));
+      if (value.empty()) {
+        if (field.required()) return FieldError(name, absl::StrCat("required: ", field.description()));
+        continue;
+      }
+      const std::string& type = field.datatype();
+      if (absl::Status s = CheckText(name, value, 1, type == "text" ? 2000 : 200); !s.ok()) return s;
+      if (type == "number") {
+        double number = 0;
+        if (!absl::SimpleAtod(value, &number)) return FieldError(name, "must be a number");
+      } else if (type == "datetime") {
+        if (absl::Status s = ParseDateTime(name, value, CountyTimeZone()).status(); !s.ok()) return s;
+      } else if (type == "singlevaluelist" || type == "multivaluelist") {
+        std::vector<std::string> names;
+        for (absl::string_view key : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+          key = absl::StripAsciiWhitespace(key);
+          const v1::CatalogueField::Value* chosen = nullptr;
+          for (const v1::CatalogueField::Value& option : field.values()) {
+            if (option.key() == key) chosen = &option;
+          }
+          if (chosen == nullptr) return FieldError(name, absl::StrCat("unknown value ", key));
+          names.push_back(chosen->name());
+        }
+        if (type == "singlevaluelist" && names.size() != 1) return FieldError(name, "takes exactly one value");
+        value = absl::StrJoin(names, "、");
+      }
+      absl::StrAppend(&text, "\n【", field.description(), "】", value);
+    }
+  }
+  for (const auto& [name, value] : form) {
+    if (!absl::StartsWith(name, "attribute[")) continue;
+    bool known = false;
+    if (item != nullptr) {
+      for (const v1::CatalogueField& field : item->fields()) {
+        known = known || name == absl::StrCat("attribute[", field.code(), "]");
+      }
+    }
+    if (!known) {
+      return FieldError(name.size() > 80 ? "attribute" : name,
+                        absl::StrCat("unknown attribute of service ",
+                                     item == nullptr ? std::string(kCatchAllServiceCode) : item->open311_service_code()));
+    }
+  }
+  return text;
 }
 
 std::string DepartmentName(const registry::OrgRegistry& registry, absl::string_view code) {
@@ -200,19 +256,14 @@ absl::StatusOr<absl::Time> ParseDateTime(absl::string_view field, absl::string_v
 
 absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, const SubmitContext& context,
                                                             const registry::OrgRegistry& registry) {
-  std::string jurisdiction = Get(form, "jurisdiction_id");
-  if (!jurisdiction.empty()) {
-    if (absl::Status s = CheckText("jurisdiction_id", jurisdiction, 1, 64); !s.ok()) return s;
-    if (registry.FindCounty(jurisdiction) == nullptr) {
-      return absl::NotFoundError(absl::StrCat("jurisdiction_id: unknown jurisdiction ", jurisdiction));
-    }
-  }
+  if (absl::Status s = CheckJurisdiction(form, registry); !s.ok()) return s;
   auto item = FindService(registry, Get(form, "service_code"));
   if (!item.ok()) return item.status();
 
   v1::SubmitCaseRequest request;
   request.set_channel(v1::CHANNEL_OPEN311);
-  request.set_catalogue_item((*item)->code());
+  // The catch-all leaves the item to intake's classifier, which reads the description.
+  if (*item != nullptr) request.set_catalogue_item((*item)->code());
 
   // Location: coordinates, else an address; at least one.
   std::string lat = Get(form, "lat");
@@ -238,7 +289,12 @@ absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, 
   // Text: the description (the service's name when empty). The media URL is checked by intake (media_urls[0]).
   std::string description = Get(form, "description");
   if (absl::Status s = CheckText("description", description, 0, 4000); !s.ok()) return s;
-  request.set_text(description.empty() ? (*item)->name() : description);
+  if (description.empty() && *item == nullptr) {
+    return FieldError("description", absl::StrCat("required for service ", kCatchAllServiceCode));
+  }
+  auto attributes = AttributesText(form, *item);
+  if (!attributes.ok()) return attributes.status();
+  request.set_text(absl::StrCat(description.empty() ? (*item)->name() : description, *attributes));
   if (std::string media_url = Get(form, "media_url"); !media_url.empty()) request.add_media_urls(media_url);
 
   // The resident, as the client knows them.
@@ -291,6 +347,10 @@ absl::StatusOr<v1::SubmitCaseRequest> SubmitRequestFromForm(const Params& form, 
       if (it == form.end()) continue;
       absl::StrAppend(&canonical, field, absl::string_view("\0", 1), it->second, absl::string_view("\0", 1));
     }
+    for (const auto& [name, value] : form) {  // Attributes, in name order (the form is a sorted map).
+      if (!absl::StartsWith(name, "attribute[")) continue;
+      absl::StrAppend(&canonical, name, absl::string_view("\0", 1), value, absl::string_view("\0", 1));
+    }
     absl::StrAppend(&canonical, "minute=", absl::ToUnixSeconds(context.received) / 60);
     request.set_idempotency_key(absl::StrCat("o311:", context.client, ":m:", Sha256Hex32(canonical)));
   }
@@ -337,22 +397,57 @@ std::string ErrorBody(int http_status, absl::string_view description) {
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string CatchAllName(const registry::OrgRegistry& registry) {
+  const v1::CatalogueItem* item = registry.FindByServiceCode(kCatchAllServiceCode);
+  return item == nullptr ? "其他事项" : item->name();
+}
+
+json ServiceAttribute(const v1::CatalogueField& field, int order) {
+  json attribute = {
+      {"variable", true},
+      {"code", field.code()},
+      {"datatype", field.datatype()},
+      {"required", field.required()},
+      {"datatype_description", field.datatype() == "datetime" ? json("W3C datetime, e.g. 2026-03-01T09:30:00+08:00")
+                                                              : json(nullptr)},
+      {"order", order},
+      {"description", field.description()},
+  };
+  if (field.values_size() > 0) {
+    json values = json::array();
+    for (const v1::CatalogueField::Value& value : field.values()) {
+      values.push_back({{"key", value.key()}, {"name", value.name()}});
+    }
+    attribute["values"] = std::move(values);
+  }
+  return attribute;
+}
+
 nlohmann::json ServiceList(const registry::OrgRegistry& registry) {
   json services = json::array();
   for (const v1::CatalogueItem& item : registry.Catalogue()) {
-    if (item.open311_service_code().empty()) continue;
+    if (item.open311_service_code().empty() || item.open311_service_code() == kCatchAllServiceCode) continue;
     std::string department = DepartmentName(registry, item.department_code());
     std::vector<absl::string_view> code_parts = absl::StrSplit(item.code(), absl::MaxSplits('.', 1));
     services.push_back({
         {"service_code", item.open311_service_code()},
         {"service_name", item.name()},
         {"description", absl::StrCat(item.name(), "，承办部门：", department)},
-        {"metadata", false},
+        {"metadata", item.fields_size() > 0},
         {"type", "realtime"},
         {"keywords", absl::StrJoin(item.keywords(), ", ")},
         {"group", std::string(code_parts[0])},
     });
   }
+  services.push_back({
+      {"service_code", std::string(kCatchAllServiceCode)},
+      {"service_name", CatchAllName(registry)},
+      {"description", "不属于以上任何事项：按描述内容分类，由网格员核单时确定事项和承办部门"},
+      {"metadata", false},
+      {"type", "realtime"},
+      {"keywords", ""},
+      {"group", "general"},
+  });
   return services;
 }
 
@@ -360,18 +455,27 @@ absl::StatusOr<nlohmann::json> ServiceDefinition(const registry::OrgRegistry& re
                                                  absl::string_view service_code) {
   auto item = FindService(registry, service_code);
   if (!item.ok()) return item.status();
-  return json{{"service_code", (*item)->open311_service_code()}, {"attributes", json::array()}};
+  json attributes = json::array();
+  if (*item != nullptr) {
+    for (int i = 0; i < (*item)->fields_size(); ++i) attributes.push_back(ServiceAttribute((*item)->fields(i), i + 1));
+  }
+  return json{{"service_code", std::string(service_code)}, {"attributes", std::move(attributes)}};
 }
 
-nlohmann::json SubmitResponse(const v1::SubmitCaseResponse& response, const v1::CatalogueItem& item,
+nlohmann::json SubmitResponse(const v1::SubmitCaseResponse& response, const v1::CatalogueItem* item,
                               const registry::OrgRegistry& registry, absl::TimeZone zone) {
+  if (item == nullptr) item = registry.FindCatalogueItem(response.suggested_catalogue_item());
   std::string notice;
   if (!response.linked_to_case_id().empty()) {
     notice = absl::StrCat("Linked to open request ", response.linked_to_case_id(),
                           " about the same problem at the same place; recorded as a co-requester.");
   } else {
     if (response.duplicate_submit()) notice = "Already received; this is the original request. ";
-    absl::StrAppend(&notice, "Handled by ", DepartmentName(registry, item.department_code()), ".");
+    if (item != nullptr) {
+      absl::StrAppend(&notice, "Handled by ", DepartmentName(registry, item->department_code()), ".");
+    } else {
+      absl::StrAppend(&notice, "The grid worker will choose the service and the department.");
+    }
     if (response.needs_manual_grid()) {
       absl::StrAppend(&notice, " The location is not on the county's grid map: a grid worker will assign it.");
     } else if (const v1::Grid* grid = registry.FindGrid(response.grid_code()); grid != nullptr) {
@@ -382,8 +486,8 @@ nlohmann::json SubmitResponse(const v1::SubmitCaseResponse& response, const v1::
       absl::StrAppend(&notice, " Expected by ", FormatDateTime(events::FromProto(response.expected_at()), zone), ".");
     }
   }
-  return json::array(
-      {{{"service_request_id", response.case_id()}, {"service_notice", notice}, {"account_id", nullptr}}});
+  // No account_id: GeoReport's RequestResponse has it as a string, and a request here belongs to no account.
+  return json::array({{{"service_request_id", response.case_id()}, {"service_notice", notice}}});
 }
 
 absl::string_view Open311Status(v1::CaseStatus status) {
@@ -400,6 +504,8 @@ absl::string_view Open311Status(v1::CaseStatus status) {
 
 nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& registry, absl::TimeZone zone) {
   const v1::CatalogueItem* item = registry.FindCatalogueItem(c.catalogue_item());
+  // A case without an item (or of an item without a service code) is the catch-all's: never a null service_code.
+  const bool catch_all = item == nullptr || item->open311_service_code().empty();
   std::string agency;
   if (!c.department_code().empty()) {
     agency = DepartmentName(registry, c.department_code());
@@ -415,8 +521,8 @@ nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& regis
       {"service_request_id", c.id()},
       {"status", std::string(Open311Status(c.status()))},
       {"status_notes", StatusNotes(c, registry)},
-      {"service_name", item == nullptr ? json(nullptr) : json(item->name())},
-      {"service_code", item == nullptr ? json(nullptr) : StringOrNull(item->open311_service_code())},
+      {"service_name", catch_all ? CatchAllName(registry) : item->name()},
+      {"service_code", catch_all ? std::string(kCatchAllServiceCode) : item->open311_service_code()},
       {"description", access::MaskNumbersInText(c.text())},
       {"agency_responsible", StringOrNull(agency)},
       {"service_notice", notices.empty() ? json(nullptr) : json(absl::StrJoin(notices, " "))},
@@ -447,6 +553,16 @@ bool RequestQuery::Matches(const v1::Case& c) const {
   return created >= start && created < end;
 }
 
+absl::Status CheckJurisdiction(const Params& params, const registry::OrgRegistry& registry) {
+  std::string jurisdiction = Get(params, "jurisdiction_id");
+  if (jurisdiction.empty()) return absl::OkStatus();
+  if (absl::Status s = CheckText("jurisdiction_id", jurisdiction, 1, 64); !s.ok()) return s;
+  if (registry.FindCounty(jurisdiction) == nullptr) {
+    return absl::NotFoundError(absl::StrCat("jurisdiction_id: unknown jurisdiction ", jurisdiction));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<RequestQuery> ParseRequestQuery(const Params& params, const registry::OrgRegistry& registry,
                                                absl::Time now, absl::TimeZone zone) {
   RequestQuery query;
@@ -469,7 +585,15 @@ absl::StatusOr<RequestQuery> ParseRequestQuery(const Params& params, const regis
   for (absl::string_view code : absl::StrSplit(codes, ',', absl::SkipWhitespace())) {
     auto item = FindService(registry, absl::StripAsciiWhitespace(code));
     if (!item.ok()) return item.status();
-    query.catalogue_items.push_back((*item)->code());
+    if (*item != nullptr) {
+      query.catalogue_items.push_back((*item)->code());
+      continue;
+    }
+    // The catch-all: cases without an item, and those of the item that carries its code, if any.
+    query.catalogue_items.push_back("");
+    if (const v1::CatalogueItem* other = registry.FindByServiceCode(kCatchAllServiceCode)) {
+      query.catalogue_items.push_back(other->code());
+    }
   }
   std::string statuses = Get(params, "status");
   if (!statuses.empty()) {

@@ -22,6 +22,11 @@ namespace gridcase::intake::open311 {
 // Form fields or query parameters by name, each given at most once (the gateway refuses repeats).
 using Params = std::map<std::string, std::string>;
 
+// The documented catch-all service (其他事项) for a request that fits no catalogue item. Every listed request has a
+// service_code: a case without a catalogue item (or of an item without a service code) carries this one. POSTed,
+// it leaves the catalogue item to intake's classifier, which reads the description (then required).
+inline constexpr absl::string_view kCatchAllServiceCode = "other";
+
 // Limits of the GET /requests.json window.
 inline constexpr int kMaxRequestsPerQuery = 1000;
 inline constexpr absl::Duration kMaxQueryWindow = absl::Hours(24 * 90);
@@ -50,11 +55,15 @@ struct SubmitContext {
 // POST /requests.json form → SubmitCaseRequest (channel CHANNEL_OPEN311).
 //
 // Fields: service_code (required), jurisdiction_id (optional; must be the registry's county), lat + long,
-// address_string or address_id (at least one location), description (the service name when empty), media_url,
-// first_name, last_name, phone, email, device_id, account_id, external_id. api_key is the gateway's business; other
-// fields (attribute[…], token) are ignored.
+// address_string or address_id (at least one location), description (the service name when empty; required for
+// the catch-all), media_url, first_name, last_name, phone, email, device_id, account_id, external_id, and
+// attribute[<code>] for each field of the service's item (see ServiceDefinition). api_key is the gateway's
+// business; other fields (token) are ignored.
 //
-// - catalogue_item: the catalogue item whose open311_service_code is service_code.
+// - catalogue_item: the catalogue item whose open311_service_code is service_code; none for the catch-all.
+// - attributes: required ones present; number, datetime (W3C) and list values (keys of the definition, comma
+//   separated for a multivaluelist) checked; appended to the text as "\n【<description>】<value>" in the
+//   definition's order; an attribute the service does not define is an error.
 // - address: address_string, else address_id (there is no separate field for it).
 // - resident.name: "first last", or last+first when either is written in CJK; resident.phone: phone without spaces,
 //   dots or parentheses; resident.resident_id: "<client>:account:<account_id>", else "…:email:<email>", else
@@ -65,7 +74,7 @@ struct SubmitContext {
 //   (all but api_key, ignored fields excluded) and the minute it arrived: an identical request in the same minute
 //   is the same request.
 //
-// INVALID_ARGUMENT "<field>: <reason>" for a malformed field (lengths: service_code, address_id, device_id,
+// INVALID_ARGUMENT "<field>: <reason>" ("attribute[<code>]: …" for attributes) for a malformed field (lengths: service_code, address_id, device_id,
 // account_id, jurisdiction_id ≤ 64; first_name, last_name ≤ 24; phone ≤ 32; email ≤ 80; media_url ≤ 1024 http(s);
 // external_id ≤ 200; description ≤ 4000 and address_string ≤ 500 as checked by intake); NOT_FOUND
 // "service_code: unknown service …" or "jurisdiction_id: unknown jurisdiction …".
@@ -81,21 +90,27 @@ absl::Status ToOpen311Status(const absl::Status& status);
 std::string ErrorBody(int http_status, absl::string_view description);
 
 
-// GET /services.json: every catalogue item with an Open311 service code, in catalogue order.
+// jurisdiction_id, when given, must be the registry's county: NOT_FOUND "jurisdiction_id: unknown jurisdiction …".
+absl::Status CheckJurisdiction(const Params& params, const registry::OrgRegistry& registry);
+
+// GET /services.json: every catalogue item with an Open311 service code, in catalogue order, then the catch-all;
+// metadata is true for an item with fields.
 nlohmann::json ServiceList(const registry::OrgRegistry& registry);
-// GET /services/{code}.json; NOT_FOUND "service_code: unknown service …".
+// GET /services/{code}.json: the item's fields as attributes (variable, code, datatype, required, order from 1,
+// description, values of lists); none for the catch-all. NOT_FOUND "service_code: unknown service …".
 absl::StatusOr<nlohmann::json> ServiceDefinition(const registry::OrgRegistry& registry, absl::string_view service_code);
 
-// The POST /requests.json answer for one accepted request: [{"service_request_id", "service_notice",
-// "account_id": null}]. `item` is the requested service.
-nlohmann::json SubmitResponse(const v1::SubmitCaseResponse& response, const v1::CatalogueItem& item,
+// The POST /requests.json answer for one accepted request: [{"service_request_id", "service_notice"}]. `item` is
+// the requested service's item; null for the catch-all, then the item intake suggested (if any) names the
+// department.
+nlohmann::json SubmitResponse(const v1::SubmitCaseResponse& response, const v1::CatalogueItem* item,
                               const registry::OrgRegistry& registry, absl::TimeZone zone);
 
 // "open" or "closed": closed once a case is resolved, closed, marked invalid or linked as a duplicate.
 absl::string_view Open311Status(v1::CaseStatus status);
 
 // One service request of GET /requests.json and GET /requests/{id}.json. Public: nothing about the resident but the
-// description.
+// description. service_code is never null: the catch-all for a case without a catalogue item.
 nlohmann::json RequestJson(const v1::Case& c, const registry::OrgRegistry& registry, absl::TimeZone zone);
 
 // GET /requests.json parameters.

@@ -72,8 +72,12 @@ void FuzzSubmission(const std::string& body) {
     return;
   }
   FUZZ_CHECK(request->channel() == gridcase::v1::CHANNEL_OPEN311, request->ShortDebugString());
-  const gridcase::v1::CatalogueItem* item = Registry().FindByServiceCode(form.at("service_code"));
-  FUZZ_CHECK(item != nullptr && request->catalogue_item() == item->code(), form.at("service_code"));
+  if (form.at("service_code") == open311::kCatchAllServiceCode) {
+    FUZZ_CHECK(request->catalogue_item().empty(), "the catch-all leaves the item to the classifier");
+  } else {
+    const gridcase::v1::CatalogueItem* item = Registry().FindByServiceCode(form.at("service_code"));
+    FUZZ_CHECK(item != nullptr && request->catalogue_item() == item->code(), form.at("service_code"));
+  }
   absl::string_view key = request->idempotency_key();
   FUZZ_CHECK(absl::ConsumePrefix(&key, "o311:fuzz-client:") &&
                  (absl::ConsumePrefix(&key, "t:") || absl::ConsumePrefix(&key, "m:")) && key.size() == 32 &&

@@ -302,7 +302,7 @@ TEST(IdempotencyKeyTest, WithoutATokenContentAndMinuteDecide) {
   other_text["description"] = "路灯闪烁";
   EXPECT_NE(key(other_text, minute), base);
   Params ignored = form;
-  ignored["attribute[WHISHETN]"] = "x";
+  ignored["token"] = "x";
   EXPECT_EQ(key(ignored, minute), base);
 }
 
@@ -347,7 +347,7 @@ TEST(ServiceListTest, ListsTheCatalogueInGeoReportShape) {
   EXPECT_EQ(first["description"], "井盖破损松动，承办部门：清河县综合行政执法局（城市管理局）");
   EXPECT_EQ(first["metadata"], false);
   EXPECT_EQ(first["type"], "realtime");
-  EXPECT_EQ(first["keywords"], "井盖, 窨井盖, 井盖破损, 井盖松动, 井盖异响");
+  EXPECT_EQ(first["keywords"], "井盖, 窨井盖, 井盖破损, 井盖松动, 井盖异响, 雨水篦子, 井盖翘起");
   EXPECT_EQ(first["group"], "municipal");
   for (const json& service : services) {
     EXPECT_NE(Sample().FindByServiceCode(service["service_code"].get<std::string>()), nullptr);
@@ -369,11 +369,11 @@ TEST(SubmitResponseTest, NoticesTellWhatHappens) {
   located.set_case_id("GC-20260301-000007");
   located.set_grid_code("330199001001001");
   *located.mutable_expected_at() = events::ToProto(kReceived + absl::Hours(48));
-  json body = SubmitResponse(located, item, Sample(), CountyTimeZone());
+  json body = SubmitResponse(located, &item, Sample(), CountyTimeZone());
   ASSERT_TRUE(body.is_array());
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body[0]["service_request_id"], "GC-20260301-000007");
-  EXPECT_TRUE(body[0]["account_id"].is_null());
+  EXPECT_FALSE(body[0].contains("account_id"));
   EXPECT_EQ(body[0]["service_notice"],
             "Handled by 清河县综合行政执法局（城市管理局）. Located in grid 翠苑社区第1网格 (330199001001001). "
             "Expected by 2026-03-03T14:27:57+08:00.");
@@ -383,14 +383,14 @@ TEST(SubmitResponseTest, NoticesTellWhatHappens) {
   manual.set_needs_manual_grid(true);
   manual.set_emergency(true);
   manual.set_duplicate_submit(true);
-  EXPECT_EQ(SubmitResponse(manual, item, Sample(), CountyTimeZone())[0]["service_notice"],
+  EXPECT_EQ(SubmitResponse(manual, &item, Sample(), CountyTimeZone())[0]["service_notice"],
             "Already received; this is the original request. Handled by 清河县综合行政执法局（城市管理局）. The "
             "location is not on the county's grid map: a grid worker will assign it. Handled as an emergency.");
 
   v1::SubmitCaseResponse linked;
   linked.set_case_id("GC-20260301-000001");
   linked.set_linked_to_case_id("GC-20260301-000001");
-  EXPECT_EQ(SubmitResponse(linked, item, Sample(), CountyTimeZone())[0]["service_notice"],
+  EXPECT_EQ(SubmitResponse(linked, &item, Sample(), CountyTimeZone())[0]["service_notice"],
             "Linked to open request GC-20260301-000001 about the same problem at the same place; recorded as a "
             "co-requester.");
 }
@@ -476,8 +476,92 @@ TEST(RequestJsonTest, FollowsTheCaseThroughTheChain) {
 
   c.set_catalogue_item("");
   json unclassified = RequestJson(c, Sample(), CountyTimeZone());
-  EXPECT_TRUE(unclassified["service_code"].is_null());
-  EXPECT_TRUE(unclassified["service_name"].is_null());
+  EXPECT_EQ(unclassified["service_code"], "other");
+  EXPECT_EQ(unclassified["service_name"], "其他事项");
+}
+
+// A form for `service_code` at a located point, with `extra` fields.
+Params ServiceForm(const std::string& service_code, const Params& extra) {
+  Params form = {{"service_code", service_code}, {"lat", "30.2525"}, {"long", "120.152"},
+                 {"description", "星河苑6幢电梯这个月坏了三次"}};
+  for (const auto& [name, value] : extra) form[name] = value;
+  return form;
+}
+
+TEST(ServiceDefinitionTest, ItemsWithFieldsHaveAttributes) {
+  json services = ServiceList(Sample());
+  json elevator;
+  for (const json& service : services) {
+    if (service["service_code"] == "elevator") elevator = service;
+  }
+  EXPECT_EQ(elevator["metadata"], true);
+  EXPECT_EQ(services.back()["service_code"], "other");
+  EXPECT_EQ(services.back()["metadata"], false);
+
+  auto definition = ServiceDefinition(Sample(), "elevator");
+  ASSERT_TRUE(definition.ok()) << definition.status();
+  EXPECT_EQ(*definition, json::parse(R"({"service_code": "elevator", "attributes": [
+      {"variable": true, "code": "elevator_location", "datatype": "string", "required": true,
+       "datatype_description": null, "order": 1, "description": "电梯所在楼栋单元或电梯注册代码"}]})"));
+  auto listed = ServiceDefinition(Sample(), "household-registration");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ((*listed)["attributes"][0]["datatype"], "singlevaluelist");
+  EXPECT_EQ((*listed)["attributes"][0]["values"][0], json::parse(R"({"key": "household", "name": "户籍"})"));
+  auto other = ServiceDefinition(Sample(), "other");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, json::parse(R"({"service_code": "other", "attributes": []})"));
+}
+
+TEST(ServiceDefinitionTest, AttributesAreCheckedAndKeptInTheText) {
+  const SubmitContext context{.client = "hotline-12345", .received = kReceived};
+  auto missing = SubmitRequestFromForm(ServiceForm("elevator", {}), context, Sample());
+  EXPECT_EQ(missing.status().message(), "attribute[elevator_location]: required: 电梯所在楼栋单元或电梯注册代码");
+  auto given = SubmitRequestFromForm(ServiceForm("elevator", {{"attribute[elevator_location]", "6幢1单元"}}), context,
+                                     Sample());
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->catalogue_item(), "market.elevator");
+  EXPECT_EQ(given->text(), "星河苑6幢电梯这个月坏了三次\n【电梯所在楼栋单元或电梯注册代码】6幢1单元");
+  auto unknown = SubmitRequestFromForm(
+      ServiceForm("elevator", {{"attribute[elevator_location]", "6幢"}, {"attribute[colour]", "red"}}), context,
+      Sample());
+  EXPECT_EQ(unknown.status().message(), "attribute[colour]: unknown attribute of service elevator");
+  auto number = SubmitRequestFromForm(
+      ServiceForm("unpaid-wages", {{"attribute[employer]", "某建筑公司"}, {"attribute[workers]", "十几个"}}),
+      context, Sample());
+  EXPECT_EQ(number.status().message(), "attribute[workers]: must be a number");
+  auto bad_key = SubmitRequestFromForm(
+      ServiceForm("household-registration", {{"attribute[business_kind]", "passport"}}), context, Sample());
+  EXPECT_EQ(bad_key.status().message(), "attribute[business_kind]: unknown value passport");
+  auto good_key = SubmitRequestFromForm(
+      ServiceForm("household-registration", {{"attribute[business_kind]", "id_card"}}), context, Sample());
+  ASSERT_TRUE(good_key.ok()) << good_key.status();
+  EXPECT_TRUE(absl::EndsWith(good_key->text(), "【业务类型】身份证"));
+  auto time = SubmitRequestFromForm(ServiceForm("missing-person", {{"attribute[person_description]", "男，80岁"},
+                                                                   {"attribute[last_seen]", "昨天"}}),
+                                    context, Sample());
+  EXPECT_EQ(time.status().message(), "attribute[last_seen]: must be a W3C datetime, e.g. 2026-03-01T09:30:00+08:00");
+}
+
+TEST(ServiceDefinitionTest, TheCatchAllLeavesTheItemToTheClassifier) {
+  const SubmitContext context{.client = "hotline-12345", .received = kReceived};
+  Params form = ServiceForm("other", {});
+  auto request = SubmitRequestFromForm(form, context, Sample());
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_TRUE(request->catalogue_item().empty());
+  form.erase("description");
+  EXPECT_EQ(SubmitRequestFromForm(form, context, Sample()).status().message(),
+            "description: required for service other");
+  auto query = ParseRequestQuery({{"service_code", "other"}}, Sample(), kReceived, CountyTimeZone());
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_EQ(query->catalogue_items, (std::vector<std::string>{"", "general.other"}));
+}
+
+TEST(ServiceDefinitionTest, JurisdictionIdIsTheCounty) {
+  EXPECT_TRUE(CheckJurisdiction({{"jurisdiction_id", "330199"}}, Sample()).ok());
+  EXPECT_TRUE(CheckJurisdiction({}, Sample()).ok());
+  absl::Status unknown = CheckJurisdiction({{"jurisdiction_id", "110105"}}, Sample());
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(unknown.message(), "jurisdiction_id: unknown jurisdiction 110105");
 }
 
 TEST(Open311StatusTest, ClosedOnceResolved) {

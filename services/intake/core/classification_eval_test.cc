@@ -1,0 +1,89 @@
+// Measures the classifier with the sample county's catalogue and the shipped rules against the labelled requests:
+// the tuning part (rules and catalogue were adjusted while looking at it) and the held-aside part (never used to
+// adjust them). Both print their agreement and ten worst mistakes with why.
+//
+// Targets: items >= 90%, categories >= 85%, emergency recall 100% with precision >= 80%. The tuning part must meet
+// them. The held-aside part does not yet (docs/CLASSIFICATION.md, "Measured"); its test fails below the
+// figures it reached when first measured, so that no change makes fresh requests fare worse, and prints whether
+// the targets are met.
+#include <cstdlib>
+#include <iostream>
+
+#include "gtest/gtest.h"
+#include "libs/registry/registry_json.h"
+#include "libs/registry/test_registry.h"
+#include "services/intake/core/classification_eval.h"
+
+namespace gridcase::intake {
+namespace {
+
+constexpr double kItemTarget = 0.90;
+constexpr double kCategoryTarget = 0.85;
+constexpr double kEmergencyPrecisionTarget = 0.80;
+
+// GRIDCASE_EVAL_WORST=N shows the N worst mistakes instead of ten.
+size_t WorstToShow() {
+  const char* n = std::getenv("GRIDCASE_EVAL_WORST");
+  return n == nullptr ? 10 : static_cast<size_t>(std::atoi(n));
+}
+
+class ClassificationEvalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string root = registry::testing::SourceDir();
+    auto registry = registry::LoadRegistry(registry::testing::SampleRegistryPath());
+    ASSERT_TRUE(registry.ok()) << registry.status();
+    registry_ = *std::move(registry);
+    auto rules = ClassificationRules::Load(root + "/services/intake/classification-rules.json");
+    ASSERT_TRUE(rules.ok()) << rules.status();
+    classifier_ = std::make_unique<Classifier>(*std::move(rules));
+  }
+
+  Agreement Measure(const std::string& part) {
+    auto requests = LoadLabelledRequests(
+        registry::testing::SourceDir() + "/services/intake/testdata/classification-" + part + ".tsv", registry_.get());
+    EXPECT_TRUE(requests.ok()) << requests.status();
+    if (!requests.ok()) return {};
+    requests_.push_back(*std::move(requests));
+    auto agreement = Evaluate(*classifier_, *registry_, requests_.back());
+    EXPECT_TRUE(agreement.ok()) << agreement.status();
+    if (!agreement.ok()) return {};
+    std::cout << "[" << part << "] " << agreement->requests << " requests: " << agreement->Summary() << "\n"
+              << "[" << part << "] ten worst:\n"
+              << agreement->Worst(WorstToShow()) << std::flush;
+    return *std::move(agreement);
+  }
+
+  std::shared_ptr<const registry::OrgRegistry> registry_;
+  std::unique_ptr<Classifier> classifier_;
+  std::vector<std::vector<LabelledRequest>> requests_;
+};
+
+bool MeetsTargets(const Agreement& a) {
+  return a.ItemRate() >= kItemTarget && a.CategoryRate() >= kCategoryTarget && a.EmergencyRecall() == 1.0 &&
+         a.EmergencyPrecision() >= kEmergencyPrecisionTarget;
+}
+
+TEST_F(ClassificationEvalTest, TuningPartMeetsTheTargets) {
+  Agreement tuning = Measure("tuning");
+  ASSERT_GE(tuning.requests, 300);
+  EXPECT_GE(tuning.ItemRate(), kItemTarget) << tuning.Summary();
+  EXPECT_GE(tuning.CategoryRate(), kCategoryTarget) << tuning.Summary();
+  EXPECT_EQ(tuning.EmergencyRecall(), 1.0) << tuning.Summary();
+  EXPECT_GE(tuning.EmergencyPrecision(), kEmergencyPrecisionTarget) << tuning.Summary();
+}
+
+TEST_F(ClassificationEvalTest, HeldAsidePartDoesNotFallBelowItsFirstMeasurement) {
+  Agreement held = Measure("heldout");
+  ASSERT_GE(held.requests, 100);
+  std::cout << "[heldout] targets (items >= 90%, categories >= 85%, emergency recall 100%, precision >= 80%): "
+            << (MeetsTargets(held) ? "met" : "NOT met") << "\n";
+  // First measurement of this part, after tuning: items 70.8%, categories 80.8%, recall 62.5%, precision 88.2%.
+  EXPECT_GE(held.ItemRate(), 0.70) << held.Summary();
+  EXPECT_GE(held.CategoryRate(), 0.80) << held.Summary();
+  EXPECT_GE(held.EmergencyRecall(), 0.62) << held.Summary();
+  EXPECT_GE(held.EmergencyPrecision(), 0.80) << held.Summary();
+}
+
+}  // namespace
+}  // namespace gridcase::intake

@@ -1,0 +1,200 @@
+#include "services/intake/core/classifier.h"
+
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "libs/registry/registry_holder.h"
+#include "libs/registry/registry_json.h"
+#include "libs/registry/test_registry.h"
+#include "services/intake/core/classification_eval.h"
+#include "services/intake/core/phrase_match.h"
+
+namespace gridcase::intake {
+namespace {
+
+using nlohmann::json;
+
+TEST(PhraseMatchTest, KeywordsAndPhrases) {
+  EXPECT_TRUE(FindPattern("井盖", "门口井盖没了").has_value());
+  EXPECT_TRUE(FindPattern("井盖…没了", "门口那个井盖昨天晚上就没了").has_value());
+  EXPECT_FALSE(FindPattern("井盖…没了", "没了井盖").has_value()) << "parts keep their order";
+  EXPECT_FALSE(FindPattern("井盖…没了", "井盖在小区门口的东边靠近菜市场的那条路上的转角处附近没了").has_value())
+      << "more than 15 characters between the parts";
+  EXPECT_FALSE(FindPattern("", "井盖").has_value());
+  EXPECT_EQ(PatternWeight("井盖…没了"), 4u);
+  EXPECT_EQ(FindAllPattern("垃圾", "垃圾满了，垃圾桶也坏了").size(), 2u);
+  // A later occurrence of the first part completes the phrase when the first one does not.
+  EXPECT_TRUE(FindPattern("电梯…困", "电梯坏了。后来在另一栋楼的电梯里又困住了人").has_value());
+}
+
+// The small registry with catalogue items that exercise the rules.
+std::shared_ptr<const registry::OrgRegistry> Registry() {
+  json doc = registry::testing::SmallRegistryJson();
+  doc["catalogue"].push_back({{"code", "municipal.manhole-cover"}, {"name", "井盖破损松动"},
+                              {"department_code", "330199.cgj"}, {"default_category", "simple"},
+                              {"keywords", {"井盖", "井盖松动"}}, {"phrases", {"井盖…响"}},
+                              {"can_be_emergency", true}, {"open311_service_code", "manhole-cover"}});
+  doc["catalogue"].push_back({{"code", "municipal.garbage"}, {"name", "生活垃圾"}, {"department_code", "330199.cgj"},
+                              {"default_category", "simple"}, {"keywords", {"垃圾"}},
+                              {"open311_service_code", "garbage"}});
+  doc["catalogue"].push_back({{"code", "municipal.illegal-dumping"}, {"name", "乱倒垃圾"},
+                              {"department_code", "330199.cgj"}, {"default_category", "general"},
+                              {"keywords", {"建筑垃圾"}}, {"open311_service_code", "illegal-dumping"}});
+  auto registry = registry::RegistryFromJson(doc.dump());
+  EXPECT_TRUE(registry.ok()) << registry.status();
+  return *registry;
+}
+
+ClassificationRules Rules() {
+  auto rules = ClassificationRules::FromJson(R"({
+    "rules": [
+      {"id": "danger.fall-in", "name": "坠落", "effect": "emergency", "patterns": ["掉进去", "差点…掉"]},
+      {"id": "danger.fire", "name": "着火", "effect": "emergency", "any_item": true, "patterns": ["冒烟"],
+       "unless": ["担心"]},
+      {"id": "handled", "name": "已处理", "effect": "not_emergency", "patterns": ["已经扑灭"]},
+      {"id": "scope", "name": "整个小区", "effect": "category", "category": "major", "patterns": ["整个小区"]},
+      {"id": "cross", "name": "邻县", "effect": "category", "category": "cross_county", "patterns": ["邻县"]}
+    ]})");
+  EXPECT_TRUE(rules.ok()) << rules.status();
+  return *rules;
+}
+
+TEST(ClassifierTest, ChoosesTheItemThatExplainsMostTextAndSaysWhy) {
+  Classifier classifier(Rules());
+  auto result = classifier.Classify(*Registry(), "", "门口的井盖一压就响", "", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->catalogue_item, "municipal.manhole-cover");
+  EXPECT_EQ(result->category, v1::CATEGORY_SIMPLE);
+  EXPECT_FALSE(result->emergency);
+  ASSERT_GE(result->explanation.hits_size(), 1);
+  EXPECT_EQ(result->explanation.hits(0).rule(), "item:municipal.manhole-cover");
+  EXPECT_EQ(result->explanation.hits(0).matched(0), "井盖");
+  EXPECT_EQ(result->explanation.hits(0).matched(1), "井盖…响");
+  EXPECT_NE(result->explanation.summary().find("井盖破损松动"), std::string::npos);
+}
+
+TEST(ClassifierTest, AKeywordInsideAnotherItemsLongerKeywordDoesNotCount) {
+  Classifier classifier(Rules());
+  auto result = classifier.Classify(*Registry(), "", "有人乱倒建筑垃圾", "", {});
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->catalogue_item, "municipal.illegal-dumping");
+}
+
+TEST(ClassifierTest, DangerMakesAnItemThatCanBeAnEmergencyOne) {
+  Classifier classifier(Rules());
+  auto danger = classifier.Classify(*Registry(), "", "井盖松动，刚才一个小孩差点踩翻掉下去", "", {});
+  ASSERT_TRUE(danger.ok());
+  EXPECT_TRUE(danger->emergency);
+  EXPECT_NE(danger->explanation.summary().find("坠落"), std::string::npos) << danger->explanation.summary();
+  // The same danger words in a request of an item that cannot be an emergency leave it alone.
+  auto garbage = classifier.Classify(*Registry(), "", "垃圾桶太满，差点掉出来", "", {});
+  ASSERT_TRUE(garbage.ok());
+  EXPECT_FALSE(garbage->emergency);
+  // A rule for any item applies even there; its `unless` and a not_emergency rule cancel it.
+  EXPECT_TRUE(classifier.Classify(*Registry(), "", "垃圾桶冒烟了", "", {})->emergency);
+  EXPECT_FALSE(classifier.Classify(*Registry(), "", "担心垃圾桶冒烟", "", {})->emergency);
+  auto handled = classifier.Classify(*Registry(), "", "垃圾桶冒烟，已经扑灭了", "", {});
+  EXPECT_FALSE(handled->emergency);
+  EXPECT_NE(handled->explanation.summary().find("不按紧急"), std::string::npos);
+  // An emergency item is one whatever the text says.
+  EXPECT_TRUE(classifier.Classify(*Registry(), "", "楼下着火", "", {})->emergency);
+}
+
+TEST(ClassifierTest, ScopeAndBorderRaiseTheCategory) {
+  Classifier classifier(Rules());
+  auto scope = classifier.Classify(*Registry(), "", "整个小区的路灯都不亮", "", {});
+  EXPECT_EQ(scope->category, v1::CATEGORY_MAJOR);
+  auto border = classifier.Classify(*Registry(), "", "邻县的车在这里倒建筑垃圾，整个小区都是", "", {});
+  EXPECT_EQ(border->category, v1::CATEGORY_CROSS_COUNTY);
+  bool named = false;
+  for (const auto& hit : border->explanation.hits()) named = named || hit.rule() == "cross";
+  EXPECT_TRUE(named);
+}
+
+TEST(ClassifierTest, NothingMatchedLeavesTheItemEmpty) {
+  Classifier classifier(Rules());
+  auto result = classifier.Classify(*Registry(), "", "我想说一件事情", "", {});
+  ASSERT_TRUE(result.ok());
+  EXPECT_TRUE(result->catalogue_item.empty());
+  EXPECT_EQ(result->category, v1::CATEGORY_GENERAL);
+}
+
+TEST(ClassifierTest, AReloadedCatalogueAppliesToTheNextRequest) {
+  const std::string path = ::testing::TempDir() + "classifier-reload-registry.json";
+  json doc = registry::testing::SmallRegistryJson();
+  std::ofstream(path) << doc.dump();
+  auto holder = registry::RegistryHolder::Load(path);
+  ASSERT_TRUE(holder.ok()) << holder.status();
+  Classifier classifier(Rules());
+  const std::string text = "村里的自来水停了三天";
+  EXPECT_TRUE(classifier.Classify(*(*holder)->Get(), "", text, "", {})->catalogue_item.empty());
+
+  doc["catalogue"].push_back({{"code", "water.rural-supply"}, {"name", "农村饮用水"}, {"department_code", "330199.cgj"},
+                              {"default_category", "general"}, {"keywords", {"农村饮水"}}, {"phrases", {"村…自来水"}},
+                              {"open311_service_code", "rural-water-supply"}});
+  std::ofstream(path) << doc.dump();
+  ASSERT_TRUE((*holder)->Reload(path).ok());
+  auto reloaded = classifier.Classify(*(*holder)->Get(), "", text, "", {});
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(reloaded->catalogue_item, "water.rural-supply");
+  EXPECT_EQ(reloaded->explanation.hits(0).matched(0), "村…自来水");
+}
+
+TEST(ClassifierTest, RulesFileErrorsNameThePath) {
+  EXPECT_EQ(ClassificationRules::FromJson(R"({"rules": [{"id": "x", "effect": "boom", "patterns": ["a"]}]})")
+                .status()
+                .message(),
+            "rules[0].effect: must be emergency, not_emergency or category");
+  EXPECT_EQ(ClassificationRules::FromJson(R"({"rules": [{"id": "x", "effect": "category", "patterns": ["a"]}]})")
+                .status()
+                .message(),
+            "rules[0].category: missing");
+  EXPECT_EQ(ClassificationRules::FromJson(R"({"rules": [{"id": "x", "effect": "emergency", "patterns": [""]}]})")
+                .status()
+                .message(),
+            "rules[0].patterns[0]: must be a non-empty keyword or phrase");
+  EXPECT_EQ(ClassificationRules::FromJson(R"({"rules": [{"id": "x", "effect": "emergency", "patterns": ["a"]},
+                                                        {"id": "x", "effect": "emergency", "patterns": ["b"]}]})")
+                .status()
+                .message(),
+            "rules[1].id: x repeats");
+}
+
+TEST(LabelledSetTest, ParsesAndChecksTheLabels) {
+  auto registry = Registry();
+  auto ok = ParseLabelledRequests("# comment\nA1\t井盖响\tmunicipal.manhole-cover\tsimple\t0\t0\n", registry.get());
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_EQ((*ok)[0].item, "municipal.manhole-cover");
+  EXPECT_EQ(ParseLabelledRequests("A1\t井盖响\tno.such\tsimple\t0\t0\n", registry.get()).status().message(),
+            "line 1: unknown catalogue item no.such");
+  EXPECT_EQ(ParseLabelledRequests("A1\t井盖响\tmunicipal.manhole-cover\tsimple\t0\t1\n", registry.get())
+                .status()
+                .message(),
+            "line 1: cross_county is 1 exactly when the category is cross_county");
+}
+
+TEST(LabelledSetTest, CountsAgreementAndRanksMissedEmergenciesFirst) {
+  auto registry = Registry();
+  Classifier classifier(Rules());
+  auto requests = ParseLabelledRequests(
+      "A1\t井盖一踩就响\tmunicipal.manhole-cover\tsimple\t0\t0\n"
+      "A2\t井盖松了，我家孩子在那摔了一跤\tmunicipal.manhole-cover\tsimple\t1\t0\n"
+      "A3\t垃圾满了\tmunicipal.garbage\tgeneral\t0\t0\n",
+      registry.get());
+  ASSERT_TRUE(requests.ok()) << requests.status();
+  auto agreement = Evaluate(classifier, *registry, *requests);
+  ASSERT_TRUE(agreement.ok());
+  EXPECT_EQ(agreement->requests, 3);
+  EXPECT_EQ(agreement->item_agreed, 3);
+  EXPECT_EQ(agreement->category_agreed, 2);
+  EXPECT_EQ(agreement->EmergencyRecall(), 0.0);
+  EXPECT_EQ(agreement->EmergencyPrecision(), 1.0);
+  ASSERT_EQ(agreement->mistakes.size(), 2u);
+  EXPECT_EQ(agreement->mistakes[0].request->id, "A2");
+  EXPECT_NE(agreement->mistakes[0].why.find("missed emergency"), std::string::npos);
+  EXPECT_NE(agreement->Worst(10).find("A3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gridcase::intake
