@@ -43,6 +43,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/bench_infra.h"
@@ -81,8 +82,12 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(30),
           "Longest wait, after each step, for the consumers to drain what it wrote");
 ABSL_FLAG(int64_t, raw_cases, 0, "Cases of the raw ceiling run (0: as many as the closed-loop run acknowledged, "
                                  "at least 20000)");
-ABSL_FLAG(std::vector<std::string>, intake_flags, {}, "Extra flags for intake (e.g. --submit_threads=64)");
-ABSL_FLAG(std::vector<std::string>, dispatch_flags, {}, "Extra flags for dispatch");
+ABSL_FLAG(std::string, service_flags, "",
+          "Extra flags for all four services, separated by spaces (e.g. --kafka_consumer_props=fetch.wait.max.ms=10)");
+ABSL_FLAG(std::string, intake_flags, "", "Extra flags for intake (e.g. --submit_threads=64)");
+ABSL_FLAG(std::string, dispatch_flags, "", "Extra flags for dispatch");
+ABSL_FLAG(std::string, sla_flags, "", "Extra flags for sla");
+ABSL_FLAG(std::string, feedback_flags, "", "Extra flags for feedback");
 ABSL_FLAG(std::string, out_dir, "", "Where e2e.json and e2e.svg are written (default: <build>/bench)");
 ABSL_FLAG(std::string, log_level, "info", "The services' --log_level (their logs: <build>/test-logs/e2e-bench-*)");
 
@@ -592,6 +597,11 @@ nlohmann::json StepJson(const Step& s) {
           {"drained", s.drained}};
 }
 
+// Appends the flags of `spaced` (separated by spaces) to `args`.
+void AppendFlags(const std::string& spaced, std::vector<std::string>& args) {
+  for (absl::string_view flag : absl::StrSplit(spaced, ' ', absl::SkipEmpty())) args.emplace_back(flag);
+}
+
 std::string Fixed(double v, int digits) { return absl::StrFormat("%.*f", digits, v); }
 
 void PrintSteps(const std::vector<Step>& steps) {
@@ -665,17 +675,22 @@ int Main() {
   for (const char* service : kServices) {
     std::vector<std::string> args = common;
     std::string name = service;
+    AppendFlags(absl::GetFlag(FLAGS_service_flags), args);
     if (name == "intake") {
       // Only identical texts count as duplicates: every submission opens a case and publishes its event.
       args.push_back("--duplicate_similarity=1");
-      for (const std::string& f : absl::GetFlag(FLAGS_intake_flags)) args.push_back(f);
+      AppendFlags(absl::GetFlag(FLAGS_intake_flags), args);
     }
     if (name == "dispatch") {
-      for (const std::string& f : absl::GetFlag(FLAGS_dispatch_flags)) args.push_back(f);
+      AppendFlags(absl::GetFlag(FLAGS_dispatch_flags), args);
+    }
+    if (name == "sla") {
+      AppendFlags(absl::GetFlag(FLAGS_sla_flags), args);
     }
     if (name == "feedback") {
       args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", fleet.grpc_port("dispatch")));
       args.push_back(absl::StrCat("--http_addr=127.0.0.1:", testing::FreePort()));
+      AppendFlags(absl::GetFlag(FLAGS_feedback_flags), args);
     }
     std::fprintf(stderr, "starting %s ...\n", service);
     if (absl::Status s = fleet.Start(service, args); !s.ok()) {
