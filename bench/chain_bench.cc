@@ -6,6 +6,8 @@
 //
 // Run through scripts/bench (which starts Kafka and Redis and sets GRIDCASE_KAFKA_BROKERS / GRIDCASE_REDIS_ADDR).
 // Flags: --cases=N (default 400) --workers=N (default 8).
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "bench/chain_driver.h"
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "libs/kafka/producer.h"
@@ -38,14 +41,6 @@ double Percentile(std::vector<double> values, double p) {
   return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
 }
 
-v1::Actor Actor(v1::Role role, const std::string& unit) {
-  v1::Actor actor;
-  actor.set_role(role);
-  actor.set_unit_code(unit);
-  actor.set_person_id("bench");
-  return actor;
-}
-
 struct CaseRun {
   bool ok = false;
   double seconds = 0;
@@ -53,58 +48,9 @@ struct CaseRun {
 };
 
 CaseRun DriveOne(v1::IntakeService::Stub& intake, v1::DispatchService::Stub& dispatch, int n) {
-  CaseRun run;
-  absl::Time start = absl::Now();
-  v1::SubmitCaseRequest submit;
-  submit.set_idempotency_key(absl::StrCat("bench-", getpid(), "-", n));
-  submit.set_channel(v1::CHANNEL_HOTLINE_12345);
-  submit.set_text(absl::StrCat("第", n, "号路灯不亮（压测）"));
-  v1::SubmitCaseResponse submitted;
-  grpc::ClientContext submit_context;
-  if (!intake.SubmitCase(&submit_context, submit, &submitted).ok()) return run;
-  // Dispatch projects the submitted event from Kafka; the scripted grid worker waits for it like a real one would.
-  v1::Case c;
-  for (int i = 0; i < 2000; ++i) {
-    grpc::ClientContext context;
-    v1::GetCaseRequest get;
-    get.set_case_id(submitted.case_id());
-    if (dispatch.GetCase(&context, get, &c).ok()) break;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  if (c.version() != 1) return run;
-
-  const std::string grid = "330199001001001";
-  std::vector<std::pair<v1::Actor, v1::CaseCommandRequest>> steps(5);
-  steps[0].first = Actor(v1::ROLE_GRID_WORKER, grid);
-  steps[0].second.mutable_verify_grid()->set_grid_code(grid);
-  steps[0].second.mutable_verify_grid()->set_catalogue_item("municipal.street-light");
-  steps[1].first = Actor(v1::ROLE_COMMUNITY, "330199001001");
-  steps[1].second.mutable_community_escalate()->set_reason("需城管维修");
-  steps[2].first = Actor(v1::ROLE_TOWNSHIP_DISPATCHER, "330199001");
-  steps[2].second.mutable_township_dispatch();
-  steps[3].first = Actor(v1::ROLE_DEPARTMENT_HANDLER, "330199.zfj");
-  steps[3].second.mutable_department_accept();
-  steps[4].first = Actor(v1::ROLE_DEPARTMENT_HANDLER, "330199.zfj");
-  steps[4].second.mutable_resolve()->set_reply("已修复");
-  int64_t version = 1;
-  for (auto& [actor, request] : steps) {
-    request.set_case_id(submitted.case_id());
-    request.set_expected_version(version);
-    *request.mutable_actor() = actor;
-    v1::CaseCommandResponse response;
-    grpc::ClientContext context;
-    absl::Time sent = absl::Now();
-    grpc::Status status = dispatch.ExecuteCommand(&context, request, &response);
-    run.command_seconds.push_back(absl::ToDoubleSeconds(absl::Now() - sent));
-    if (!status.ok()) {
-      std::fprintf(stderr, "command failed: %s\n", status.error_message().c_str());
-      return run;
-    }
-    version = response.case_().version();
-  }
-  run.ok = version == 6;
-  run.seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  return run;
+  bench::ChainCase driven = bench::DriveCase(intake, dispatch, absl::StrCat("bench-", getpid(), "-", n), n);
+  if (!driven.ok && !driven.error.empty()) std::fprintf(stderr, "case failed: %s\n", driven.error.c_str());
+  return {.ok = driven.ok, .seconds = driven.seconds, .command_seconds = std::move(driven.command_seconds)};
 }
 
 // The floor under each case: 6 events, each one acks=all produce and one Redis script, done one after another.

@@ -31,6 +31,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "bench/bench_infra.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -199,21 +200,6 @@ Run Open311Run(const testing::ServiceFleet& fleet, int port, int clients) {
   });
 }
 
-// One record intake wrote, for its size and headers.
-absl::StatusOr<kafka::Message> SampleRecord(const std::string& brokers, const std::string& topic) {
-  std::optional<kafka::Message> sample;
-  absl::Status s = kafka::ReadTopics(brokers, {topic}, [&](const kafka::Message& m) {
-    sample = m;
-    return absl::CancelledError("enough");
-  });
-  if (!sample.has_value()) return s.ok() ? absl::NotFoundError(absl::StrCat(topic, " is empty")) : s;
-  // The reader does not copy headers: the publisher's are rebuilt from the event.
-  auto event = events::ParseEvent(sample->value);
-  if (!event.ok()) return event.status();
-  sample->headers = events::EventHeaders(*event);
-  return *sample;
-}
-
 // acks=all produces from `clients` threads, each waiting for its acknowledgement: what intake's publish step does.
 Run RawSyncRun(kafka::Producer& producer, const std::string& topic, const kafka::Message& like, int clients) {
   std::vector<kafka::Header> headers = like.headers;
@@ -250,61 +236,6 @@ Run RawAsyncRun(kafka::Producer& producer, const std::string& topic, const kafka
   return run;
 }
 
-// Kafka and Redis: given, or started with scripts/infra (stopped by the destructor).
-class Infra {
- public:
-  ~Infra() {
-    if (!dir_.empty()) {
-      std::string stop = absl::StrCat(testing::SourcePath("scripts/infra"), " stop '", dir_, "' >/dev/null 2>&1");
-      (void)std::system(stop.c_str());
-    }
-  }
-
-  absl::Status Prepare() {
-    std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
-    std::string redis = absl::GetFlag(FLAGS_redis_addr);
-    if (brokers.empty() && std::getenv("GRIDCASE_KAFKA_BROKERS") != nullptr)
-      brokers = std::getenv("GRIDCASE_KAFKA_BROKERS");
-    if (redis.empty() && std::getenv("GRIDCASE_REDIS_ADDR") != nullptr) redis = std::getenv("GRIDCASE_REDIS_ADDR");
-    if (brokers.empty() != redis.empty()) {
-      return absl::InvalidArgumentError("--kafka_brokers and --redis_addr: give both or neither");
-    }
-    if (brokers.empty()) {
-      std::string dir = absl::GetFlag(FLAGS_infra_dir);
-      if (dir.empty()) {
-        char tmpl[] = "/tmp/gridcase-intake-bench-XXXXXX";
-        if (mkdtemp(tmpl) == nullptr) return absl::InternalError("mkdtemp failed");
-        dir = tmpl;
-      }
-      std::error_code error;
-      std::filesystem::create_directories(dir, error);
-      if (error) return absl::InternalError(absl::StrCat("--infra_dir ", dir, ": ", error.message()));
-      std::fprintf(stderr, "starting Kafka and Redis in %s ...\n", dir.c_str());
-      std::string start =
-          absl::StrCat(testing::SourcePath("scripts/infra"), " start '", dir, "' >'", dir, "/infra-start.log' 2>&1");
-      dir_ = dir;
-      if (std::system(start.c_str()) != 0) {
-        return absl::UnavailableError(absl::StrCat("scripts/infra start failed; see ", dir, "/infra-start.log"));
-      }
-      std::ifstream env(absl::StrCat(dir, "/env"));
-      std::string line;
-      while (std::getline(env, line)) {
-        std::pair<std::string, std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
-        if (kv.first == "GRIDCASE_KAFKA_BROKERS") brokers = kv.second;
-        if (kv.first == "GRIDCASE_REDIS_ADDR") redis = kv.second;
-      }
-      if (brokers.empty() || redis.empty()) return absl::InternalError(absl::StrCat(dir, "/env: incomplete"));
-    }
-    // ServiceFleet and TestInfra read these.
-    setenv("GRIDCASE_KAFKA_BROKERS", brokers.c_str(), 1);
-    setenv("GRIDCASE_REDIS_ADDR", redis.c_str(), 1);
-    return absl::OkStatus();
-  }
-
- private:
-  std::string dir_;
-};
-
 int Main() {
   if (std::getenv("GRIDCASE_SOURCE_DIR") == nullptr) setenv("GRIDCASE_SOURCE_DIR", GRIDCASE_BENCH_SOURCE_DIR, 1);
   if (std::getenv("GRIDCASE_BINARY_DIR") == nullptr) setenv("GRIDCASE_BINARY_DIR", GRIDCASE_BENCH_BINARY_DIR, 1);
@@ -317,8 +248,10 @@ int Main() {
     }
     client_counts.push_back(n);
   }
-  Infra infra;
-  if (absl::Status s = infra.Prepare(); !s.ok()) {
+  bench::BenchInfra infra;
+  if (absl::Status s = infra.Prepare(absl::GetFlag(FLAGS_kafka_brokers), absl::GetFlag(FLAGS_redis_addr),
+                                     absl::GetFlag(FLAGS_infra_dir));
+      !s.ok()) {
     std::fprintf(stderr, "intake_bench: %s\n", s.ToString().c_str());
     return 1;
   }
@@ -357,7 +290,7 @@ int Main() {
   }
 
   events::Topics topics(fleet.prefix());
-  auto sample = SampleRecord(where.kafka_brokers, topics.intake());
+  auto sample = bench::SampleRecord(where.kafka_brokers, topics.intake());
   if (!sample.ok()) {
     std::fprintf(stderr, "intake_bench: no record of intake's to copy: %s\n", sample.status().ToString().c_str());
     return 1;

@@ -55,6 +55,7 @@ Script::Script(std::string source) : source_(std::move(source)) {
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(const RedisOptions& options) {
   if (options.connections < 1) return absl::InvalidArgumentError("redis: connections must be at least 1");
+  if (options.max_batch_commands < 1) return absl::InvalidArgumentError("redis: max_batch_commands must be at least 1");
   auto client = std::unique_ptr<RedisClient>(new RedisClient(options));
   Connection& first = *client->connections_.front();
   std::lock_guard lock(first.mu);
@@ -126,18 +127,18 @@ absl::Status RedisClient::ConnectLocked(Connection& connection) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(Connection& connection,
-                                                           const std::vector<Command>& commands) {
+absl::StatusOr<RedisClient::CommandReplies> RedisClient::SendEachLocked(Connection& connection,
+                                                                        const std::vector<const Command*>& commands) {
   redisContext*& context = connection.context;
   if (context == nullptr) {
     if (absl::Status s = ConnectLocked(connection); !s.ok()) return s;
   }
   std::vector<const char*> argv;
   std::vector<size_t> argvlen;
-  for (const Command& command : commands) {
+  for (const Command* command : commands) {
     argv.clear();
     argvlen.clear();
-    for (const std::string& arg : command) {
+    for (const std::string& arg : *command) {
       argv.push_back(arg.data());
       argvlen.push_back(arg.size());
     }
@@ -145,9 +146,8 @@ absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(Connection& connectio
       return absl::UnavailableError(absl::StrCat("redis: ", context->errstr));
     }
   }
-  std::vector<Reply> replies;
+  CommandReplies replies;
   replies.reserve(commands.size());
-  absl::Status first_error;
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
     if (redisGetReply(context, &raw) != REDIS_OK || raw == nullptr) {
@@ -157,19 +157,110 @@ absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(Connection& connectio
       return absl::UnavailableError(absl::StrCat("redis: ", error));
     }
     auto* reply = static_cast<redisReply*>(raw);
-    auto copied = CopyOut(reply);
+    replies.push_back(CopyOut(reply));
     freeReplyObject(reply);
-    if (!copied.ok()) {
-      if (first_error.ok()) first_error = copied.status();
-      continue;
-    }
-    replies.push_back(*std::move(copied));
   }
-  if (!first_error.ok()) return first_error;
   return replies;
 }
 
+absl::StatusOr<std::vector<Reply>> RedisClient::SendLocked(Connection& connection,
+                                                           const std::vector<Command>& commands) {
+  std::vector<const Command*> pointers;
+  pointers.reserve(commands.size());
+  for (const Command& command : commands) pointers.push_back(&command);
+  auto each = SendEachLocked(connection, pointers);
+  if (!each.ok()) return each.status();
+  std::vector<Reply> replies;
+  replies.reserve(each->size());
+  for (absl::StatusOr<Reply>& reply : *each) {
+    if (!reply.ok()) return reply.status();
+    replies.push_back(*std::move(reply));
+  }
+  return replies;
+}
+
+void RedisClient::Commit(const std::vector<Pending*>& batch) {
+  std::vector<const Command*> commands;
+  for (const Pending* call : batch) {
+    for (const Command& command : *call->commands) commands.push_back(&command);
+  }
+  absl::StatusOr<CommandReplies> replies;
+  {
+    Connection* connection = nullptr;
+    std::unique_lock lock = Acquire(&connection);
+    replies = SendEachLocked(*connection, commands);
+    if (replies.status().code() == absl::StatusCode::kUnavailable) {
+      if (absl::Status s = ConnectLocked(*connection); !s.ok()) {
+        replies = s;
+      } else {
+        replies = SendEachLocked(*connection, commands);
+      }
+    }
+  }
+  size_t next = 0;
+  for (Pending* call : batch) {
+    const size_t count = call->commands->size();
+    if (!replies.ok()) {
+      call->result = replies.status();
+      continue;
+    }
+    std::vector<Reply> own;
+    own.reserve(count);
+    absl::Status error;
+    for (size_t i = next; i < next + count; ++i) {
+      absl::StatusOr<Reply>& reply = (*replies)[i];
+      if (!reply.ok()) {
+        if (error.ok()) error = reply.status();
+        continue;
+      }
+      own.push_back(*std::move(reply));
+    }
+    next += count;
+    if (error.ok()) {
+      call->result = std::move(own);
+    } else {
+      call->result = error;
+    }
+  }
+}
+
+absl::StatusOr<std::vector<Reply>> RedisClient::GroupPipeline(const std::vector<Command>& commands) {
+  Pending own{.commands = &commands};
+  std::unique_lock lock(batch_mu_);
+  queue_.push_back(&own);
+  const int most = static_cast<int>(connections_.size());
+  while (!own.done) {
+    if (committers_ < most && !queue_.empty()) {
+      // This caller commits what waits (its own call among it, unless another committer took that already).
+      ++committers_;
+      std::vector<Pending*> batch;
+      size_t commands_in_batch = 0;
+      while (!queue_.empty()) {
+        size_t size = queue_.front()->commands->size();
+        if (!batch.empty() && commands_in_batch + size > static_cast<size_t>(options_.max_batch_commands)) break;
+        batch.push_back(queue_.front());
+        commands_in_batch += size;
+        queue_.pop_front();
+      }
+      lock.unlock();
+      Commit(batch);
+      lock.lock();
+      --committers_;
+      for (Pending* call : batch) {
+        call->done = true;
+        if (call != &own) call->wake.notify_one();
+      }
+      // The oldest waiting call commits next (with whatever joined it meanwhile).
+      if (!queue_.empty()) queue_.front()->wake.notify_one();
+      continue;
+    }
+    own.wake.wait(lock);
+  }
+  return std::move(own.result);
+}
+
 absl::StatusOr<std::vector<Reply>> RedisClient::Pipeline(const std::vector<Command>& commands) {
+  if (options_.group_commit) return GroupPipeline(commands);
   Connection* connection = nullptr;
   std::unique_lock lock = Acquire(&connection);
   auto replies = SendLocked(*connection, commands);

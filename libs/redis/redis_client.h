@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +26,12 @@ struct RedisOptions {
   // Connections the client may open: up to this many calls run at once, each on its own connection. The first is
   // opened by Create, the others when concurrent calls first need them.
   int connections = 1;
+  // Group commit: a call that finds every connection busy waits, and the calls waiting when a connection comes free
+  // go to the server together as one pipeline (one write, one round trip), each answered with its own replies.
+  // Calls keep their order per thread (a thread waits for its call); a script still runs atomically on the server.
+  bool group_commit = false;
+  // Most commands one group-committed pipeline carries (a call's commands are never split).
+  int max_batch_commands = 512;
   // The ACL user and password every connection authenticates with (AUTH) as soon as it is opened, reconnections
   // included. An empty password: no AUTH; an empty user with a password: Redis's `default` user.
   std::string user;
@@ -70,16 +78,33 @@ class RedisClient {
     std::mutex mu;
     redisContext* context = nullptr;  // Guarded by mu; null until connected or after a connection error.
   };
+  // One call waiting for a group commit.
+  struct Pending {
+    const std::vector<Command>* commands;
+    absl::StatusOr<std::vector<Reply>> result = absl::UnknownError("not committed");
+    bool done = false;  // Guarded by batch_mu_.
+    std::condition_variable wake;  // Signalled when done, or when the call may commit what waits.
+  };
+  using CommandReplies = std::vector<absl::StatusOr<Reply>>;
 
   explicit RedisClient(const RedisOptions& options);
   // A connection locked for the caller: a free one if there is one, else the next in turn, waited for.
   std::unique_lock<std::mutex> Acquire(Connection** connection);
   absl::Status ConnectLocked(Connection& connection);
   absl::StatusOr<std::vector<Reply>> SendLocked(Connection& connection, const std::vector<Command>& commands);
+  // Sends the commands in one round trip: each command's reply or error reply; a connection failure as a whole.
+  absl::StatusOr<CommandReplies> SendEachLocked(Connection& connection, const std::vector<const Command*>& commands);
+  // Pipeline by group commit (RedisOptions::group_commit).
+  absl::StatusOr<std::vector<Reply>> GroupPipeline(const std::vector<Command>& commands);
+  // Sends the calls of `batch` as one pipeline on a free connection and gives each its replies.
+  void Commit(const std::vector<Pending*>& batch);
 
   RedisOptions options_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::atomic<unsigned> next_{0};
+  std::mutex batch_mu_;
+  std::deque<Pending*> queue_;  // Guarded by batch_mu_: calls waiting for a group commit, oldest first.
+  int committers_ = 0;          // Guarded by batch_mu_: group commits in flight (at most one per connection).
 };
 
 }  // namespace gridcase::redis

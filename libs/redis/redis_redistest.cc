@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "libs/redis/redis_client.h"
@@ -121,6 +122,65 @@ TEST(RedisClientTest, ConcurrentCallsRunOnTheirOwnConnections) {
   for (std::thread& t : poppers) t.join();
   std::sort(popped.begin(), popped.end());
   EXPECT_EQ(popped, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+// Group commit: many threads on one connection, their calls sent together. Each call gets its own replies, in its
+// own order; an error reply fails only the call it belongs to; scripts run as scripts.
+TEST(RedisClientTest, GroupCommitGivesEachCallItsOwnReplies) {
+  const auto& infra = testing::TestInfra();
+  auto client = RedisClient::Create(
+      {.host = infra.redis.host, .port = infra.redis.port, .connections = 1, .group_commit = true,
+       .max_batch_commands = 16});
+  ASSERT_TRUE(client.ok()) << client.status();
+  const std::string prefix = testing::UniqueName("redistest:group");
+  const std::string text_key = prefix + ":text";
+  ASSERT_TRUE((*client)->Run({"SET", text_key, "not a number"}).ok());
+  Script add("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  constexpr int kThreads = 24;
+  constexpr int kRounds = 150;
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string own = absl::StrCat(prefix, ":", t);
+      for (int i = 1; i <= kRounds; ++i) {
+        auto replies = (*client)->Pipeline({{"SET", own, absl::StrCat(i)}, {"GET", own}, {"INCR", own}});
+        if (!replies.ok() || replies->size() != 3 || (*replies)[1].str != absl::StrCat(i) ||
+            (*replies)[2].integer != i + 1) {
+          failures[t] = absl::StrCat("pipeline round ", i, ": ", replies.status().ToString());
+          return;
+        }
+        auto added = (*client)->Eval(add, {own}, {"10"});
+        if (!added.ok() || added->integer != i + 11) {
+          failures[t] = absl::StrCat("script round ", i, ": ", added.status().ToString());
+          return;
+        }
+        if (i % 10 == 0) {
+          auto refused = (*client)->Pipeline({{"GET", own}, {"INCR", text_key}});
+          if (refused.status().code() != absl::StatusCode::kInternal) {
+            failures[t] = absl::StrCat("error round ", i, ": ", refused.status().ToString());
+            return;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], "") << "thread " << t;
+}
+
+TEST(RedisClientTest, GroupCommitReconnectsAfterServerClosesConnection) {
+  const auto& infra = testing::TestInfra();
+  auto client = RedisClient::Create(
+      {.host = infra.redis.host, .port = infra.redis.port, .connections = 1, .group_commit = true});
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto id = (*client)->Run({"CLIENT", "ID"});
+  ASSERT_TRUE(id.ok());
+  auto killer = Connect();
+  ASSERT_TRUE(killer->Run({"CLIENT", "KILL", "ID", std::to_string(id->integer)}).ok());
+  auto pong = (*client)->Run({"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.status();
+  EXPECT_EQ(pong->str, "PONG");
 }
 
 }  // namespace

@@ -32,10 +32,17 @@ ABSL_FLAG(absl::Duration, submit_lease, absl::Seconds(10),
 ABSL_FLAG(int64_t, reseed_margin, 1000,
           "Case numbers skipped when a day's counter is reseeded from Kafka after Redis lost it: more than all intake "
           "processes can have reserved but not yet published at once");
-ABSL_FLAG(int, submit_threads, 16, "Threads running submissions (each waits on Kafka and Redis)");
+ABSL_FLAG(int, submit_threads, 128,
+          "Threads running submissions (each waits on Kafka and Redis; the more wait at once, the larger the group "
+          "commits to Redis and the batches to Kafka)");
 ABSL_FLAG(int, submit_queue, 1024,
           "Submissions that may wait for a thread; one more is refused with RESOURCE_EXHAUSTED (retry shortly)");
-ABSL_FLAG(int, redis_connections, 8, "Redis connections shared by the submission threads (at least 1)");
+ABSL_FLAG(int, redis_connections, 2,
+          "Redis connections shared by the submission threads (at least 1); calls waiting for one go together as one "
+          "pipeline (group commit)");
+ABSL_FLAG(bool, redis_group_commit, true,
+          "Send the Redis calls that wait for a connection together, one pipeline per batch (off: one call at a time "
+          "per connection)");
 ABSL_FLAG(std::string, classification_rules, "services/intake/classification-rules.json",
           "Emergency and category keywords beyond the catalogue");
 ABSL_FLAG(std::string, dispatch_addr, "127.0.0.1:8081", "dispatch's gRPC address, for linking duplicates");
@@ -105,6 +112,7 @@ int Run(service::ServiceRunner& runner) {
   auto redis = redis::RedisClient::Create({.host = config.redis.host,
                                            .port = config.redis.port,
                                            .connections = absl::GetFlag(FLAGS_redis_connections),
+                                           .group_commit = absl::GetFlag(FLAGS_redis_group_commit),
                                            .user = config.redis_user,
                                            .password = config.redis_password});
   if (!redis.ok()) return runner.StartupFailed("redis", redis.status());

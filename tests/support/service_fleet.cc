@@ -152,6 +152,11 @@ absl::Status ServiceFleet::Restart(const std::string& service,
   return Launch(service, ports_.at(service), metrics_ports_.at(service), args, env);
 }
 
+int ServiceFleet::pid(const std::string& service) const {
+  auto it = processes_.find(service);
+  return it == processes_.end() ? -1 : static_cast<int>(it->second->pid());
+}
+
 bool ServiceFleet::Running(const std::string& service) {
   auto it = processes_.find(service);
   return it != processes_.end() && it->second->running();

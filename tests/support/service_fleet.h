@@ -77,6 +77,8 @@ class ServiceFleet {
   // answer.
   double Metric(const std::string& service, const std::string& series) const;
   int grpc_port(const std::string& service) const { return ports_.at(service); }
+  // The service's process id while it runs; -1 when it is not started.
+  int pid(const std::string& service) const;
   int metrics_port(const std::string& service) const { return metrics_ports_.at(service); }
   const std::string& prefix() const { return prefix_; }
   // The data master key file intake and dispatch are started with (made for the fleet).
