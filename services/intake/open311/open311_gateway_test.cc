@@ -210,19 +210,19 @@ class Open311GatewayTest : public ::testing::Test {
     if (absl::StartsWith(path, "/requests")) return "requests";
     return "";
   }
-  // Runs services/intake/open311/georeport_conformance.py over `records`: 0 valid, 77 the check cannot run (its
-  // reason in *output), else invalid.
+  // Runs services/intake/open311/georeport_conformance.py over `records` with Debian's python3 (where setup-deps
+  // installs python3-jsonschema): 0 valid, 77 the check cannot run (its reason in *output), else invalid.
   static int CheckGeoReport(const json& records, std::string* output) {
     std::string path = ::testing::TempDir() + "georeport-" + std::to_string(::getpid()) + ".json";
     {
       std::ofstream out(path);
       out << records.dump(-1, ' ', false, json::error_handler_t::replace);
     }
-    std::string command = absl::StrCat("python3 ", SourceDir(), "/services/intake/open311/georeport_conformance.py ",
+    std::string command = absl::StrCat("/usr/bin/python3 ", SourceDir(), "/services/intake/open311/georeport_conformance.py ",
                                        path, " 2>&1");
     FILE* pipe = ::popen(command.c_str(), "r");
     if (pipe == nullptr) {
-      *output = "cannot start python3";
+      *output = "cannot start /usr/bin/python3";
       return 77;
     }
     char buffer[4096];
