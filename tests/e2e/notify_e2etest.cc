@@ -3,6 +3,8 @@
 // its cases as signed callbacks, in case order, also across an outage of its endpoint; a slow integration delays
 // nobody else, parks, and is replayed; the resident gets 受理, 办结 and a rating invitation whose code rates the case;
 // and notify killed while deliveries are in flight sends each SMS once and each callback with its one event id.
+#include <sys/wait.h>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -15,7 +17,6 @@
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gridcase/v1/notify.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/events/proto_time.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
@@ -116,6 +117,25 @@ class NotifyE2eTest : public ::testing::Test {
     Register("hotline", source, hotline_port_, "hotline");
   }
 
+  struct GridctlRun {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+  };
+
+  // Runs build/tools/gridctl/gridctl with `args` against this fleet's notify, as a supervisor.
+  GridctlRun Gridctl(const std::string& args) {
+    std::string token = fleet_->identity().Authorization(Actor(v1::ROLE_SUPERVISOR, "330199", "supervisor-1"));
+    token = token.substr(std::string("Bearer ").size());
+    const std::string out = dir_ + "/gridctl.out";
+    const std::string err = dir_ + "/gridctl.err";
+    const std::string command =
+        absl::StrCat("GRIDCASE_NOTIFY_ADDR=", fleet_->address("notify"), " GRIDCASE_TOKEN=", token, " ",
+                     testing::BinaryPath("tools/gridctl/gridctl"), " ", args, " >", out, " 2>", err);
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
+  }
+
   v1::Case Get(const std::string& case_id) { return testing::DispatchedCase(*dispatch_, case_id); }
 
   std::vector<v1::CaseEvent> Timeline(const std::string& case_id) { return testing::CaseTimeline(*dispatch_, case_id); }
@@ -192,9 +212,10 @@ TEST_F(NotifyE2eTest, EveryStepReachesTheHotlineAndTheResident) {
   testing::FakeHotline app(dir_ + "/app.pem", dir_ + "/app.key", kAppSecret, app_port);
   app.set_delay(absl::Seconds(2));
   ASSERT_TRUE(app.Up());
-  v1::IntegrationSource app_source;
-  app_source.set_service("app");
-  Register("app", app_source, app_port, "app");
+  GridctlRun registered = Gridctl(absl::StrCat("notify register app --service app --secret_ref app --callback_url ",
+                                               "https://127.0.0.1:", app_port, "/callbacks"));
+  ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  EXPECT_NE(registered.out.find("registered integration app"), std::string::npos) << registered.out;
 
   // An app request: its integration's endpoint is slow; the resident's notices go by push.
   v1::SubmitCaseRequest app_request;
@@ -290,26 +311,48 @@ TEST_F(NotifyE2eTest, EveryStepReachesTheHotlineAndTheResident) {
   EXPECT_EQ(parked.deliveries(0).delivery_id(), app_case.case_id() + "/1");
   EXPECT_EQ(parked.deliveries(0).state(), v1::DELIVERY_STATE_PARKED);
   EXPECT_GE(fleet_->Metric("notify", "gridcase_notify_parked_total{target=\"app\""), 1);
-  // The operators' command line lists it too.
-  std::string token = fleet_->identity().Authorization(Actor(v1::ROLE_SUPERVISOR, "330199", "supervisor-1"));
-  token = token.substr(std::string("Bearer ").size());
-  const std::string admin = absl::StrCat(testing::BinaryPath("services/notify/notify-admin"), " parked --target=app",
-                                         " --notify_addr=", fleet_->address("notify"), " --token=", token,
-                                         " >", dir_, "/parked.tsv 2>&1");
-  EXPECT_EQ(std::system(admin.c_str()), 0) << ReadFile(dir_ + "/parked.tsv");
-  EXPECT_NE(ReadFile(dir_ + "/parked.tsv").find(app_case.case_id() + "/1\t"), std::string::npos)
-      << ReadFile(dir_ + "/parked.tsv");
+  // The operators' command line lists it too, and replays it; a malformed line sends nothing.
+  GridctlRun listed = Gridctl("notify parked --integration app --json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  nlohmann::json listed_json = nlohmann::json::parse(listed.out, nullptr, false);
+  ASSERT_TRUE(listed_json.contains("deliveries")) << listed.out;
+  EXPECT_EQ(listed_json["deliveries"][0]["delivery_id"], app_case.case_id() + "/1") << listed.out;
+  EXPECT_EQ(listed_json["deliveries"][0]["state"], "DELIVERY_STATE_PARKED") << listed.out;
+  GridctlRun table = Gridctl("notify parked");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find(app_case.case_id() + "/1 "), std::string::npos) << table.out;
+  EXPECT_EQ(Gridctl("notify parked --integration nobody").exit_code, 1);
+  GridctlRun malformed = Gridctl("notify replay --integration app --from yesterday");
+  EXPECT_EQ(malformed.exit_code, 2) << malformed.err;
+  EXPECT_NE(malformed.err.find("--from: 'yesterday'"), std::string::npos) << malformed.err;
   app.set_delay(absl::ZeroDuration());
-  v1::ReplayRequest replay;
-  replay.set_target("app");
-  *replay.mutable_from() = events::ToProto(start);
-  replay.set_parked_only(true);
-  v1::ReplayResponse replayed;
-  grpc::ClientContext replay_context;
-  ASSERT_TRUE(notify_->Replay(&replay_context, replay, &replayed).ok());
-  EXPECT_GE(replayed.requeued(), 1);
+  GridctlRun replayed = Gridctl(absl::StrCat("notify replay --json --integration app --from ",
+                                             absl::FormatTime(absl::RFC3339_full, start, absl::UTCTimeZone())));
+  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+  EXPECT_GE(nlohmann::json::parse(replayed.out, nullptr, false).value("requeued", 0), 1) << replayed.out;
   ASSERT_TRUE(testing::WaitFor([&] { return AllApplied(app, app_case.case_id()); }, absl::Seconds(15)));
   EXPECT_TRUE(app.violations().empty()) << app.violations().front();
+
+  // Delivered is recorded just after the receiver's answer.
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return Gridctl("notify parked --integration app").out == "no parked deliveries of app\n"; },
+      absl::Seconds(10)));
+
+  // Integrations come and go by the command line as well.
+  ASSERT_EQ(Gridctl("notify register spare --service spare --secret_ref app --callback_url https://127.0.0.1:1/cb")
+                .exit_code,
+            0);
+  GridctlRun integrations = Gridctl("notify integrations --json");
+  ASSERT_EQ(integrations.exit_code, 0) << integrations.err;
+  std::set<std::string> names;
+  const nlohmann::json integrations_json = nlohmann::json::parse(integrations.out, nullptr, false);
+  for (const auto& i : integrations_json.value("integrations", nlohmann::json::array())) names.insert(i["name"]);
+  EXPECT_EQ(names, (std::set<std::string>{"app", "hotline", "spare"})) << integrations.out;
+  EXPECT_EQ(Gridctl("notify unregister spare").exit_code, 0);
+  GridctlRun after = Gridctl("notify integrations");
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out.find("spare"), std::string::npos) << after.out;
+  EXPECT_EQ(Gridctl("notify unregister spare").exit_code, 1);
 
   // Lag per integration is measured; the phone never reaches notify's log.
   EXPECT_GE(fleet_->Metric("notify", "gridcase_notify_delivery_lag_seconds_count{target=\"hotline\""), 6);

@@ -38,9 +38,9 @@ std::string MainHelp(const std::vector<Subcommand>& table) {
     absl::StrAppend(&out, "  ", s.name, std::string(width - s.name.size() + 2, ' '), s.summary, "\n");
   }
   absl::StrAppend(&out,
-                  "\nServices are found by --intake_addr, --dispatch_addr, --sla_addr, --feedback_addr (or "
-                  "GRIDCASE_INTAKE_ADDR …); the caller's token by --token or GRIDCASE_TOKEN; TLS by --tls_ca (and "
-                  "--tls_cert/--tls_key).\n`gridctl SUBCOMMAND --help` tells more.\n\n",
+                  "\nServices are found by --intake_addr, --dispatch_addr, --sla_addr, --feedback_addr, "
+                  "--notify_addr (or GRIDCASE_INTAKE_ADDR …); the caller's token by --token or GRIDCASE_TOKEN; TLS by "
+                  "--tls_ca (and --tls_cert/--tls_key).\n`gridctl SUBCOMMAND --help` tells more.\n\n",
                   ExitCodesHelp());
   return out;
 }
@@ -87,6 +87,7 @@ std::vector<Subcommand> AllSubcommands() {
   RegisterTokenSubcommands(&table);
   RegisterLogSubcommands(&table);
   RegisterReplaySubcommands(&table);
+  RegisterNotifySubcommands(&table);
   return table;
 }
 

@@ -64,14 +64,15 @@ struct Subcommand {
   std::function<std::string(const Args&)> extra_help;
 };
 
-// The subcommand groups; each is one file under tools/gridctl/commands/. A new group (e.g. `notify`) adds its
-// Register function here and in AllSubcommands().
+// The subcommand groups; each is one file under tools/gridctl/commands/. A new group adds its Register function here
+// and in AllSubcommands().
 void RegisterCaseSubcommands(std::vector<Subcommand>* table);    // submit, get, timeline, queue, act
 void RegisterSlaSubcommands(std::vector<Subcommand>* table);     // overdue
 void RegisterReportSubcommands(std::vector<Subcommand>* table);  // report
 void RegisterTokenSubcommands(std::vector<Subcommand>* table);   // token
 void RegisterLogSubcommands(std::vector<Subcommand>* table);     // rebuild, audit, parked
 void RegisterReplaySubcommands(std::vector<Subcommand>* table);  // replay
+void RegisterNotifySubcommands(std::vector<Subcommand>* table);  // notify
 
 std::vector<Subcommand> AllSubcommands();
 

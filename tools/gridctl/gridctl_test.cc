@@ -40,7 +40,7 @@ TEST(GridctlTest, EverySubcommandHasHelpWithUsageOptionsAndExitCodes) {
   CliRun main = Gridctl("--help");
   EXPECT_EQ(main.exit_code, 0);
   for (const char* name : {"submit", "get", "timeline", "queue", "act", "overdue", "report", "token", "rebuild",
-                           "audit", "parked", "replay"}) {
+                           "audit", "parked", "replay", "notify"}) {
     EXPECT_NE(main.out.find(std::string("\n  ") + name + " "), std::string::npos) << name;
   }
 }
@@ -96,6 +96,19 @@ TEST(GridctlTest, BadCommandLinesAreUsageErrorsThatSayWhatToDo) {
       {"replay a.csv --concurrency 0", "--concurrency: must be within [1, 64]"},
       {"overdue --watch --count 0 --sla_addr=x:1", "--count: must be positive"},
       {"get GC-1 --nope", "unknown option --nope"},
+      {"notify", "needs a verb: integrations, register, unregister, parked, replay"},
+      {"notify frob", "unknown verb 'frob'"},
+      {"notify parked", "the address of notify is not set: pass --notify_addr=HOST:PORT or set GRIDCASE_NOTIFY_ADDR"},
+      {"notify parked extra --notify_addr=x:1", "parked takes no other arguments"},
+      {"notify parked --from 1h --notify_addr=x:1", "--from does not apply to parked"},
+      {"notify parked --integration= --notify_addr=x:1", "--integration: must not be empty"},
+      {"notify unregister --notify_addr=x:1", "unregister needs exactly one NAME"},
+      {"notify register app --service app --secret_ref app --notify_addr=x:1", "--callback_url is required"},
+      {"notify register app --service app --hotline_unit 330199.12345 --callback_url https://x --secret_ref app",
+       "needs exactly one source"},
+      {"notify replay --notify_addr=x:1", "--from is required"},
+      {"notify replay --from yesterday --notify_addr=x:1", "--from: 'yesterday' is neither"},
+      {"notify replay --from 2h --include_delivered --notify_addr=x:1", "--include_delivered sends delivered"},
   };
   for (const auto& [line, message] : cases) {
     CliRun run = Gridctl(line);
@@ -107,6 +120,35 @@ TEST(GridctlTest, BadCommandLinesAreUsageErrorsThatSayWhatToDo) {
     EXPECT_EQ(nlohmann::json::parse(json.out, nullptr, false).value("/error/code"_json_pointer, ""), "USAGE")
         << line << "\n" << json.out;
   }
+}
+
+TEST(GridctlTest, NotifyHelpTellsAboutTheVerbAsked) {
+  CliRun replay = Gridctl("notify replay --help");
+  EXPECT_EQ(replay.exit_code, 0);
+  EXPECT_NE(replay.out.find("--notify_addr"), std::string::npos) << replay.out;
+  EXPECT_NE(replay.out.find("notify replay --from TIME [--integration T] [--include_delivered]: queues again"),
+            std::string::npos)
+      << replay.out;
+  const std::vector<std::pair<std::string, std::string>> rpcs = {{"integrations", "(ListIntegrations)"},
+                                                                  {"register", "(RegisterIntegration)"},
+                                                                  {"unregister", "(UnregisterIntegration)"},
+                                                                  {"parked", "(ListParked)"},
+                                                                  {"replay", "(Replay)"}};
+  CliRun general = Gridctl("notify --help");
+  for (const auto& [verb, rpc] : rpcs) {
+    EXPECT_EQ(general.out.find(rpc), std::string::npos) << general.out;
+    CliRun help = Gridctl("notify " + verb + " -h");
+    EXPECT_EQ(help.exit_code, 0) << verb;
+    EXPECT_NE(help.out.find("\nnotify " + verb), std::string::npos) << verb << "\n" << help.out;
+    EXPECT_NE(help.out.find(rpc), std::string::npos) << verb << "\n" << help.out;
+  }
+}
+
+// A service that is not there: exit 3 with the call's status, and with --json an error object naming notify.
+TEST(GridctlTest, NotifyAgainstNoServiceIsUnavailable) {
+  CliRun run = Gridctl("notify integrations --json --timeout=2s --notify_addr=127.0.0.1:1");
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["error"]["service"], "notify") << run.out;
 }
 
 TEST(GridctlTest, ReplayOfAMissingFileIsSkippedWithAMessage) {

@@ -15,9 +15,9 @@
 namespace gridcase::gridctl {
 
 // The gRPC services gridctl calls, by the name their address option and variable use (--dispatch_addr,
-// GRIDCASE_DISPATCH_ADDR). A new service's subcommands (e.g. notify) add its name here.
+// GRIDCASE_DISPATCH_ADDR). A new service's subcommands add its name here.
 inline const std::vector<std::string>& KnownServices() {
-  static const std::vector<std::string> services = {"intake", "dispatch", "sla", "feedback"};
+  static const std::vector<std::string> services = {"intake", "dispatch", "sla", "feedback", "notify"};
   return services;
 }
 
