@@ -4,7 +4,7 @@
 //
 // Targets: items >= 90%, categories >= 85%, emergency recall 100% with precision >= 80%. The tuning part must meet
 // them. The held-aside part does not yet (docs/CLASSIFICATION.md, "Measured"); its test fails below the
-// figures it reached when first measured, so that no change makes fresh requests fare worse, and prints whether
+// figures it reached when last measured, so that no change makes fresh requests fare worse, and prints whether
 // the targets are met.
 #include <cstdlib>
 #include <iostream>
@@ -73,16 +73,18 @@ TEST_F(ClassificationEvalTest, TuningPartMeetsTheTargets) {
   EXPECT_GE(tuning.EmergencyPrecision(), kEmergencyPrecisionTarget) << tuning.Summary();
 }
 
-TEST_F(ClassificationEvalTest, HeldAsidePartDoesNotFallBelowItsFirstMeasurement) {
+TEST_F(ClassificationEvalTest, HeldAsidePartDoesNotFallBelowItsLastMeasurement) {
   Agreement held = Measure("heldout");
   ASSERT_GE(held.requests, 100);
   std::cout << "[heldout] targets (items >= 90%, categories >= 85%, emergency recall 100%, precision >= 80%): "
             << (MeetsTargets(held) ? "met" : "NOT met") << "\n";
-  // First measurement of this part, after tuning: items 70.8%, categories 80.8%, recall 62.5%, precision 88.2%.
-  EXPECT_GE(held.ItemRate(), 0.70) << held.Summary();
-  EXPECT_GE(held.CategoryRate(), 0.80) << held.Summary();
-  EXPECT_GE(held.EmergencyRecall(), 0.62) << held.Summary();
-  EXPECT_GE(held.EmergencyPrecision(), 0.80) << held.Summary();
+  // Measured once after the second round of tuning (danger families, 475 tuning requests): items 85/120,
+  // categories 97/120, emergency recall 23/24, precision 23/24. The first measurement, before that round, was
+  // items 85/120, categories 97/120, recall 15/24, precision 15/17.
+  EXPECT_GE(held.ItemRate(), 85.0 / 120) << held.Summary();
+  EXPECT_GE(held.CategoryRate(), 97.0 / 120) << held.Summary();
+  EXPECT_GE(held.EmergencyRecall(), 23.0 / 24) << held.Summary();
+  EXPECT_GE(held.EmergencyPrecision(), 23.0 / 24) << held.Summary();
 }
 
 }  // namespace
