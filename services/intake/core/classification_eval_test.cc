@@ -4,8 +4,9 @@
 //
 // Targets: items >= 90%, categories >= 85%, emergency recall 100% with precision >= 80%. The tuning part must meet
 // them. The held-aside part does not yet (docs/CLASSIFICATION.md, "Measured"); its test fails below the
-// figures it reached when first measured, so that no change makes fresh requests fare worse, and prints whether
+// figures it reached when last measured, so that no change makes fresh requests fare worse, and prints whether
 // the targets are met.
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 
@@ -45,9 +46,16 @@ class ClassificationEvalTest : public ::testing::Test {
     EXPECT_TRUE(requests.ok()) << requests.status();
     if (!requests.ok()) return {};
     requests_.push_back(*std::move(requests));
-    auto agreement = Evaluate(*classifier_, *registry_, requests_.back());
+    // Classifying the part several times gives a stable per-request cost (printed, not asserted: machines vary).
+    constexpr int kRounds = 5;
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<Agreement> agreement;
+    for (int round = 0; round < kRounds; ++round) agreement = Evaluate(*classifier_, *registry_, requests_.back());
+    const std::chrono::duration<double, std::micro> elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_TRUE(agreement.ok()) << agreement.status();
     if (!agreement.ok()) return {};
+    std::cout << "[" << part << "] " << elapsed.count() / (kRounds * requests_.back().size())
+              << " µs per request classified\n";
     std::cout << "[" << part << "] " << agreement->requests << " requests: " << agreement->Summary() << "\n"
               << "[" << part << "] ten worst:\n"
               << agreement->Worst(WorstToShow()) << std::flush;
@@ -73,16 +81,18 @@ TEST_F(ClassificationEvalTest, TuningPartMeetsTheTargets) {
   EXPECT_GE(tuning.EmergencyPrecision(), kEmergencyPrecisionTarget) << tuning.Summary();
 }
 
-TEST_F(ClassificationEvalTest, HeldAsidePartDoesNotFallBelowItsFirstMeasurement) {
+TEST_F(ClassificationEvalTest, HeldAsidePartDoesNotFallBelowItsLastMeasurement) {
   Agreement held = Measure("heldout");
   ASSERT_GE(held.requests, 100);
   std::cout << "[heldout] targets (items >= 90%, categories >= 85%, emergency recall 100%, precision >= 80%): "
             << (MeetsTargets(held) ? "met" : "NOT met") << "\n";
-  // First measurement of this part, after tuning: items 70.8%, categories 80.8%, recall 62.5%, precision 88.2%.
-  EXPECT_GE(held.ItemRate(), 0.70) << held.Summary();
-  EXPECT_GE(held.CategoryRate(), 0.80) << held.Summary();
-  EXPECT_GE(held.EmergencyRecall(), 0.62) << held.Summary();
-  EXPECT_GE(held.EmergencyPrecision(), 0.80) << held.Summary();
+  // Measured once after the second round of tuning (danger families, 475 tuning requests): items 85/120,
+  // categories 97/120, emergency recall 23/24, precision 23/24. The first measurement, before that round, was
+  // items 85/120, categories 97/120, recall 15/24, precision 15/17.
+  EXPECT_GE(held.ItemRate(), 85.0 / 120) << held.Summary();
+  EXPECT_GE(held.CategoryRate(), 97.0 / 120) << held.Summary();
+  EXPECT_GE(held.EmergencyRecall(), 23.0 / 24) << held.Summary();
+  EXPECT_GE(held.EmergencyPrecision(), 23.0 / 24) << held.Summary();
 }
 
 }  // namespace

@@ -27,6 +27,19 @@ TEST(PhraseMatchTest, KeywordsAndPhrases) {
   EXPECT_TRUE(FindPattern("电梯…困", "电梯坏了。后来在另一栋楼的电梯里又困住了人").has_value());
 }
 
+TEST(PhraseMatchTest, TheCharacterFilterNeverRejectsAMatch) {
+  const TextCharacters characters("门口井盖昨天就没了, ok 𠮷");
+  EXPECT_TRUE(characters.MayMatch("井盖"));
+  EXPECT_TRUE(characters.MayMatch("井盖…没了"));
+  EXPECT_TRUE(characters.MayMatch("ok"));
+  EXPECT_TRUE(characters.MayMatch("𠮷"));
+  EXPECT_TRUE(characters.MayMatch("井盖……没了")) << "an empty part asks for nothing";
+  EXPECT_FALSE(characters.MayMatch("路灯"));
+  EXPECT_FALSE(characters.MayMatch("井盖…响")) << "every part's first character must occur";
+  EXPECT_FALSE(characters.MayMatch("𠮶"));
+  EXPECT_FALSE(TextCharacters("井").MayMatch("\xE4\xBA")) << "a cut character is not the one it begins";
+}
+
 // The small registry with catalogue items that exercise the rules.
 std::shared_ptr<const registry::OrgRegistry> Registry() {
   json doc = registry::testing::SmallRegistryJson();

@@ -31,30 +31,60 @@ size_t Advance(absl::string_view text, size_t from, size_t limit) {
   return pos;
 }
 
-// The first code point of `text` (its UTF-8 bytes packed into an integer), or 0 when empty.
-uint32_t FirstCharacter(absl::string_view text, size_t at) {
-  if (at >= text.size()) return 0;
-  uint32_t packed = static_cast<unsigned char>(text[at]);
-  for (size_t i = at + 1; i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; ++i) {
-    packed = (packed << 8) | static_cast<unsigned char>(text[i]);
+// The code point starting at byte `at` of `text` (which must be < text.size()); a malformed or cut sequence yields
+// its bytes as they are, consistently for texts and patterns.
+uint32_t CodePointAt(absl::string_view text, size_t at) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(at);
+  size_t length = 1;
+  uint32_t code_point = lead;
+  if (lead >= 0xF0) {
+    length = 4;
+    code_point = lead & 0x07;
+  } else if (lead >= 0xE0) {
+    length = 3;
+    code_point = lead & 0x0F;
+  } else if (lead >= 0xC0) {
+    length = 2;
+    code_point = lead & 0x1F;
   }
-  return packed;
+  if (at + length > text.size()) return 0x110000 + lead;  // Cut short: outside Unicode, never confused.
+  for (size_t i = at + 1; i < at + length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0x110000 + lead;
+    code_point = (code_point << 6) | (byte(i) & 0x3F);
+  }
+  return code_point;
 }
 
 }  // namespace
 
 TextCharacters::TextCharacters(absl::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) characters_.insert(FirstCharacter(text, i));
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    const uint32_t code_point = CodePointAt(text, i);
+    if (code_point < basic_plane_.size()) {
+      basic_plane_.set(code_point);
+    } else {
+      other_planes_.insert(code_point);
+    }
   }
 }
 
+bool TextCharacters::Contains(uint32_t code_point) const {
+  return code_point < basic_plane_.size() ? basic_plane_.test(code_point) : other_planes_.contains(code_point);
+}
+
 bool TextCharacters::MayMatch(absl::string_view pattern) const {
-  for (size_t next = 0; next != absl::string_view::npos;) {
-    absl::string_view part = NextPart(pattern, next, &next);
-    if (!part.empty() && !characters_.contains(FirstCharacter(part, 0))) return false;
+  // The first part's first character decides for nearly every pattern; the separators are looked for only after.
+  for (size_t at = 0;;) {
+    if (at < pattern.size() && pattern.substr(at, kPhraseSeparator.size()) != kPhraseSeparator &&
+        !Contains(CodePointAt(pattern, at))) {
+      return false;
+    }
+    const size_t separator = pattern.find(kPhraseSeparator, at);
+    if (separator == absl::string_view::npos) return true;
+    at = separator + kPhraseSeparator.size();
   }
-  return true;
 }
 
 size_t CodePoints(absl::string_view text) {
