@@ -43,6 +43,10 @@ check duplicate-key 1 "" \
   "sed -i '0,/      automountServiceAccountToken: false/s//&\n      automountServiceAccountToken: true/' base/sla.yaml"
 check missing-resource 1 "kustomize build dev failed" \
   "sed -i 's/  - redis.yaml/  - redis.yaml\n  - nonexistent.yaml/' base/kustomization.yaml"
+check image-not-built 1 "image gridcase/konsole is not a stage" \
+  "sed -i 's#gridcase/console:latest#gridcase/konsole:latest#' base/console.yaml"
+check scaledobject-above-partitions 1 "maxReplicaCount 13 exceeds GRIDCASE_PARTITIONS 12" \
+  "sed -i '0,/  maxReplicaCount: 12/s//  maxReplicaCount: 13/' base/autoscaling.yaml"
 check stale-data-copy 1 "differs from services/sla/sla-policy.json" \
   "printf '\n' >>base/data/sla-policy.json"
 
