@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "libs/case/category_label.h"
 #include "libs/events/proto_time.h"
 #include "libs/registry/grid_code.h"
 #include "libs/validation/field_error.h"
@@ -51,23 +52,6 @@ std::string KindOf(const std::string& code) {
 bool IsAreaCode(const std::string& code) { return registry::LevelOfCode(code) != v1::LEVEL_UNSPECIFIED; }
 
 }  // namespace
-
-std::string CategoryLabel(v1::Category category) {
-  switch (category) {
-    case v1::CATEGORY_SIMPLE:
-      return "简单";
-    case v1::CATEGORY_GENERAL:
-      return "一般";
-    case v1::CATEGORY_MAJOR:
-      return "较大";
-    case v1::CATEGORY_DIFFICULT:
-      return "疑难";
-    case v1::CATEGORY_CROSS_COUNTY:
-      return "跨县市";
-    default:
-      return "未分类";
-  }
-}
 
 std::string ChannelLabel(v1::Channel channel) {
   switch (channel) {
@@ -236,7 +220,7 @@ absl::StatusOr<v1::Report> ReportBuilder::Build(const ReportQuery& q) {
     if (n == 0) continue;
     v1::CountEntry* e = report.add_by_category();
     e->set_key(v1::Category_Name(category));
-    e->set_name(CategoryLabel(category));
+    e->set_name(std::string(cases::CategoryLabel(category)));
     e->set_count(n);
   }
   for (int c = v1::Channel_MIN; c <= v1::Channel_MAX; ++c) {

@@ -52,7 +52,6 @@ class ReportBuilder {
 };
 
 // Display names of the enums, in Chinese.
-std::string CategoryLabel(v1::Category category);
 std::string ChannelLabel(v1::Channel channel);
 std::string SatisfactionLabel(v1::Satisfaction satisfaction);
 

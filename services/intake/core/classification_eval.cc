@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/case/category_label.h"
 
 namespace gridcase::intake {
 namespace {
@@ -143,8 +144,8 @@ absl::StatusOr<Agreement> Evaluate(const Classifier& classifier, const registry:
     }
     if (!category_ok) {
       m.harm += (request.cross_county != got_cross ? 20 : 0) + 10 + 5 * std::abs(got->category - request.category);
-      why.push_back(absl::StrCat("category ", CategoryLabel(got->category), " instead of ",
-                                 CategoryLabel(request.category)));
+      why.push_back(absl::StrCat("category ", cases::CategoryLabel(got->category), " instead of ",
+                                 cases::CategoryLabel(request.category)));
     }
     m.why = absl::StrCat(absl::StrJoin(why, "; "), " — classifier: ", got->explanation.summary());
     agreement.mistakes.push_back(std::move(m));

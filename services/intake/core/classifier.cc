@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/case/category_label.h"
 #include "libs/validation/field_error.h"
 #include "nlohmann/json.hpp"
 #include "services/intake/core/phrase_match.h"
@@ -184,23 +185,6 @@ absl::StatusOr<v1::Category> ParseCategory(absl::string_view name) {
       absl::StrCat("unknown category '", name, "' (simple, general, major, difficult, cross_county)"));
 }
 
-absl::string_view CategoryLabel(v1::Category category) {
-  switch (category) {
-    case v1::CATEGORY_SIMPLE:
-      return "简单";
-    case v1::CATEGORY_GENERAL:
-      return "一般";
-    case v1::CATEGORY_MAJOR:
-      return "较大";
-    case v1::CATEGORY_DIFFICULT:
-      return "疑难";
-    case v1::CATEGORY_CROSS_COUNTY:
-      return "跨县市";
-    default:
-      return "未定";
-  }
-}
-
 absl::StatusOr<ClassificationRules> ClassificationRules::FromJson(absl::string_view text) {
   json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded() || !root.is_object()) return absl::InvalidArgumentError("rules: not a JSON object");
@@ -304,8 +288,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
         if (rule.category > result.category) {
           result.category = rule.category;
           AddHit(&explanation, rule.id, absl::StrCat("category:", v1::Category_Name(rule.category)), found);
-          summary.push_back(
-              absl::StrCat(CategoryLabel(rule.category), " ", rule.name, "（", absl::StrJoin(found, "、"), "）"));
+          summary.push_back(absl::StrCat(cases::CategoryLabel(rule.category), " ", rule.name, "（",
+                                         absl::StrJoin(found, "、"), "）"));
         }
         break;
     }
@@ -322,7 +306,7 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
     if (category > result.category && FindPattern(keyword, haystack).has_value()) {
       result.category = category;
       AddHit(&explanation, "category_keywords", absl::StrCat("category:", v1::Category_Name(category)), {keyword});
-      summary.push_back(absl::StrCat(CategoryLabel(category), "（", keyword, "）"));
+      summary.push_back(absl::StrCat(cases::CategoryLabel(category), "（", keyword, "）"));
     }
   }
   if (location.outside_county && location.method == registry::LocateMethod::kNone) {
@@ -337,7 +321,7 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   } else if (result.emergency) {
     summary.push_back(absl::StrCat("紧急: ", absl::StrJoin(emergency_why, "、")));
   }
-  summary.push_back(absl::StrCat("类别 ", CategoryLabel(result.category)));
+  summary.push_back(absl::StrCat("类别 ", cases::CategoryLabel(result.category)));
   explanation.set_summary(absl::StrJoin(summary, "；"));
   result.reason = explanation.summary();
   return result;

@@ -82,7 +82,5 @@ class Classifier {
 
 // Parses a category name as written in rules and registry files: simple, general, major, difficult, cross_county.
 absl::StatusOr<v1::Category> ParseCategory(absl::string_view name);
-// The Chinese name of a category: 简单, 一般, 较大, 疑难, 跨县市.
-absl::string_view CategoryLabel(v1::Category category);
 
 }  // namespace gridcase::intake
