@@ -237,7 +237,7 @@ TEST_F(FeedbackE2eTest, DissatisfiedReopensToTheSameDepartment) {
 
 TEST_F(FeedbackE2eTest, HttpCallbackReportsAndPublicDisclosure) {
   StartFleet("feedback-http", "1h");
-  const std::string id = Resolved("学院路3号井盖缺角，晚上看不清");
+  const std::string id = Resolved("学院路3号井盖缺了一个角，压过去咣当响");
   v1::IssueRatingCodeResponse code = Issue(id);
   httplib::Client http("127.0.0.1", http_port_);
   http.set_read_timeout(30, 0);
