@@ -13,6 +13,7 @@
 #include "gridcase/v1/dispatch.grpc.pb.h"
 #include "gridcase/v1/intake.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "libs/auth/test_keys.h"
 #include "libs/testing/infra.h"
 #include "libs/testing/process.h"
 #include "libs/testing/wait.h"
@@ -74,12 +75,7 @@ std::string Submit(testing::ServiceFleet& fleet, const std::string& stem, const 
   return response.case_id();
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using auth::testing::ReadFile;
 
 TEST(ConsoleBrowserTest, EveryRoleWorksTheChainAndTheBoardSeesABreachLive) {
   const std::string python = PlaywrightPython();

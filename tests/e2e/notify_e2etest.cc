@@ -22,6 +22,7 @@
 #include "libs/testing/wait.h"
 #include "tests/e2e/notify_receivers.h"
 #include "tests/support/case_calls.h"
+#include "libs/auth/test_keys.h"
 #include "tests/support/sample_county.h"
 #include "tests/support/service_fleet.h"
 
@@ -40,17 +41,8 @@ constexpr char kAppSecret[] = "app-secret-0d4e8b2a6f91";
 constexpr char kSmsSecret[] = "sms-provider-secret-55aa";
 constexpr char kPhone[] = "13712345678";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path);
-  out << content;
-}
+using auth::testing::ReadFile;
+using auth::testing::WriteFile;
 
 class NotifyE2eTest : public ::testing::Test {
  protected:
