@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -317,37 +318,101 @@ void Consumer::ReplayCase(const std::string& case_id, const Handler& handler) {
   }
 }
 
+void Consumer::StoreOffset(const Message& message) {
+  std::vector<RdKafka::TopicPartition*> next = {
+      RdKafka::TopicPartition::create(message.topic, message.partition, message.offset + 1)};
+  consumer_->offsets_store(next);
+  RdKafka::TopicPartition::destroy(next);
+  KafkaMetrics::Get().consumed(message.topic).Increment();
+}
+
+void Consumer::Redeliver(const Message& message, const absl::Status& status) {
+  KafkaMetrics::Get().retried(message.topic).Increment();
+  spdlog::warn("msg=handler_retry topic={} partition={} offset={} error={}", message.topic, message.partition,
+               message.offset, status.ToString());
+  std::unique_ptr<RdKafka::TopicPartition> again(
+      RdKafka::TopicPartition::create(message.topic, message.partition, message.offset));
+  consumer_->seek(*again, 1000);
+}
+
+std::vector<Message> Consumer::Poll(size_t max_records) {
+  std::vector<Message> batch;
+  while (batch.size() < max_records) {
+    std::unique_ptr<RdKafka::Message> raw(consumer_->consume(batch.empty() ? 100 : 0));
+    if (raw->err() == RdKafka::ERR__TIMED_OUT || raw->err() == RdKafka::ERR__PARTITION_EOF) break;
+    if (raw->err() != RdKafka::ERR_NO_ERROR) {
+      // Unknown topic before it is created, transient broker errors: librdkafka recovers by itself.
+      spdlog::warn("msg=consume_error error={}", RdKafka::err2str(raw->err()));
+      break;
+    }
+    batch.push_back(CopyOut(*raw));
+  }
+  return batch;
+}
+
 void Consumer::Run(const Handler& handler) {
-  KafkaMetrics& metrics = KafkaMetrics::Get();
   while (!stopping_.load()) {
     if (options_.parking.store != nullptr && absl::Now() >= next_parking_poll_) {
       ReplayParkedCases(handler);
       next_parking_poll_ = absl::Now() + options_.parking.poll;
     }
-    std::unique_ptr<RdKafka::Message> raw(consumer_->consume(100));
-    if (raw->err() == RdKafka::ERR__TIMED_OUT || raw->err() == RdKafka::ERR__PARTITION_EOF) continue;
-    if (raw->err() != RdKafka::ERR_NO_ERROR) {
-      // Unknown topic before it is created, transient broker errors: librdkafka recovers by itself.
-      spdlog::warn("msg=consume_error error={}", RdKafka::err2str(raw->err()));
-      continue;
-    }
-    Message message = CopyOut(*raw);
+    std::vector<Message> polled = Poll(1);
+    if (polled.empty()) continue;
+    const Message& message = polled.front();
     absl::Status status = Process(message, handler);
     if (status.ok()) {
-      std::vector<RdKafka::TopicPartition*> next = {
-          RdKafka::TopicPartition::create(message.topic, message.partition, message.offset + 1)};
-      consumer_->offsets_store(next);
-      RdKafka::TopicPartition::destroy(next);
-      metrics.consumed(message.topic).Increment();
+      StoreOffset(message);
       continue;
     }
-    metrics.retried(message.topic).Increment();
-    spdlog::warn("msg=handler_retry topic={} partition={} offset={} error={}", message.topic, message.partition,
-                 message.offset, status.ToString());
-    std::unique_ptr<RdKafka::TopicPartition> again(
-        RdKafka::TopicPartition::create(message.topic, message.partition, message.offset));
-    consumer_->seek(*again, 1000);
+    Redeliver(message, status);
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(options_.retry_backoff));
+  }
+  Close();
+}
+
+void Consumer::RunBatches(const BatchHandler& handler, size_t max_records) {
+  const Handler one = [&handler](const Message& m) { return handler(absl::MakeConstSpan(&m, 1)).front(); };
+  while (!stopping_.load()) {
+    const bool parks = options_.parking.store != nullptr;
+    if (parks && absl::Now() >= next_parking_poll_) {
+      ReplayParkedCases(one);
+      next_parking_poll_ = absl::Now() + options_.parking.poll;
+    }
+    std::vector<Message> polled = Poll(std::max<size_t>(max_records, 1));
+    if (polled.empty()) continue;
+    // The parked set must be current before it decides which records bypass the batch.
+    bool parked_known = !parks;
+    if (parks) {
+      parked_known = !assignment_changed_.exchange(false) || RefreshParkedCases().ok();
+      if (!parked_known) assignment_changed_ = true;
+    }
+    std::vector<Message> direct;
+    std::vector<size_t> direct_index(polled.size(), polled.size());
+    for (size_t i = 0; i < polled.size(); ++i) {
+      const Message& m = polled[i];
+      if (!parked_known || (parks && !m.key.empty() && parked_cases_.contains(m.key))) continue;
+      direct_index[i] = direct.size();
+      direct.push_back(m);
+    }
+    std::vector<absl::Status> answers;
+    if (!direct.empty()) answers = handler(direct);
+    if (answers.size() != direct.size()) {
+      answers.assign(direct.size(), absl::InternalError("batch handler answered for another number of records"));
+    }
+    std::set<std::pair<std::string, int32_t>> redelivering;
+    for (size_t i = 0; i < polled.size(); ++i) {
+      const Message& m = polled[i];
+      if (redelivering.contains({m.topic, m.partition})) continue;
+      const bool answered_ok = direct_index[i] < direct.size() && answers[direct_index[i]].ok();
+      absl::Status status = answered_ok ? absl::OkStatus() : Process(m, one);
+      if (status.ok()) {
+        StoreOffset(m);
+        continue;
+      }
+      Redeliver(m, status);
+      redelivering.insert({m.topic, m.partition});
+    }
+    if (!redelivering.empty()) std::this_thread::sleep_for(absl::ToChronoMilliseconds(options_.retry_backoff));
   }
   Close();
 }

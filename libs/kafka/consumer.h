@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "libs/kafka/message.h"
 #include "libs/kafka/parking_store.h"
 #include "libs/kafka/producer.h"
@@ -82,8 +83,19 @@ class Consumer {
   static absl::StatusOr<std::unique_ptr<Consumer>> Create(const ConsumerOptions& options, Producer* dead_letters);
   ~Consumer();
 
+  // A batch handler answers one status per record, in order, with the contract of Handler for each, and may answer
+  // OK for a record only if it answered OK for every earlier record of the same key in the batch (CaseLanes does
+  // both).
+  using BatchHandler = std::function<std::vector<absl::Status>(absl::Span<const Message>)>;
+
   // Consumes until Stop() is called, then commits stored offsets and leaves the group.
   void Run(const Handler& handler);
+  // Like Run, but hands the records a poll has ready (up to `max_records`) to `handler` at once. Records of parked
+  // cases, and every record the batch did not answer OK, then go the way of Run one at a time, in each partition's
+  // order (dead letter, parking, redelivery; a record answered OK in the batch may thus be handed over again, which
+  // idempotent handlers allow). A partition's offset is stored only up to the last record before its first one that
+  // is to be redelivered; that record and the partition's later ones are fetched again.
+  void RunBatches(const BatchHandler& handler, size_t max_records);
   // Thread-safe; Run returns soon after.
   void Stop() { stopping_ = true; }
   // True once the group has assigned this member at least one partition.
@@ -96,6 +108,10 @@ class Consumer {
   absl::Status DeadLetter(const Message& message, const absl::Status& reason);
   // OK when the record's offset may be stored; otherwise it is redelivered.
   absl::Status Process(const Message& message, const Handler& handler);
+  // Up to `max_records` records: waits a little for the first, then takes what is already fetched.
+  std::vector<Message> Poll(size_t max_records);
+  void StoreOffset(const Message& message);
+  void Redeliver(const Message& message, const absl::Status& status);
   absl::Status ParkCase(const Message& message, ParkedState state, const absl::Status& reason, bool dead_lettered);
   void ReplayParkedCases(const Handler& handler);
   // Replays one claimed case until it is no longer parked or a record stops it.
