@@ -24,6 +24,9 @@ ABSL_FLAG(int, min_insync_replicas, 1,
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
 ABSL_FLAG(std::string, kafka_consumer_props, "",
           "Extra librdkafka consumer properties, k=v[,k=v…] (e.g. auto.commit.interval.ms=5000)");
+ABSL_FLAG(int, consumer_lanes, 16,
+          "Cases a case-topic consumer handles at once (kafka::CaseLanes; one case's records stay in order)");
+ABSL_FLAG(int, consumer_batch, 256, "Most records a case-topic consumer takes from one poll");
 ABSL_FLAG(std::string, kafka_security_protocol, "plaintext",
           "How Kafka clients connect: plaintext, ssl (TLS) or sasl_ssl (TLS and a SASL user)");
 ABSL_FLAG(std::string, kafka_ca, "",
@@ -161,6 +164,14 @@ absl::StatusOr<RuntimeConfig> LoadRuntimeConfig() {
   if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
     return absl::InvalidArgumentError(absl::StrCat("--log_level: unknown level '", c.log_level, "'"));
+  }
+  c.consumer_lanes = absl::GetFlag(FLAGS_consumer_lanes);
+  if (c.consumer_lanes < 1 || c.consumer_lanes > 256) {
+    return absl::InvalidArgumentError("--consumer_lanes: must be 1..256");
+  }
+  c.consumer_batch = absl::GetFlag(FLAGS_consumer_batch);
+  if (c.consumer_batch < 1 || c.consumer_batch > 10000) {
+    return absl::InvalidArgumentError("--consumer_batch: must be 1..10000");
   }
   auto consumer_props = ParseProps(absl::GetFlag(FLAGS_kafka_consumer_props), "--kafka_consumer_props");
   if (!consumer_props.ok()) return consumer_props.status();

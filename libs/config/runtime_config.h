@@ -11,7 +11,8 @@ namespace gridcase::config {
 
 // What every gridcase process needs to run, from flags (or GRIDCASE_* environment variables):
 //   --grpc_addr, --metrics_addr, --kafka_brokers, --redis_addr, --topic_prefix, --redis_prefix, --partitions,
-//   --replication_factor, --min_insync_replicas, --log_level, --drain_timeout, --kafka_consumer_props; how the process
+//   --replication_factor, --min_insync_replicas, --log_level, --drain_timeout, --kafka_consumer_props,
+//   --consumer_lanes, --consumer_batch; how the process
 //   reaches Kafka and Redis securely: --kafka_security_protocol, --kafka_ca, --kafka_cert, --kafka_key,
 //   --kafka_sasl_mechanism, --kafka_sasl_username, --kafka_sasl_password_file, --kafka_client_props, --redis_user,
 //   --redis_password_file. Secrets come only from files, never from a flag's value.
@@ -30,6 +31,10 @@ struct RuntimeConfig {
   std::string log_level;
   absl::Duration drain_timeout;
   std::map<std::string, std::string> kafka_consumer_props;
+  // How a case-topic consumer works through its records: up to `consumer_batch` records a poll, up to
+  // `consumer_lanes` cases at once (kafka::Consumer::RunBatches with kafka::CaseLanes).
+  int consumer_lanes = 16;
+  int consumer_batch = 256;
   // The librdkafka properties every Kafka client of the process applies, producers, consumers, the admin client and
   // topic readers alike (kafka::Cluster::properties): security.protocol, ssl.ca.location,
   // ssl.certificate.location, ssl.key.location, sasl.mechanisms, sasl.username, sasl.password (read from

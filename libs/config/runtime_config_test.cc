@@ -20,6 +20,8 @@ ABSL_DECLARE_FLAG(std::string, kafka_sasl_username);
 ABSL_DECLARE_FLAG(std::string, kafka_sasl_password_file);
 ABSL_DECLARE_FLAG(std::string, kafka_client_props);
 ABSL_DECLARE_FLAG(std::string, kafka_consumer_props);
+ABSL_DECLARE_FLAG(int, consumer_lanes);
+ABSL_DECLARE_FLAG(int, consumer_batch);
 ABSL_DECLARE_FLAG(std::string, redis_user);
 ABSL_DECLARE_FLAG(std::string, redis_password_file);
 
@@ -59,6 +61,21 @@ TEST_F(ReplicationFlagsTest, MoreInSyncReplicasThanReplicasIsRefusedNamingTheFla
   absl::SetFlag(&FLAGS_replication_factor, 0);
   absl::SetFlag(&FLAGS_min_insync_replicas, 1);
   EXPECT_EQ(LoadRuntimeConfig().status().message().rfind("--replication_factor", 0), 0u);
+}
+
+TEST(ConsumerFlagsTest, LanesAndBatchAreReadAndOutOfRangeValuesAreRefusedNamingTheFlag) {
+  absl::SetFlag(&FLAGS_consumer_lanes, 4);
+  absl::SetFlag(&FLAGS_consumer_batch, 100);
+  auto config = LoadRuntimeConfig();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->consumer_lanes, 4);
+  EXPECT_EQ(config->consumer_batch, 100);
+  absl::SetFlag(&FLAGS_consumer_lanes, 0);
+  EXPECT_EQ(LoadRuntimeConfig().status().message().rfind("--consumer_lanes", 0), 0u);
+  absl::SetFlag(&FLAGS_consumer_lanes, 16);
+  absl::SetFlag(&FLAGS_consumer_batch, 0);
+  EXPECT_EQ(LoadRuntimeConfig().status().message().rfind("--consumer_batch", 0), 0u);
+  absl::SetFlag(&FLAGS_consumer_batch, 256);
 }
 
 // A file under the test's temporary directory with `content`.

@@ -39,18 +39,18 @@ std::vector<absl::Status> CaseLanes::Handle(absl::Span<const Message> batch) {
   batch_ = batch;
   statuses_ = &statuses;
   next_case_ = 0;
-  // One case needs no other lane.
-  const bool shared = !threads_.empty() && cases_.size() > 1;
-  if (shared) {
+  // As many other lanes as there are cases beyond the one this thread takes.
+  const int helpers = static_cast<int>(std::min(threads_.size(), cases_.size() > 0 ? cases_.size() - 1 : 0));
+  if (helpers > 0) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      busy_ = static_cast<int>(threads_.size());
-      ++generation_;
+      tickets_ = helpers;
+      busy_ = helpers;
     }
-    wake_.notify_all();
+    for (int i = 0; i < helpers; ++i) wake_.notify_one();
   }
   Work();
-  if (shared) {
+  if (helpers > 0) {
     std::unique_lock<std::mutex> lock(mu_);
     done_.wait(lock, [this] { return busy_ == 0; });
   }
@@ -75,13 +75,12 @@ void CaseLanes::Work() {
 }
 
 void CaseLanes::Lane() {
-  uint64_t seen = 0;
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || tickets_ > 0; });
       if (stopping_) return;
-      seen = generation_;
+      --tickets_;
     }
     Work();
     bool last;

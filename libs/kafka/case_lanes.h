@@ -47,8 +47,8 @@ class CaseLanes {
   std::mutex mu_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  uint64_t generation_ = 0;  // Guarded by mu_: one more for every batch.
-  int busy_ = 0;             // Guarded by mu_: lanes still working on the current batch.
+  int tickets_ = 0;          // Guarded by mu_: lanes still to join the current batch.
+  int busy_ = 0;             // Guarded by mu_: lanes that joined it and have not finished.
   bool stopping_ = false;    // Guarded by mu_.
 
   // The current batch, set before the lanes wake.

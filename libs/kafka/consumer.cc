@@ -72,6 +72,10 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
       {"reconnect.backoff.max.ms", "1000"},
       {"topic.metadata.refresh.interval.ms", "5000"},
       {"allow.auto.create.topics", "true"},
+      // Under load a fetch waits (at most 10 ms) for 64 KiB rather than returning each record on its own: far fewer
+      // requests for the broker and bigger batches for RunBatches.
+      {"fetch.wait.max.ms", "10"},
+      {"fetch.min.bytes", "65536"},
   };
   if (absl::Status s = ApplyProperties(ClientProperties(options.brokers, std::move(defaults), options.extra),
                                        conf->c_ptr_global(), "consumer");

@@ -14,6 +14,7 @@
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/cluster.h"
+#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -101,19 +102,24 @@ int Run(service::ServiceRunner& runner) {
   CaseCommands commands(&command_store, &claims, &publisher, &machine, [] { return absl::Now(); },
                         absl::GetFlag(FLAGS_claim_resolve_after), &personal_data);
 
-  // Each stage consumer has its own Redis connection, so stages never wait on each other's round trips.
+  // Each stage consumer has Redis connections of its own, so stages never wait on each other's round trips; its
+  // lanes' calls go to Redis together (group commit).
+  redis::RedisOptions stage_redis_options = redis_options;
+  stage_redis_options.connections = 2;
+  stage_redis_options.group_commit = true;
   struct Stage {
     std::unique_ptr<redis::RedisClient> redis;
     std::unique_ptr<RedisProjectionStore> store;
     std::unique_ptr<parking::RedisParkingStore> parking;
     std::unique_ptr<Projector> projector;
     std::unique_ptr<CaseRecordHandler> handler;
+    std::unique_ptr<kafka::CaseLanes> lanes;
     std::unique_ptr<kafka::Consumer> consumer;
   };
   std::vector<Stage> stages;
   for (const std::string& topic : topics.CaseTopics()) {
     Stage stage;
-    auto redis = redis::RedisClient::Create(redis_options);
+    auto redis = redis::RedisClient::Create(stage_redis_options);
     if (!redis.ok()) return runner.StartupFailed("redis", redis.status());
     stage.redis = *std::move(redis);
     stage.store = std::make_unique<RedisProjectionStore>(stage.redis.get(), keys);
@@ -122,6 +128,9 @@ int Run(service::ServiceRunner& runner) {
     if (!parking.ok()) return runner.BadConfig("parking", parking.status());
     stage.projector = std::make_unique<Projector>(stage.store.get());
     stage.handler = std::make_unique<CaseRecordHandler>(stage.projector.get(), stage.store.get(), &commands);
+    stage.lanes = std::make_unique<kafka::CaseLanes>(
+        [handler = stage.handler.get()](const kafka::Message& m) { return handler->Handle(m); },
+        config.consumer_lanes);
     std::string stage_name = StageName(topic, config.topic_prefix);
     auto consumer = kafka::Consumer::Create({.brokers = kafka_cluster,
                                              .group_id = config.topic_prefix + "gridcase-dispatch-" + stage_name,
@@ -141,8 +150,9 @@ int Run(service::ServiceRunner& runner) {
   // The stages stop together: each closes its consumer (commit, leave the group) while the others do.
   std::vector<std::thread> stage_threads;
   for (Stage& stage : stages) {
-    stage_threads.emplace_back([&stage] {
-      stage.consumer->Run([&stage](const kafka::Message& m) { return stage.handler->Handle(m); });
+    stage_threads.emplace_back([&stage, batch = config.consumer_batch] {
+      stage.consumer->RunBatches([&stage](absl::Span<const kafka::Message> records) { return stage.lanes->Handle(records); },
+                                 batch);
     });
   }
   runner.Started("stages", [&stages, &stage_threads] {

@@ -5,6 +5,7 @@
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/cluster.h"
+#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -57,7 +58,11 @@ int Run(service::ServiceRunner& runner) {
                                     .port = rt.redis.port,
                                     .user = rt.redis_user,
                                     .password = rt.redis_password};
-  auto consumer_redis = redis::RedisClient::Create(redis_options);
+  // The consumer's lanes share two connections; their calls go to Redis together (group commit).
+  redis::RedisOptions consumer_redis_options = redis_options;
+  consumer_redis_options.connections = 2;
+  consumer_redis_options.group_commit = true;
+  auto consumer_redis = redis::RedisClient::Create(consumer_redis_options);
   if (!consumer_redis.ok()) return runner.StartupFailed("redis", consumer_redis.status());
   auto serving_redis = redis::RedisClient::Create(redis_options);
   if (!serving_redis.ok()) return runner.StartupFailed("redis", serving_redis.status());
@@ -73,7 +78,7 @@ int Run(service::ServiceRunner& runner) {
       server::AuthorizedChannel(config->dispatch_addr, *credential, runner.security().ChannelCredentials()),
       config->dispatch_timeout);
 
-  // The statistics, from every case topic: one consumer group, one thread.
+  // The statistics, from every case topic: one consumer group, its cases handled side by side (CaseLanes).
   RedisFeedbackStore consumer_store(consumer_redis->get(), rt.redis_prefix);
   StatsRecorder recorder(&consumer_store, policy);
   KafkaAlertSink alert_sink(producer->get(), AlertsTopic(rt.topic_prefix));
@@ -90,8 +95,13 @@ int Run(service::ServiceRunner& runner) {
                                            .parking = *parking},
                                           producer->get());
   if (!consumer.ok()) return runner.StartupFailed("consumer", consumer.status());
+  kafka::CaseLanes lanes([&handler](const kafka::Message& m) { return handler.Handle(m); }, rt.consumer_lanes);
   runner.StartThread(
-      "consumer", [&] { (*consumer)->Run([&](const kafka::Message& m) { return handler.Handle(m); }); },
+      "consumer",
+      [&] {
+        (*consumer)->RunBatches([&](absl::Span<const kafka::Message> records) { return lanes.Handle(records); },
+                                rt.consumer_batch);
+      },
       [&] { (*consumer)->Stop(); });
 
   // The rating desk and the settle loop (not-rated closes, stored ratings, escalation catch-up).

@@ -9,6 +9,7 @@
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/cluster.h"
+#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -69,7 +70,11 @@ int Run(service::ServiceRunner& runner) {
                                           .port = runtime.redis.port,
                                           .user = runtime.redis_user,
                                           .password = runtime.redis_password};
-  auto keeper_redis = redis::RedisClient::Create(redis_options);
+  // The keeper's lanes share two connections; their calls go to Redis together (group commit).
+  redis::RedisOptions keeper_redis_options = redis_options;
+  keeper_redis_options.connections = 2;
+  keeper_redis_options.group_commit = true;
+  auto keeper_redis = redis::RedisClient::Create(keeper_redis_options);
   auto firing_redis = redis::RedisClient::Create(redis_options);
   auto reader_redis = redis::RedisClient::Create(redis_options);
   auto reconcile_redis = redis::RedisClient::Create(redis_options);
@@ -136,7 +141,12 @@ int Run(service::ServiceRunner& runner) {
   if (!tail.ok()) return runner.StartupFailed("consumer", tail.status());
   // The case consumer and the SLA tail stop together: each closes (commit, leave the group) while the other does.
   RedisCaseClockStore tail_cases(reader_redis->get(), keys);
-  std::thread consuming([&] { (*consumer)->Run([&](const kafka::Message& m) { return keeper.HandleRecord(m); }); });
+  kafka::CaseLanes keeper_lanes([&keeper](const kafka::Message& m) { return keeper.HandleRecord(m); },
+                                runtime.consumer_lanes);
+  std::thread consuming([&] {
+    (*consumer)->RunBatches([&](absl::Span<const kafka::Message> records) { return keeper_lanes.Handle(records); },
+                            runtime.consumer_batch);
+  });
   std::thread tailing(
       [&] { (*tail)->Run([&](const kafka::Message& m) { return FeedAlerts(broadcaster, tail_cases, m); }); });
   runner.Started("consumers", [&] {
