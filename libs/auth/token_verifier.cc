@@ -1,5 +1,7 @@
 #include "libs/auth/token_verifier.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <optional>
 #include <set>
@@ -156,6 +158,29 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view authorization_
       space == absl::string_view::npos ? absl::string_view() : absl::StripAsciiWhitespace(header.substr(space));
   if (token.empty()) return Unauthenticated("missing bearer token");
 
+  const absl::Time now = options_.now();
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = cache_.find(token);
+    if (it != cache_.end()) {
+      const Verified& known = it->second;
+      if (now <= known.principal.expires + options_.leeway && now + options_.leeway >= known.not_before &&
+          known.issuer->Keys() == known.keys) {
+        return known.principal;
+      }
+      cache_.erase(it);  // Expired, not yet valid or its keys reloaded: verify in full (and say why).
+    }
+  }
+  absl::StatusOr<Verified> verified = VerifyToken(token, now);
+  if (!verified.ok()) return verified.status();
+  constexpr size_t kMostRemembered = 10000;
+  absl::MutexLock lock(&cache_mu_);
+  if (cache_.size() >= kMostRemembered) cache_.clear();
+  cache_.insert_or_assign(std::string(token), *verified);
+  return verified->principal;
+}
+
+absl::StatusOr<TokenVerifier::Verified> TokenVerifier::VerifyToken(absl::string_view token, absl::Time now) const {
   absl::StatusOr<CompactJws> jws = ParseCompactJws(token);
   if (!jws.ok()) return Malformed(jws.status().message());
   const nlohmann::json& claims = jws->payload;
@@ -195,14 +220,15 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view authorization_
   }
   if (!signed_ok) return Unauthenticated("bad signature");
 
-  const absl::Time now = options_.now();
   absl::StatusOr<std::optional<absl::Time>> exp = NumericDate(claims, "exp");
   if (!exp.ok()) return exp.status();
   if (!exp->has_value()) return Unauthenticated("missing claim 'exp'");
   if (now > **exp + options_.leeway) return Unauthenticated(absl::StrCat("token expired at ", UtcTime(**exp)));
+  absl::Time latest_not_before = absl::InfinitePast();
   for (const char* name : {"nbf", "iat"}) {
     absl::StatusOr<std::optional<absl::Time>> not_before = NumericDate(claims, name);
     if (!not_before.ok()) return not_before.status();
+    if (not_before->has_value()) latest_not_before = std::max(latest_not_before, **not_before);
     if (not_before->has_value() && now + options_.leeway < **not_before) {
       return Unauthenticated(absl::StrCat("token not valid before ", UtcTime(**not_before), " (claim '", name,
                                           "'; now ", UtcTime(now), ")"));
@@ -226,12 +252,15 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view authorization_
   absl::StatusOr<std::string> unit = StringClaim(claims, "unit", /*required=*/kind == IdentityKind::kPerson);
   if (!unit.ok()) return unit.status();
 
-  return Principal{.subject = *std::move(sub),
-                   .role = *role,
-                   .unit = *std::move(unit),
-                   .issuer = *std::move(iss),
-                   .kind = kind,
-                   .expires = **exp};
+  return Verified{.principal = Principal{.subject = *std::move(sub),
+                                         .role = *role,
+                                         .unit = *std::move(unit),
+                                         .issuer = *std::move(iss),
+                                         .kind = kind,
+                                         .expires = **exp},
+                  .not_before = latest_not_before,
+                  .issuer = issuer,
+                  .keys = std::move(keys)};
 }
 
 }  // namespace gridcase::auth

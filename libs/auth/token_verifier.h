@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -28,6 +29,10 @@ namespace gridcase::auth {
 // Each trusted issuer has its own JWKS file (several keys, chosen by the token's "kid"; a token without "kid" is
 // tried against each key of its issuer). The files reload without restart: polled every `reload_poll` and on
 // ReloadNow(); a file that does not parse, or holds an unusable key, leaves that issuer's current keys in force.
+//
+// A token that verified is remembered (up to 10,000, by its exact text) with the key set that checked it, so the
+// next call with it skips the signature and claims parsing; the times (exp, nbf, iat) are checked on every call, and
+// a reload that changes its issuer's key set makes it verify in full again.
 //
 // Thread-safe: Verify() may run on any number of threads while a reload swaps a key set.
 class TokenVerifier {
@@ -71,11 +76,22 @@ class TokenVerifier {
     }
   };
 
+  // A verified token: what it proved, and what must still hold for it to be taken again without checking.
+  struct Verified {
+    Principal principal;
+    absl::Time not_before = absl::InfinitePast();  // the later of nbf and iat, if any
+    const IssuerState* issuer = nullptr;
+    std::shared_ptr<const KeySet> keys;  // the key set its signature was checked against
+  };
+
   explicit TokenVerifier(Options options) : options_(std::move(options)) {}
   const IssuerState* FindIssuer(absl::string_view issuer) const;
+  absl::StatusOr<Verified> VerifyToken(absl::string_view token, absl::Time now) const;
 
   const Options options_;
   std::vector<std::unique_ptr<IssuerState>> issuers_;
+  mutable absl::Mutex cache_mu_;
+  mutable absl::flat_hash_map<std::string, Verified> cache_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace gridcase::auth

@@ -164,6 +164,26 @@ TEST_F(TokenVerifierTest, ExpiryHonoursTheLeeway) {
   EXPECT_TRUE(Contains(Rejection(token), "token expired at 2026-"));
 }
 
+TEST_F(TokenVerifierTest, ARememberedTokenIsStillCheckedForTimeAndKeys) {
+  std::string token = Mint(person_key_, kPeople, v1::ROLE_GRID_WORKER, kGrid, absl::Minutes(5));
+  absl::StatusOr<Principal> first = Verify(token);
+  absl::StatusOr<Principal> again = Verify(token);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(again->subject, first->subject);
+  EXPECT_EQ(again->unit, first->unit);
+  EXPECT_EQ(again->expires, first->expires);
+  // The issuer's keys replaced by another key: the remembered token no longer verifies.
+  TestKey other = MakeKey("person-2");
+  WriteJwks(people_jwks_, {&other});
+  ASSERT_TRUE(verifier_->ReloadNow().ok());
+  EXPECT_EQ(Rejection(token), "unknown signing key 'person-1' of issuer 'gridcase-test-people'");
+  WriteJwks(people_jwks_, {&person_key_});
+  ASSERT_TRUE(verifier_->ReloadNow().ok());
+  EXPECT_EQ(Rejection(token), "accepted");
+  clock_.Advance(absl::Minutes(6));
+  EXPECT_TRUE(Contains(Rejection(token), "token expired at"));
+}
+
 TEST_F(TokenVerifierTest, NotYetValidTokenIsRejected) {
   nlohmann::json claims = PersonClaims();
   claims["nbf"] = absl::ToUnixSeconds(clock_.Now()) + 60;
