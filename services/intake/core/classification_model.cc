@@ -179,9 +179,27 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
     }
     std::sort(model.postings_[f].begin(), model.postings_[f].end());
     model.pooled_[f] = static_cast<float>(std::log((occurrences + alpha) / (total + alpha * vocabulary)));
-    const double emergency = std::log((emergency_counts[f][1] + alpha) / (emergency_total[1] + alpha * vocabulary));
-    const double ordinary = std::log((emergency_counts[f][0] + alpha) / (emergency_total[0] + alpha * vocabulary));
+    const double beta = options.emergency_smoothing;
+    const double emergency = std::log((emergency_counts[f][1] + beta) / (emergency_total[1] + beta * vocabulary));
+    const double ordinary = std::log((emergency_counts[f][0] + beta) / (emergency_total[0] + beta * vocabulary));
     model.emergency_weight_[f] = static_cast<float>(emergency - ordinary);
+  }
+  if (options.learner == Learner::kComplementNaiveBayes) {
+    // -log P(f | any other item), without the part every item shares: an n-gram speaks for an item as much as it is
+    // rare in the requests of all the others.
+    for (size_t f = 0; f < features; ++f) {
+      double occurrences = 0;
+      for (const auto& [item, count] : item_counts[f]) occurrences += count;
+      for (auto& [item, weight] : model.postings_[f]) {
+        const double count = item_counts[f].at(item);
+        weight = static_cast<float>(std::log(occurrences + alpha) - std::log(occurrences - count + alpha));
+      }
+    }
+    for (size_t i = 0; i < items; ++i) {
+      model.item_base_[i] = std::log(total - item_total[i] + alpha * vocabulary) - std::log(total + alpha * vocabulary);
+      model.item_prior_[i] = 0;
+    }
+    model.weights_are_evidence_ = true;
   }
   if (options.learner == Learner::kPerceptron) {
     model.TrainPerceptron(document_features, document_item, options.epochs);
@@ -252,7 +270,7 @@ void ClassificationModel::TrainPerceptron(const std::vector<std::vector<int>>& d
   }
   std::fill(item_base_.begin(), item_base_.end(), 0.0);
   std::fill(item_prior_.begin(), item_prior_.end(), 0.0);
-  perceptron_ = true;
+  weights_are_evidence_ = true;
 }
 
 std::vector<int> ClassificationModel::Features(absl::string_view text) const {
@@ -298,7 +316,7 @@ std::vector<std::string> ClassificationModel::Evidence(const std::vector<int>& f
     if (it == postings.end() || it->first != item) continue;
     const std::string& text = feature_text_[f];
     if (CodePoints(text) < 2) continue;  // A single character is no way of saying something.
-    candidates.push_back({perceptron_ ? it->second : item_base_[item] + it->second - pooled_[f], &text});
+    candidates.push_back({weights_are_evidence_ ? it->second : item_base_[item] + it->second - pooled_[f], &text});
   }
   return Strongest(std::move(candidates), n);
 }

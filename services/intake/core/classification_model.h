@@ -23,15 +23,17 @@ class ClassificationModel {
  public:
   enum class Learner {
     kNaiveBayes,  // Multinomial naive Bayes: log P(n-gram | item) from counts.
+    kComplementNaiveBayes,  // Naive Bayes of the requests of all other items (steadier with few examples).
     kPerceptron,  // Averaged perceptron: weights learned from the mistakes of passes over the examples.
   };
   struct Options {
-    Learner learner = Learner::kNaiveBayes;
+    Learner learner = Learner::kComplementNaiveBayes;
     int epochs = 10;  // kPerceptron: passes over the examples.
     int min_gram = 1;
     int max_gram = 2;
-    // Additive (Laplace/Lidstone) smoothing of the n-gram counts.
-    double smoothing = 0.02;
+    // Additive (Laplace/Lidstone) smoothing of the n-gram counts, of the item model and of the emergency model.
+    double smoothing = 0.5;
+    double emergency_smoothing = 0.1;
     // How much the items' share of the examples counts (0: every item equally likely before the text is read).
     double prior_weight = 0.0;
     // Each catalogue item (when a registry is given to Train) adds one request made of its name, keywords and
@@ -74,7 +76,8 @@ class ClassificationModel {
   static std::vector<std::string> Strongest(std::vector<Candidate> candidates, size_t n);
 
   Options options_;
-  bool perceptron_ = false;
+  // The postings' weights say how much an n-gram speaks for an item (kComplementNaiveBayes, kPerceptron).
+  bool weights_are_evidence_ = false;
   size_t examples_ = 0;
   absl::flat_hash_map<std::string, int> feature_ids_;
   std::vector<std::string> feature_text_;

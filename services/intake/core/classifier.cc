@@ -355,10 +355,11 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
         break;
     }
   }
-  if (model_.model != nullptr && can_be_emergency && !result.emergency &&
-      model_.emergency_log_odds != std::numeric_limits<double>::infinity()) {
+  const double emergency_threshold =
+      can_be_emergency ? model_.emergency_log_odds : model_.any_item_emergency_log_odds;
+  if (model_.model != nullptr && !result.emergency && emergency_threshold != std::numeric_limits<double>::infinity()) {
     if (features.empty()) features = model_.model->Features(haystack);
-    if (model_.model->EmergencyLogOdds(features) >= model_.emergency_log_odds) {
+    if (model_.model->EmergencyLogOdds(features) >= emergency_threshold) {
       result.emergency = true;
       const std::vector<std::string> evidence = model_.model->EmergencyEvidence(features, kEvidenceShown);
       AddHit(&explanation, "model:emergency", "emergency", evidence);

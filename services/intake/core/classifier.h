@@ -63,12 +63,14 @@ struct Classification {
 struct ModelUse {
   std::shared_ptr<const ClassificationModel> model;  // Null: keywords and rules alone.
   // The item maximises log P_model(item | text) + keyword_weight × the characters its keywords and phrases explain.
-  double keyword_weight = 8.0;
+  double keyword_weight = 1.0;
   // An always-emergency item whose keywords explain at least 4 characters wins over the model (danger first).
   bool emergency_item_first = false;
   // The request is an emergency also when the emergency model's log-odds reach this and the item can be one
   // (infinity: never).
-  double emergency_log_odds = 2.0;
+  double emergency_log_odds = 4.0;
+  // The same for an item that cannot be an emergency (the request's danger outweighs the item chosen).
+  double any_item_emergency_log_odds = 8.0;
 };
 
 // Suggests a catalogue item, one of the five categories and the emergency flag from the request's text and

@@ -161,7 +161,8 @@ ModelUse LearnedFrom(const std::string& tsv, const registry::OrgRegistry& regist
   EXPECT_TRUE(examples.ok()) << examples.status();
   return ModelUse{.model = std::make_shared<const ClassificationModel>(
                       ClassificationModel::Train(*examples, &registry, ClassificationModel::Options{})),
-                  .emergency_log_odds = 0};
+                  .emergency_log_odds = 0,
+                  .any_item_emergency_log_odds = std::numeric_limits<double>::infinity()};
 }
 
 constexpr char kExamples[] =
@@ -209,9 +210,17 @@ TEST(ClassifierTest, TheEmergencyModelFlagsDangerTheRulesDoNotName) {
     explained = explained || (hit.rule() == "model:emergency" && hit.effect() == "emergency" && hit.matched_size() > 0);
   }
   EXPECT_TRUE(explained) << result->explanation.DebugString();
-  // The model's emergency is cancelled like any other, and an item that cannot be one stays ordinary.
+  // The model's emergency is cancelled like any other, and an item that cannot be one stays ordinary unless the
+  // model is sure enough for any item.
   EXPECT_FALSE(classifier.Classify(*registry, "", "路边铁盖子翘着，老人被绊倒流血，已经扑灭了", "", {})->emergency);
-  EXPECT_FALSE(classifier.Classify(*registry, "", "楼道里破沙发堆着，老人被绊倒了", "", {})->emergency);
+  const std::string garbage = "楼道里破沙发堆着，老人被绊倒了";
+  EXPECT_FALSE(classifier.Classify(*registry, "", garbage, "", {})->emergency);
+  ModelUse any_item = LearnedFrom(kExamples, *registry);
+  any_item.any_item_emergency_log_odds = 0;
+  auto flagged = Classifier(Rules(), any_item).Classify(*registry, "", garbage, "", {});
+  ASSERT_TRUE(flagged.ok());
+  EXPECT_EQ(flagged->catalogue_item, "municipal.garbage");
+  EXPECT_TRUE(flagged->emergency);
 }
 
 TEST(ClassifierTest, TheModelChoosesAnEmergencyItemOnlyWhenTheRequestSoundsUrgent) {
@@ -219,6 +228,7 @@ TEST(ClassifierTest, TheModelChoosesAnEmergencyItemOnlyWhenTheRequestSoundsUrgen
   ModelUse use = LearnedFrom(kExamples, *registry);
   const std::string text = "厨房里一股焦糊味";  // Words of the fire example, but no keyword of 火灾.
   use.emergency_log_odds = std::numeric_limits<double>::infinity();
+  use.any_item_emergency_log_odds = std::numeric_limits<double>::infinity();
   auto calm = Classifier(Rules(), use).Classify(*registry, "", text, "", {});
   ASSERT_TRUE(calm.ok()) << calm.status();
   EXPECT_NE(calm->catalogue_item, "rescue.fire") << calm->explanation.summary();
