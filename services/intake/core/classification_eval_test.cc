@@ -6,7 +6,7 @@
 //   requests fare; it must not fall below its last measurement (docs/CLASSIFICATION.md) and prints whether the
 //   targets are met. The keyword rules alone are measured on the same requests for comparison.
 // Targets: items >= 90%, categories >= 85%, emergency recall 100% with precision >= 80%.
-// GRIDCASE_EVAL_SEARCH=1 also prints the cross-validation of a grid of model settings (how the defaults were chosen).
+// GRIDCASE_EVAL_TEXT="…" prints the suggestion for a text; GRIDCASE_EVAL_SEARCH=1 also prints the cross-validation of a grid of model settings (how the defaults were chosen).
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -61,6 +61,16 @@ TEST_F(ClassificationEvalTest, CrossValidationOnRequestsTheRulesNeverSaw) {
   EXPECT_GE(cv->CategoryRate(), kCvCategoryFloor) << cv->Summary();
   EXPECT_GE(cv->EmergencyRecall(), kCvRecallFloor) << cv->Summary();
   EXPECT_GE(cv->EmergencyPrecision(), kCvPrecisionFloor) << cv->Summary();
+}
+
+// GRIDCASE_EVAL_TEXT="…" prints the shipped classifier's suggestion for that text.
+TEST_F(ClassificationEvalTest, ExplainsAGivenText) {
+  const char* text = std::getenv("GRIDCASE_EVAL_TEXT");
+  if (text == nullptr) GTEST_SKIP() << "GRIDCASE_EVAL_TEXT=… runs it";
+  auto result = classifier_->Classify(*registry_, "", text, "", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::cout << result->catalogue_item << ": " << result->explanation.summary() << "\n"
+            << result->explanation.DebugString();
 }
 
 TEST_F(ClassificationEvalTest, SearchOfModelSettings) {
