@@ -110,10 +110,11 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
   for (const LabelledRequest& example : examples) {
     documents.push_back({example.text, example.item, example.emergency ? 1 : 0});
   }
-  if (registry != nullptr && options.catalogue_documents) {
+  if (registry != nullptr) {
     for (const v1::CatalogueItem& item : registry->Catalogue()) {
       if (item.keywords().empty() && item.phrases().empty()) continue;  // The catch-all is never chosen by text.
-      documents.push_back({CatalogueDocument(item), item.code(), -1});
+      const std::string text = CatalogueDocument(item);
+      for (int k = 0; k < options.catalogue_weight; ++k) documents.push_back({text, item.code(), -1});
     }
   }
   model.examples_ = examples.size();

@@ -32,16 +32,16 @@ class ClassificationModel {
     int min_gram = 1;
     int max_gram = 2;
     // Additive (Laplace/Lidstone) smoothing of the n-gram counts, of the item model and of the emergency model.
-    double smoothing = 0.5;
+    double smoothing = 2.0;
     double emergency_smoothing = 0.1;
     // How much the items' share of the examples counts (0: every item equally likely before the text is read).
     double prior_weight = 0.0;
-    // Each catalogue item (when a registry is given to Train) adds one request made of its name, keywords and
-    // phrase parts, so that items without labelled requests are known too.
-    bool catalogue_documents = true;
+    // Each catalogue item (when a registry is given to Train) counts as this many requests made of its name,
+    // keywords and phrase parts, so that items without labelled requests are known too (0: not at all).
+    int catalogue_weight = 3;
   };
 
-  // Learns from `examples`; with `registry`, from its catalogue items too (Options::catalogue_documents).
+  // Learns from `examples`; with `registry`, from its catalogue items too (Options::catalogue_weight).
   static ClassificationModel Train(const std::vector<LabelledRequest>& examples, const registry::OrgRegistry* registry,
                                    const Options& options);
 

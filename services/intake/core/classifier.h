@@ -63,7 +63,7 @@ struct Classification {
 struct ModelUse {
   std::shared_ptr<const ClassificationModel> model;  // Null: keywords and rules alone.
   // The item maximises log P_model(item | text) + keyword_weight × the characters its keywords and phrases explain.
-  double keyword_weight = 1.0;
+  double keyword_weight = 0.3;
   // An always-emergency item whose keywords explain at least 4 characters wins over the model (danger first).
   bool emergency_item_first = false;
   // The request is an emergency also when the emergency model's log-odds reach this and the item can be one
