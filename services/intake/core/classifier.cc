@@ -203,6 +203,41 @@ int ChooseWithModel(const ModelUse& use, const registry::OrgRegistry& registry, 
   return chosen;
 }
 
+// The model's n-grams as the worker reads them: n-grams that overlap or touch in the request become the one run of
+// text they cover (当响 and 咣当 → 咣当响), in the order of the strongest n-gram of each run.
+std::vector<std::string> AsWritten(const std::vector<std::string>& grams, absl::string_view haystack) {
+  struct Run {
+    size_t begin;
+    size_t end;
+    size_t rank;
+  };
+  std::vector<Run> runs;
+  std::vector<std::string> unplaced;  // Normalised away (digits, letter case): shown as they are.
+  for (size_t rank = 0; rank < grams.size(); ++rank) {
+    const size_t at = haystack.find(grams[rank]);
+    if (at == absl::string_view::npos) {
+      unplaced.push_back(grams[rank]);
+    } else {
+      runs.push_back({at, at + grams[rank].size(), rank});
+    }
+  }
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  std::vector<Run> merged;
+  for (const Run& run : runs) {
+    if (!merged.empty() && run.begin <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, run.end);
+      merged.back().rank = std::min(merged.back().rank, run.rank);
+    } else {
+      merged.push_back(run);
+    }
+  }
+  std::sort(merged.begin(), merged.end(), [](const Run& a, const Run& b) { return a.rank < b.rank; });
+  std::vector<std::string> written;
+  for (const Run& run : merged) written.emplace_back(haystack.substr(run.begin, run.end - run.begin));
+  for (std::string& gram : unplaced) written.push_back(std::move(gram));
+  return written;
+}
+
 v1::ClassificationExplanation::Hit* AddHit(v1::ClassificationExplanation* explanation, absl::string_view rule,
                                            absl::string_view effect, const std::vector<std::string>& matched) {
   v1::ClassificationExplanation::Hit* hit = explanation->add_hits();
@@ -303,8 +338,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
         summary.push_back(absl::StrCat("事项 ", item->name(), "（", absl::StrJoin(matched, "、"), "）"));
       } else {
         // The model's choice: the ways of saying it that weighed most, and the item's keywords found, if any.
-        const std::vector<std::string> evidence =
-            model_.model->Evidence(features, model_.model->ItemIndex(item->code()), kEvidenceShown);
+        const std::vector<std::string> evidence = AsWritten(
+            model_.model->Evidence(features, model_.model->ItemIndex(item->code()), kEvidenceShown), haystack);
         AddHit(&explanation, absl::StrCat("model:", item->code()), "item", evidence);
         if (!matched.empty()) AddHit(&explanation, absl::StrCat("item:", item->code()), "item", matched);
         std::vector<std::string> why;
@@ -361,7 +396,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
     if (features.empty()) features = model_.model->Features(haystack);
     if (model_.model->EmergencyLogOdds(features) >= emergency_threshold) {
       result.emergency = true;
-      const std::vector<std::string> evidence = model_.model->EmergencyEvidence(features, kEvidenceShown);
+      const std::vector<std::string> evidence =
+          AsWritten(model_.model->EmergencyEvidence(features, kEvidenceShown), haystack);
       AddHit(&explanation, "model:emergency", "emergency", evidence);
       emergency_why.push_back(absl::StrCat("像以往的紧急诉求（相似说法: ", absl::StrJoin(evidence, "、"), "）"));
     }

@@ -188,6 +188,11 @@ TEST(ClassifierTest, TheModelChoosesWhereNoKeywordMatchesAndNamesTheWordsThatWei
   ASSERT_GE(hit.matched_size(), 1);
   for (const std::string& gram : hit.matched()) {
     EXPECT_NE(std::string("单元楼前面的铁盖子咣当咣当响了一晚上").find(gram), std::string::npos) << gram;
+    for (const std::string& other : hit.matched()) {
+      if (&other != &gram) {
+        EXPECT_EQ(gram.find(other), std::string::npos) << "runs are joined: " << gram << " " << other;
+      }
+    }
   }
   EXPECT_NE(result->explanation.summary().find("事项 井盖破损松动（相似说法: "), std::string::npos)
       << result->explanation.summary();
