@@ -328,6 +328,12 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
     if (chosen < 0 && model_.model != nullptr) {
       features = model_.model->Features(haystack);
       chosen = ChooseWithModel(model_, registry, keywords, features);
+      // Without a keyword, the model suggests an item only when some n-gram of two or more characters speaks for
+      // it: a request in words it never saw (or no request at all) is left to the grid worker.
+      if (chosen >= 0 && keywords.score[chosen] == 0 &&
+          model_.model->Evidence(features, model_.model->ItemIndex(registry.Catalogue()[chosen].code()), 1).empty()) {
+        chosen = -1;
+      }
     }
     if (chosen < 0) chosen = by_keywords;
     if (chosen >= 0) {

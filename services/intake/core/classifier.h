@@ -80,7 +80,8 @@ struct ModelUse {
 //   a tie. An emergency item matched by at least 4 characters (or one phrase of them) wins over the others: the
 //   danger in a call about several problems is dispatched first. A requested item wins over the text. With a
 //   model (ModelUse): the item with the best sum of the model's log-probability and the weighted keyword score,
-//   explained by the n-grams that weighed most for it, as the text they cover (hit "model:<code>").
+//   explained by the n-grams that weighed most for it, as the text they cover (hit "model:<code>"); no item when
+//   no keyword matched and no n-gram of two or more characters speaks for the model's choice.
 // - category: the item's default (一般 without an item), raised by category rules and keywords; 跨县市 when the
 //   coordinates lie outside the county and no address placed the request.
 // - emergency: the item is an emergency item, or a danger rule fires and the item can be an emergency (or the rule

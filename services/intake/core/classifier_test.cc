@@ -203,6 +203,17 @@ TEST(ClassifierTest, TheModelChoosesWhereNoKeywordMatchesAndNamesTheWordsThatWei
   EXPECT_EQ(keyword->explanation.hits(0).rule(), "item:municipal.manhole-cover");
 }
 
+TEST(ClassifierTest, TheModelSuggestsNoItemWithoutWordsThatSpeakForIt) {
+  auto registry = Registry();
+  Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
+  for (const std::string text : {"口", "<img src=x onerror=alert(1)>", "another request"}) {
+    auto result = classifier.Classify(*registry, "", text, "", {});
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->catalogue_item.empty()) << text << ": " << result->explanation.summary();
+    EXPECT_NE(result->explanation.summary().find("事项 未匹配"), std::string::npos) << result->explanation.summary();
+  }
+}
+
 TEST(ClassifierTest, TheEmergencyModelFlagsDangerTheRulesDoNotName) {
   auto registry = Registry();
   Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
