@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -10,28 +11,28 @@
 
 namespace gridcase::intake {
 
-// A classifier learned from labelled requests (services/intake/classification-examples.tsv): multinomial naive
-// Bayes over the character n-grams of a request, one model for the catalogue item and one for the emergency flag.
-// It recognises ways of saying a problem that no keyword list holds (卡住 + 三楼 → 电梯故障) because it weighs every
-// short run of characters by how often it occurred in the requests of each item.
+// A classifier learned from labelled requests (services/intake/classification-examples.tsv) over the character
+// n-grams of a request: one model for the catalogue item (complement naive Bayes by default) and a naive Bayes model
+// for the emergency flag. It recognises ways of saying a problem that no keyword list holds (铁盖子 + 咣当响 → 井盖破损
+// 松动) because it weighs every short run of characters by how often it occurred in the requests of each item.
 //
 // Text is cut at punctuation and spaces; digits count as one digit, Latin letters as lower case; each distinct
-// n-gram counts once per request. Training on 2 000 requests takes a few milliseconds; scoring one request costs a
-// hash lookup per n-gram and an addition per (n-gram, item it occurred with).
+// n-gram counts once per request. Training on 1 400 requests takes some 20 ms; scoring one request costs a hash
+// lookup per n-gram and an addition per (n-gram, item it occurred with).
 // Immutable after Train; thread-safe.
 class ClassificationModel {
  public:
   enum class Learner {
-    kNaiveBayes,  // Multinomial naive Bayes: log P(n-gram | item) from counts.
+    kNaiveBayes,            // Multinomial naive Bayes: log P(n-gram | item) from counts.
     kComplementNaiveBayes,  // Naive Bayes of the requests of all other items (steadier with few examples).
-    kPerceptron,  // Averaged perceptron: weights learned from the mistakes of passes over the examples.
+    kPerceptron,            // Averaged perceptron: weights learned from the mistakes of passes over the examples.
   };
   struct Options {
     Learner learner = Learner::kComplementNaiveBayes;
     int epochs = 10;  // kPerceptron: passes over the examples.
     int min_gram = 1;
     int max_gram = 2;
-    // Additive (Laplace/Lidstone) smoothing of the n-gram counts, of the item model and of the emergency model.
+    // Additive (Laplace/Lidstone) smoothing of the n-gram counts: of the item model, of the emergency model.
     double smoothing = 2.0;
     double emergency_smoothing = 0.1;
     // How much the items' share of the examples counts (0: every item equally likely before the text is read).
@@ -56,8 +57,8 @@ class ClassificationModel {
   std::vector<double> ItemLogPosterior(const std::vector<int>& features) const;
   // log P(emergency | features) - log P(not emergency | features).
   double EmergencyLogOdds(const std::vector<int>& features) const;
-  // Up to `n` n-grams of `features` that speak most for `item` against all requests, longest first among equals,
-  // none inside another one chosen; for the explanation.
+  // Up to `n` n-grams of two or more characters of `features` that speak for `item` (against all requests), the
+  // strongest first, longest first among equals, none inside another one chosen; for the explanation.
   std::vector<std::string> Evidence(const std::vector<int>& features, int item, size_t n) const;
 
   // Up to `n` n-grams of `features` that speak most for an emergency, as Evidence.
