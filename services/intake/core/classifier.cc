@@ -184,8 +184,9 @@ int ChooseWithModel(const ModelUse& use, const registry::OrgRegistry& registry, 
   const bool sounds_urgent = use.model->EmergencyLogOdds(features) >= use.emergency_log_odds;
   const ClassificationModel& model = *use.model;
   const std::vector<double> posterior = model.ItemLogPosterior(features);
-  // An item the model never saw counts as its least likely one.
-  const double unseen = posterior.empty() ? 0 : *std::min_element(posterior.begin(), posterior.end());
+  // An item the model never saw (added to the catalogue after it learned) counts as likely as its favourite: its
+  // keywords decide, as they would without a model.
+  const double unseen = posterior.empty() ? 0 : *std::max_element(posterior.begin(), posterior.end());
   int chosen = -1;
   double best = -std::numeric_limits<double>::infinity();
   const auto& catalogue = registry.Catalogue();

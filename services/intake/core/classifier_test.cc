@@ -256,6 +256,20 @@ TEST(ClassifierTest, TheModelChoosesAnEmergencyItemOnlyWhenTheRequestSoundsUrgen
   EXPECT_TRUE(urgent->emergency);
 }
 
+TEST(ClassifierTest, AnItemAddedAfterTheModelLearnedIsChosenByItsKeywords) {
+  auto registry = Registry();
+  Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
+  json doc = registry::testing::SmallRegistryJson();
+  doc["catalogue"].push_back({{"code", "water.rural-supply"}, {"name", "农村饮用水"}, {"department_code", "330199.cgj"},
+                              {"default_category", "general"}, {"keywords", {"农村饮水"}}, {"phrases", {"村…自来水"}},
+                              {"open311_service_code", "rural-water-supply"}});
+  auto reloaded = registry::RegistryFromJson(doc.dump());
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  auto result = classifier.Classify(**reloaded, "", "村里的自来水停了，楼上天天半夜吵得睡不着", "", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->catalogue_item, "water.rural-supply") << result->explanation.summary();
+}
+
 TEST(ClassificationModelTest, LearnsFastAndKeepsItemsItSawOnly) {
   auto registry = Registry();
   auto examples = ParseLabelledRequests(kExamples, registry.get());
