@@ -51,35 +51,39 @@ bool IsSeparator(uint32_t c) {
          (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
 }
 
-// The normalised characters of `text` in runs between separators, each character as UTF-8.
-std::vector<std::vector<std::string>> Runs(absl::string_view text) {
-  std::vector<std::vector<std::string>> runs(1);
+// Calls `visit` once per distinct n-gram (as a view of a normalised copy of `text`): characters in runs between
+// separators, digits as 0, Latin letters in lower case.
+template <typename Visit>
+void ForEachNgram(absl::string_view text, int min_gram, int max_gram, Visit visit) {
+  std::string normalised;
+  normalised.reserve(text.size());
+  std::vector<size_t> starts;     // Byte offset of each character in `normalised`, then its end.
+  std::vector<size_t> run_begin;  // Index in `starts` of each run's first character, then the number of characters.
+  bool in_run = false;
   for (size_t pos = 0; pos < text.size();) {
     uint32_t c = NextCodePoint(text, &pos);
     if (IsSeparator(c)) {
-      if (!runs.back().empty()) runs.emplace_back();
+      in_run = false;
       continue;
     }
     if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) c = '0';
     if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    std::string utf8;
-    AppendUtf8(c, &utf8);
-    runs.back().push_back(std::move(utf8));
+    if (!in_run) {
+      run_begin.push_back(starts.size());
+      in_run = true;
+    }
+    starts.push_back(normalised.size());
+    AppendUtf8(c, &normalised);
   }
-  if (runs.back().empty()) runs.pop_back();
-  return runs;
-}
-
-// Calls `visit` once per distinct n-gram of `text`.
-template <typename Visit>
-void ForEachNgram(absl::string_view text, int min_gram, int max_gram, Visit visit) {
-  absl::flat_hash_set<std::string> seen;
-  for (const std::vector<std::string>& run : Runs(text)) {
-    for (size_t begin = 0; begin < run.size(); ++begin) {
-      std::string gram;
-      for (int n = 1; n <= max_gram && begin + n <= run.size(); ++n) {
-        gram += run[begin + n - 1];
-        if (n >= min_gram && seen.insert(gram).second) visit(gram);
+  run_begin.push_back(starts.size());
+  starts.push_back(normalised.size());
+  absl::flat_hash_set<absl::string_view> seen;
+  for (size_t run = 0; run + 1 < run_begin.size(); ++run) {
+    const size_t end = run_begin[run + 1];
+    for (size_t begin = run_begin[run]; begin < end; ++begin) {
+      for (int n = min_gram; n <= max_gram && begin + n <= end; ++n) {
+        const absl::string_view gram(normalised.data() + starts[begin], starts[begin + n] - starts[begin]);
+        if (seen.insert(gram).second) visit(gram);
       }
     }
   }
@@ -135,10 +139,11 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
     ++item_requests[item];
     document_item.push_back(item);
     document_features.emplace_back();
-    ForEachNgram(document.text, options.min_gram, options.max_gram, [&](const std::string& gram) {
-      auto [feature, is_new] = model.feature_ids_.try_emplace(gram, static_cast<int>(model.feature_text_.size()));
+    ForEachNgram(document.text, options.min_gram, options.max_gram, [&](absl::string_view gram) {
+      auto [feature, is_new] =
+          model.feature_ids_.try_emplace(std::string(gram), static_cast<int>(model.feature_text_.size()));
       if (is_new) {
-        model.feature_text_.push_back(gram);
+        model.feature_text_.emplace_back(gram);
         item_counts.emplace_back();
         emergency_counts.push_back({0, 0});
       }
@@ -276,7 +281,7 @@ void ClassificationModel::TrainPerceptron(const std::vector<std::vector<int>>& d
 
 std::vector<int> ClassificationModel::Features(absl::string_view text) const {
   std::vector<int> features;
-  ForEachNgram(text, options_.min_gram, options_.max_gram, [&](const std::string& gram) {
+  ForEachNgram(text, options_.min_gram, options_.max_gram, [&](absl::string_view gram) {
     if (auto it = feature_ids_.find(gram); it != feature_ids_.end()) features.push_back(it->second);
   });
   return features;
