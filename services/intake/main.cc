@@ -17,6 +17,8 @@
 #include "services/intake/adapters/dispatch_case_linker.h"
 #include "services/intake/adapters/kafka_submission_ledger.h"
 #include "services/intake/adapters/redis_submission_store.h"
+#include "services/intake/core/classifier.h"
+#include "services/intake/core/labelled_requests.h"
 #include "services/intake/intake_grpc.h"
 #include "libs/server/service_channel.h"
 #include "services/intake/open311/api_key_store.h"
@@ -45,6 +47,8 @@ ABSL_FLAG(bool, redis_group_commit, true,
           "per connection)");
 ABSL_FLAG(std::string, classification_rules, "services/intake/classification-rules.json",
           "Emergency and category keywords beyond the catalogue");
+ABSL_FLAG(std::string, classification_examples, "services/intake/classification-examples.tsv",
+          "Labelled requests the classifier's model learns from at start (empty: catalogue keywords and rules alone)");
 ABSL_FLAG(std::string, dispatch_addr, "127.0.0.1:8081", "dispatch's gRPC address, for linking duplicates");
 ABSL_FLAG(absl::Duration, duplicate_window, absl::Hours(72), "How far back a similar request counts as a duplicate");
 ABSL_FLAG(double, duplicate_similarity, 0.5, "Minimum text similarity (0..1) of a duplicate");
@@ -142,7 +146,17 @@ int Run(service::ServiceRunner& runner) {
   if (!credential.ok()) return runner.BadConfig("service_identity", credential.status());
   DispatchCaseLinker linker(server::AuthorizedChannel(absl::GetFlag(FLAGS_dispatch_addr), *credential,
                                                     runner.security().ChannelCredentials()));
-  Classifier classifier(*std::move(rules));
+  ModelUse model_use;
+  if (const std::string examples_path = absl::GetFlag(FLAGS_classification_examples); !examples_path.empty()) {
+    // Examples naming items the catalogue lacks are kept: such an item is never suggested while it is missing.
+    auto examples = LoadLabelledRequests(examples_path, nullptr);
+    if (!examples.ok()) return runner.BadConfig("classification_examples", examples.status());
+    model_use.model = std::make_shared<const ClassificationModel>(
+        ClassificationModel::Train(*examples, (*registry)->Get().get(), ClassificationModel::Options{}));
+    spdlog::info("msg=classification_model_trained examples={} items={}", examples->size(),
+                 model_use.model->Items().size());
+  }
+  Classifier classifier(*std::move(rules), std::move(model_use));
   const sla::SlaPolicy& sla_policy = *policy;
   const sla::WorkingCalendar& working_calendar = *calendar;
   Intake intake({.store = &store,

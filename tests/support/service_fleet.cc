@@ -186,6 +186,7 @@ absl::Status ServiceFleet::Launch(const std::string& service, int port, int metr
   }
   if (binary == "intake") {
     args.push_back("--classification_rules=" + SourcePath("services/intake/classification-rules.json"));
+    args.push_back("--classification_examples=" + SourcePath("services/intake/classification-examples.tsv"));
     args.push_back("--sla_policy=" + SourcePath("services/sla/sla-policy.json"));
     args.push_back("--holiday_files=" + SourcePath("services/sla/data/cn-holidays-2026.tsv"));
     if (ports_.contains("dispatch")) args.push_back(absl::StrCat("--dispatch_addr=127.0.0.1:", ports_.at("dispatch")));

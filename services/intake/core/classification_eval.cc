@@ -1,14 +1,12 @@
 #include "services/intake/core/classification_eval.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "libs/case/category_label.h"
 
 namespace gridcase::intake {
@@ -29,54 +27,14 @@ std::string DepartmentOf(const registry::OrgRegistry& registry, const std::strin
   return item == nullptr ? "" : item->department_code();
 }
 
+// FNV-1a: the same on every run and machine, unlike absl::Hash.
+uint64_t StableHash(absl::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (char c : text) hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return hash;
+}
+
 }  // namespace
-
-absl::StatusOr<std::vector<LabelledRequest>> ParseLabelledRequests(absl::string_view text,
-                                                                  const registry::OrgRegistry* registry) {
-  std::vector<LabelledRequest> requests;
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++number;
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string> fields = absl::StrSplit(line, '\t');
-    auto invalid = [number](absl::string_view reason) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", number, ": ", reason));
-    };
-    if (fields.size() != 6) return invalid(absl::StrCat("expected 6 tab-separated fields, got ", fields.size()));
-    LabelledRequest request;
-    request.id = fields[0];
-    request.text = fields[1];
-    request.item = fields[2];
-    auto category = ParseCategory(fields[3]);
-    if (!category.ok()) return invalid(category.status().message());
-    request.category = *category;
-    if ((fields[4] != "0" && fields[4] != "1") || (fields[5] != "0" && fields[5] != "1")) {
-      return invalid("emergency and cross_county are 0 or 1");
-    }
-    request.emergency = fields[4] == "1";
-    request.cross_county = fields[5] == "1";
-    if (request.id.empty() || request.text.empty()) return invalid("id and text must not be empty");
-    if (request.cross_county != (request.category == v1::CATEGORY_CROSS_COUNTY)) {
-      return invalid("cross_county is 1 exactly when the category is cross_county");
-    }
-    if (registry != nullptr && registry->FindCatalogueItem(request.item) == nullptr) {
-      return invalid(absl::StrCat("unknown catalogue item ", request.item));
-    }
-    requests.push_back(std::move(request));
-  }
-  return requests;
-}
-
-absl::StatusOr<std::vector<LabelledRequest>> LoadLabelledRequests(const std::string& path,
-                                                                 const registry::OrgRegistry* registry) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto requests = ParseLabelledRequests(text.str(), registry);
-  if (!requests.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", requests.status().message()));
-  return requests;
-}
 
 double Agreement::ItemRate() const { return requests == 0 ? 1.0 : static_cast<double>(item_agreed) / requests; }
 double Agreement::CategoryRate() const {
@@ -153,6 +111,55 @@ absl::StatusOr<Agreement> Evaluate(const Classifier& classifier, const registry:
   std::stable_sort(agreement.mistakes.begin(), agreement.mistakes.end(),
                    [](const Misclassification& a, const Misclassification& b) { return a.harm > b.harm; });
   return agreement;
+}
+
+absl::StatusOr<Agreement> CrossValidate(const ClassificationRules& rules, const ModelUse& use,
+                                        const ClassificationModel::Options& options,
+                                        const registry::OrgRegistry& registry,
+                                        const std::vector<LabelledRequest>& examples, int folds,
+                                        const std::function<bool(const LabelledRequest&)>& measured) {
+  if (folds < 2) return absl::InvalidArgumentError("cross-validation needs at least 2 folds");
+  std::vector<size_t> order(examples.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return StableHash(examples[a].id) < StableHash(examples[b].id);
+  });
+  Agreement total;
+  for (int fold = 0; fold < folds; ++fold) {
+    std::vector<LabelledRequest> training;
+    std::vector<LabelledRequest> held;
+    std::vector<size_t> held_index;
+    for (size_t rank = 0; rank < order.size(); ++rank) {
+      if (static_cast<int>(rank % folds) == fold) {
+        if (measured && !measured(examples[order[rank]])) continue;
+        held.push_back(examples[order[rank]]);
+        held_index.push_back(order[rank]);
+      } else {
+        training.push_back(examples[order[rank]]);
+      }
+    }
+    ModelUse fold_use = use;
+    fold_use.model =
+        std::make_shared<const ClassificationModel>(ClassificationModel::Train(training, &registry, options));
+    const Classifier classifier(rules, fold_use);
+    auto agreement = Evaluate(classifier, registry, held);
+    if (!agreement.ok()) return agreement.status();
+    total.requests += agreement->requests;
+    total.item_agreed += agreement->item_agreed;
+    total.category_agreed += agreement->category_agreed;
+    total.emergencies += agreement->emergencies;
+    total.emergencies_flagged += agreement->emergencies_flagged;
+    total.emergencies_caught += agreement->emergencies_caught;
+    total.cross_county += agreement->cross_county;
+    total.cross_county_caught += agreement->cross_county_caught;
+    for (Misclassification& m : agreement->mistakes) {
+      m.request = &examples[held_index[m.request - held.data()]];
+      total.mistakes.push_back(std::move(m));
+    }
+  }
+  std::stable_sort(total.mistakes.begin(), total.mistakes.end(),
+                   [](const Misclassification& a, const Misclassification& b) { return a.harm > b.harm; });
+  return total;
 }
 
 }  // namespace gridcase::intake

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -8,27 +9,9 @@
 #include "gridcase/v1/case.pb.h"
 #include "libs/registry/org_registry.h"
 #include "services/intake/core/classifier.h"
+#include "services/intake/core/labelled_requests.h"
 
 namespace gridcase::intake {
-
-// One request of the labelled evaluation set (services/intake/testdata/classification-*.tsv) with what an
-// experienced operator would choose for it.
-struct LabelledRequest {
-  std::string id;
-  std::string text;
-  std::string item;
-  v1::Category category = v1::CATEGORY_UNSPECIFIED;
-  bool emergency = false;
-  bool cross_county = false;
-};
-
-// Parses the tab-separated set: "id, text, item, category, emergency (0/1), cross_county (0/1)" per line; lines
-// starting with '#' are comments. INVALID_ARGUMENT "line N: …" on a malformed line, an unknown item (when
-// `registry` is given) or a cross_county flag that disagrees with the category.
-absl::StatusOr<std::vector<LabelledRequest>> ParseLabelledRequests(absl::string_view text,
-                                                                  const registry::OrgRegistry* registry);
-absl::StatusOr<std::vector<LabelledRequest>> LoadLabelledRequests(const std::string& path,
-                                                                 const registry::OrgRegistry* registry);
 
 // A request the classifier got wrong, ranked by how much harm the mistake does.
 struct Misclassification {
@@ -65,5 +48,16 @@ struct Agreement {
 // Classifies every request (text only: no coordinates, no requested item) and compares with its labels.
 absl::StatusOr<Agreement> Evaluate(const Classifier& classifier, const registry::OrgRegistry& registry,
                                    const std::vector<LabelledRequest>& requests);
+
+// k-fold cross-validation of a classifier with a learned model: the examples are dealt into `folds` parts (in the
+// order of a fixed hash of their ids, so that requests written together are spread over the parts); each part is
+// classified by a classifier whose model learned from the other parts only (and from `registry`'s catalogue), with
+// `rules` and `use`'s settings (its model is ignored). The agreement over the examples `measured` accepts (all
+// when it is empty), all parts together.
+absl::StatusOr<Agreement> CrossValidate(const ClassificationRules& rules, const ModelUse& use,
+                                        const ClassificationModel::Options& options,
+                                        const registry::OrgRegistry& registry,
+                                        const std::vector<LabelledRequest>& examples, int folds,
+                                        const std::function<bool(const LabelledRequest&)>& measured = {});
 
 }  // namespace gridcase::intake

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "absl/container/flat_hash_set.h"
@@ -88,6 +89,8 @@ std::vector<std::string> Found(const std::vector<std::string>& patterns, absl::s
 }
 
 constexpr size_t kEmergencyItemWeight = 4;
+// N-grams named in a model's explanation.
+constexpr size_t kEvidenceShown = 3;
 
 // One catalogue keyword's or phrase's match while choosing the item.
 struct ItemMatch {
@@ -97,13 +100,14 @@ struct ItemMatch {
   bool phrase = false;
 };
 
-struct ItemChoice {
-  const v1::CatalogueItem* item = nullptr;
-  std::vector<std::string> matched;
+// What the catalogue's keywords and phrases say: per item, the characters they explain and which matched.
+struct KeywordScores {
+  std::vector<size_t> score;
+  std::vector<std::vector<std::string>> matched;
 };
 
-ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view haystack,
-                      const TextCharacters& characters) {
+KeywordScores ScoreItems(const registry::OrgRegistry& registry, absl::string_view haystack,
+                         const TextCharacters& characters) {
   const auto& catalogue = registry.Catalogue();
   std::vector<ItemMatch> matches;
   for (int i = 0; i < catalogue.size(); ++i) {
@@ -120,8 +124,8 @@ ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view h
   }
   // Scores: a keyword counts once however often it appears, and not at all where every occurrence lies inside a
   // longer keyword of another item (垃圾 inside 建筑垃圾).
-  std::vector<size_t> score(catalogue.size(), 0);
-  std::vector<std::vector<std::string>> matched(catalogue.size());
+  KeywordScores scores{std::vector<size_t>(catalogue.size(), 0),
+                       std::vector<std::vector<std::string>>(catalogue.size())};
   for (size_t m = 0; m < matches.size(); ++m) {
     const ItemMatch& match = matches[m];
     if (!match.phrase) {
@@ -137,31 +141,102 @@ ItemChoice ChooseItem(const registry::OrgRegistry& registry, absl::string_view h
       }
       if (inside_longer) continue;
     }
-    std::vector<std::string>& seen = matched[match.item];
+    std::vector<std::string>& seen = scores.matched[match.item];
     if (std::find(seen.begin(), seen.end(), *match.pattern) != seen.end()) continue;
     seen.push_back(*match.pattern);
-    score[match.item] += PatternWeight(*match.pattern) + (match.phrase ? 1 : 0);
+    scores.score[match.item] += PatternWeight(*match.pattern) + (match.phrase ? 1 : 0);
   }
-  // Several problems in one call: an emergency item that matched clearly (a phrase, or keywords of at least
-  // kEmergencyItemWeight characters) comes first, as an operator would dispatch the danger first.
-  ItemChoice choice;
+  return scores;
+}
+
+// The always-emergency item matched clearly (a phrase, or keywords of at least kEmergencyItemWeight characters)
+// with the best score, or -1: in a call about several problems an operator dispatches the danger first.
+int ClearEmergencyItem(const registry::OrgRegistry& registry, const KeywordScores& scores) {
+  int chosen = -1;
   size_t best = 0;
-  for (int i = 0; i < catalogue.size(); ++i) {
-    if (catalogue[i].emergency() && score[i] >= kEmergencyItemWeight && score[i] > best) {
-      best = score[i];
-      choice.item = &catalogue[i];
-      choice.matched = matched[i];
+  for (int i = 0; i < registry.Catalogue().size(); ++i) {
+    if (registry.Catalogue()[i].emergency() && scores.score[i] >= kEmergencyItemWeight && scores.score[i] > best) {
+      best = scores.score[i];
+      chosen = i;
     }
   }
-  if (choice.item != nullptr) return choice;
-  for (int i = 0; i < catalogue.size(); ++i) {
-    if (score[i] > best) {
-      best = score[i];
-      choice.item = &catalogue[i];
-      choice.matched = matched[i];
+  return chosen;
+}
+
+// The item with the best keyword score (the first in the catalogue on a tie), or -1 when nothing matched.
+int BestKeywordItem(const KeywordScores& scores) {
+  int chosen = -1;
+  size_t best = 0;
+  for (size_t i = 0; i < scores.score.size(); ++i) {
+    if (scores.score[i] > best) {
+      best = scores.score[i];
+      chosen = static_cast<int>(i);
     }
   }
-  return choice;
+  return chosen;
+}
+
+// The catalogue item with the best log P_model(item | text) + keyword_weight × keyword score, or -1.
+// An always-emergency item is a candidate only when its keywords matched or the emergency model finds the request
+// an emergency: a danger the resident does not describe is not assumed from a few similar words.
+int ChooseWithModel(const ModelUse& use, const registry::OrgRegistry& registry, const KeywordScores& keywords,
+                    const std::vector<int>& features) {
+  const bool sounds_urgent = use.model->EmergencyLogOdds(features) >= use.emergency_log_odds;
+  const ClassificationModel& model = *use.model;
+  const std::vector<double> posterior = model.ItemLogPosterior(features);
+  // An item the model never saw (added to the catalogue after it learned) counts as likely as its favourite: its
+  // keywords decide, as they would without a model.
+  const double unseen = posterior.empty() ? 0 : *std::max_element(posterior.begin(), posterior.end());
+  int chosen = -1;
+  double best = -std::numeric_limits<double>::infinity();
+  const auto& catalogue = registry.Catalogue();
+  for (int i = 0; i < catalogue.size(); ++i) {
+    const int learned = model.ItemIndex(catalogue[i].code());
+    if (learned < 0 && keywords.score[i] == 0) continue;
+    if (catalogue[i].emergency() && keywords.score[i] == 0 && !sounds_urgent) continue;
+    const double model_score = learned >= 0 ? posterior[learned] : unseen;
+    const double score = model_score + use.keyword_weight * static_cast<double>(keywords.score[i]);
+    if (score > best) {
+      best = score;
+      chosen = i;
+    }
+  }
+  return chosen;
+}
+
+// The model's n-grams as the worker reads them: n-grams that overlap or touch in the request become the one run of
+// text they cover (当响 and 咣当 → 咣当响), in the order of the strongest n-gram of each run.
+std::vector<std::string> AsWritten(const std::vector<std::string>& grams, absl::string_view haystack) {
+  struct Run {
+    size_t begin;
+    size_t end;
+    size_t rank;
+  };
+  std::vector<Run> runs;
+  std::vector<std::string> unplaced;  // Normalised away (digits, letter case): shown as they are.
+  for (size_t rank = 0; rank < grams.size(); ++rank) {
+    const size_t at = haystack.find(grams[rank]);
+    if (at == absl::string_view::npos) {
+      unplaced.push_back(grams[rank]);
+    } else {
+      runs.push_back({at, at + grams[rank].size(), rank});
+    }
+  }
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.begin < b.begin; });
+  std::vector<Run> merged;
+  for (const Run& run : runs) {
+    if (!merged.empty() && run.begin <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, run.end);
+      merged.back().rank = std::min(merged.back().rank, run.rank);
+    } else {
+      merged.push_back(run);
+    }
+  }
+  std::sort(merged.begin(), merged.end(), [](const Run& a, const Run& b) { return a.rank < b.rank; });
+  std::vector<std::string> written;
+  for (const Run& run : merged) written.emplace_back(haystack.substr(run.begin, run.end - run.begin));
+  for (std::string& gram : unplaced) written.push_back(std::move(gram));
+  return written;
 }
 
 v1::ClassificationExplanation::Hit* AddHit(v1::ClassificationExplanation* explanation, absl::string_view rule,
@@ -227,7 +302,7 @@ absl::StatusOr<ClassificationRules> ClassificationRules::Load(const std::string&
   return rules;
 }
 
-Classifier::Classifier(ClassificationRules rules) : rules_(std::move(rules)) {}
+Classifier::Classifier(ClassificationRules rules, ModelUse model) : rules_(std::move(rules)), model_(std::move(model)) {}
 
 absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry& registry, absl::string_view title,
                                                     absl::string_view text, absl::string_view requested_item,
@@ -239,6 +314,7 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   std::vector<std::string> summary;
 
   const v1::CatalogueItem* item = nullptr;
+  std::vector<int> features;  // The model's, once computed.
   if (!requested_item.empty()) {
     item = registry.FindCatalogueItem(requested_item);
     if (item == nullptr) {
@@ -247,11 +323,38 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
     AddHit(&explanation, absl::StrCat("item:", item->code()), "item", {})->add_matched("requested");
     summary.push_back(absl::StrCat("事项 ", item->name(), "（渠道指定）"));
   } else {
-    ItemChoice choice = ChooseItem(registry, haystack, characters);
-    item = choice.item;
-    if (item != nullptr) {
-      AddHit(&explanation, absl::StrCat("item:", item->code()), "item", choice.matched);
-      summary.push_back(absl::StrCat("事项 ", item->name(), "（", absl::StrJoin(choice.matched, "、"), "）"));
+    const KeywordScores keywords = ScoreItems(registry, haystack, characters);
+    int chosen = model_.emergency_item_first ? ClearEmergencyItem(registry, keywords) : -1;
+    const int by_keywords = chosen >= 0 ? chosen : BestKeywordItem(keywords);
+    if (chosen < 0 && model_.model != nullptr) {
+      features = model_.model->Features(haystack);
+      chosen = ChooseWithModel(model_, registry, keywords, features);
+      // Without a keyword, the model suggests an item only when some n-gram of two or more characters speaks for
+      // it: a request in words it never saw (or no request at all) is left to the grid worker.
+      if (chosen >= 0 && keywords.score[chosen] == 0 &&
+          model_.model->Evidence(features, model_.model->ItemIndex(registry.Catalogue()[chosen].code()), 1).empty()) {
+        chosen = -1;
+      }
+    }
+    if (chosen < 0) chosen = by_keywords;
+    if (chosen >= 0) {
+      item = &registry.Catalogue()[chosen];
+      const std::vector<std::string>& matched = keywords.matched[chosen];
+      if (chosen == by_keywords) {
+        AddHit(&explanation, absl::StrCat("item:", item->code()), "item", matched);
+        summary.push_back(absl::StrCat("事项 ", item->name(), "（", absl::StrJoin(matched, "、"), "）"));
+      } else {
+        // The model's choice: the ways of saying it that weighed most, and the item's keywords found, if any.
+        const std::vector<std::string> evidence = AsWritten(
+            model_.model->Evidence(features, model_.model->ItemIndex(item->code()), kEvidenceShown), haystack);
+        AddHit(&explanation, absl::StrCat("model:", item->code()), "item", evidence);
+        if (!matched.empty()) AddHit(&explanation, absl::StrCat("item:", item->code()), "item", matched);
+        std::vector<std::string> why;
+        if (!matched.empty()) why.push_back(absl::StrJoin(matched, "、"));
+        if (!evidence.empty()) why.push_back(absl::StrCat("相似说法: ", absl::StrJoin(evidence, "、")));
+        if (why.empty()) why.push_back("相似说法");
+        summary.push_back(absl::StrCat("事项 ", item->name(), "（", absl::StrJoin(why, "；"), "）"));
+      }
     } else {
       summary.push_back("事项 未匹配");
     }
@@ -292,6 +395,18 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
                                          absl::StrJoin(found, "、"), "）"));
         }
         break;
+    }
+  }
+  const double emergency_threshold =
+      can_be_emergency ? model_.emergency_log_odds : model_.any_item_emergency_log_odds;
+  if (model_.model != nullptr && !result.emergency && emergency_threshold != std::numeric_limits<double>::infinity()) {
+    if (features.empty()) features = model_.model->Features(haystack);
+    if (model_.model->EmergencyLogOdds(features) >= emergency_threshold) {
+      result.emergency = true;
+      const std::vector<std::string> evidence =
+          AsWritten(model_.model->EmergencyEvidence(features, kEvidenceShown), haystack);
+      AddHit(&explanation, "model:emergency", "emergency", evidence);
+      emergency_why.push_back(absl::StrCat("像以往的紧急诉求（相似说法: ", absl::StrJoin(evidence, "、"), "）"));
     }
   }
   for (const std::string& keyword : rules_.emergency_keywords) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <limits>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "gridcase/v1/case.pb.h"
 #include "libs/registry/location.h"
 #include "libs/registry/org_registry.h"
+#include "services/intake/core/classification_model.h"
 
 namespace gridcase::intake {
 
@@ -55,20 +58,39 @@ struct Classification {
   v1::ClassificationExplanation explanation;
 };
 
+// How the model learned from labelled requests takes part in a suggestion; the defaults are the ones
+// cross-validation on the shipped examples chose (docs/CLASSIFICATION.md).
+struct ModelUse {
+  std::shared_ptr<const ClassificationModel> model;  // Null: keywords and rules alone.
+  // The item maximises log P_model(item | text) + keyword_weight × the characters its keywords and phrases explain.
+  double keyword_weight = 0.3;
+  // An always-emergency item whose keywords explain at least 4 characters wins over the model (danger first).
+  bool emergency_item_first = false;
+  // The request is an emergency also when the emergency model's log-odds reach this and the item can be one
+  // (infinity: never).
+  double emergency_log_odds = 4.0;
+  // The same for an item that cannot be an emergency (the request's danger outweighs the item chosen).
+  double any_item_emergency_log_odds = 8.0;
+};
+
 // Suggests a catalogue item, one of the five categories and the emergency flag from the request's text and
 // location, and explains each suggestion:
-// - item: the one whose keywords and phrases explain the most text (characters matched; phrases count one more per
+// - item, without a model: the one whose keywords and phrases explain the most text (characters matched; phrases count one more per
 //   part; a keyword inside a longer keyword of another item's match does not count); the first in the catalogue on
 //   a tie. An emergency item matched by at least 4 characters (or one phrase of them) wins over the others: the
-//   danger in a call about several problems is dispatched first. A requested item wins over the text.
+//   danger in a call about several problems is dispatched first. A requested item wins over the text. With a
+//   model (ModelUse): the item with the best sum of the model's log-probability and the weighted keyword score,
+//   explained by the n-grams that weighed most for it, as the text they cover (hit "model:<code>"); no item when
+//   no keyword matched and no n-gram of two or more characters speaks for the model's choice.
 // - category: the item's default (一般 without an item), raised by category rules and keywords; 跨县市 when the
 //   coordinates lie outside the county and no address placed the request.
 // - emergency: the item is an emergency item, or a danger rule fires and the item can be an emergency (or the rule
-//   applies to any item, or no item matched), or an emergency keyword appears; unless a not_emergency rule fires.
+//   applies to any item, or no item matched), or an emergency keyword appears, or the model's emergency log-odds
+//   reach ModelUse::emergency_log_odds and the item can be an emergency; unless a not_emergency rule fires.
 // Thread-safe (const).
 class Classifier {
  public:
-  explicit Classifier(ClassificationRules rules);
+  explicit Classifier(ClassificationRules rules, ModelUse model = {});
 
   // `requested_item` (a catalogue code chosen by the channel) wins over keywords; INVALID_ARGUMENT
   // "catalogue_item: …" when it is not in the catalogue.
@@ -78,6 +100,7 @@ class Classifier {
 
  private:
   ClassificationRules rules_;
+  ModelUse model_;
 };
 
 // Parses a category name as written in rules and registry files: simple, general, major, difficult, cross_county.

@@ -1,6 +1,8 @@
 #include "services/intake/core/classifier.h"
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include "gtest/gtest.h"
 #include "libs/registry/registry_holder.h"
@@ -151,6 +153,140 @@ TEST(ClassifierTest, AReloadedCatalogueAppliesToTheNextRequest) {
   ASSERT_TRUE(reloaded.ok());
   EXPECT_EQ(reloaded->catalogue_item, "water.rural-supply");
   EXPECT_EQ(reloaded->explanation.hits(0).matched(0), "村…自来水");
+}
+
+// A model learned from a handful of labelled requests in words no keyword holds.
+ModelUse LearnedFrom(const std::string& tsv, const registry::OrgRegistry& registry) {
+  auto examples = ParseLabelledRequests(tsv, &registry);
+  EXPECT_TRUE(examples.ok()) << examples.status();
+  return ModelUse{.model = std::make_shared<const ClassificationModel>(
+                      ClassificationModel::Train(*examples, &registry, ClassificationModel::Options{})),
+                  .emergency_log_odds = 0,
+                  .any_item_emergency_log_odds = std::numeric_limits<double>::infinity()};
+}
+
+constexpr char kExamples[] =
+    "E1\t小区门口那个铁盖子一踩就咣当咣当\tmunicipal.manhole-cover\tsimple\t0\t0\n"
+    "E2\t路口铁盖子翘起来了，车压过去咣当响\tmunicipal.manhole-cover\tsimple\t0\t0\n"
+    "E3\t楼下铁盖子歪了半边，老人被绊倒了腿在流血\tmunicipal.manhole-cover\tsimple\t1\t0\n"
+    "E4\t楼道里的破沙发旧床垫堆了一个月没人清\tmunicipal.garbage\tsimple\t0\t0\n"
+    "E5\t破沙发扔在单元门口好几天了，臭烘烘\tmunicipal.garbage\tsimple\t0\t0\n"
+    "E6\t楼上天天半夜跳绳咚咚咚，吵得睡不着\torder.noise\tgeneral\t0\t0\n"
+    "E7\t隔壁半夜唱卡拉OK，吵得孩子睡不着\torder.noise\tgeneral\t0\t0\n"
+    "E8\t厨房里一股焦糊味，锅烧干了冒黑烟，人被熏晕在地上\trescue.fire\tmajor\t1\t0\n";
+
+TEST(ClassifierTest, TheModelChoosesWhereNoKeywordMatchesAndNamesTheWordsThatWeighed) {
+  auto registry = Registry();
+  Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
+  auto result = classifier.Classify(*registry, "", "单元楼前面的铁盖子咣当咣当响了一晚上", "", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->catalogue_item, "municipal.manhole-cover");
+  ASSERT_GE(result->explanation.hits_size(), 1);
+  const auto& hit = result->explanation.hits(0);
+  EXPECT_EQ(hit.rule(), "model:municipal.manhole-cover");
+  EXPECT_EQ(hit.effect(), "item");
+  ASSERT_GE(hit.matched_size(), 1);
+  for (const std::string& gram : hit.matched()) {
+    EXPECT_NE(std::string("单元楼前面的铁盖子咣当咣当响了一晚上").find(gram), std::string::npos) << gram;
+    for (const std::string& other : hit.matched()) {
+      if (&other != &gram) {
+        EXPECT_EQ(gram.find(other), std::string::npos) << "runs are joined: " << gram << " " << other;
+      }
+    }
+  }
+  EXPECT_NE(result->explanation.summary().find("事项 井盖破损松动（相似说法: "), std::string::npos)
+      << result->explanation.summary();
+
+  // A keyword match explains itself as before.
+  auto keyword = classifier.Classify(*registry, "", "门口的井盖一压就响", "", {});
+  ASSERT_TRUE(keyword.ok());
+  EXPECT_EQ(keyword->explanation.hits(0).rule(), "item:municipal.manhole-cover");
+}
+
+TEST(ClassifierTest, TheModelSuggestsNoItemWithoutWordsThatSpeakForIt) {
+  auto registry = Registry();
+  Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
+  for (const std::string text : {"口", "<img src=x onerror=alert(1)>", "another request"}) {
+    auto result = classifier.Classify(*registry, "", text, "", {});
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->catalogue_item.empty()) << text << ": " << result->explanation.summary();
+    EXPECT_NE(result->explanation.summary().find("事项 未匹配"), std::string::npos) << result->explanation.summary();
+  }
+}
+
+TEST(ClassifierTest, TheEmergencyModelFlagsDangerTheRulesDoNotName) {
+  auto registry = Registry();
+  Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
+  auto result = classifier.Classify(*registry, "", "路边铁盖子翘着，刚才有个老人被绊倒了在流血", "", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->catalogue_item, "municipal.manhole-cover");
+  EXPECT_TRUE(result->emergency) << result->explanation.summary();
+  bool explained = false;
+  for (const auto& hit : result->explanation.hits()) {
+    explained = explained || (hit.rule() == "model:emergency" && hit.effect() == "emergency" && hit.matched_size() > 0);
+  }
+  EXPECT_TRUE(explained) << result->explanation.DebugString();
+  // The model's emergency is cancelled like any other, and an item that cannot be one stays ordinary unless the
+  // model is sure enough for any item.
+  EXPECT_FALSE(classifier.Classify(*registry, "", "路边铁盖子翘着，老人被绊倒流血，已经扑灭了", "", {})->emergency);
+  const std::string garbage = "楼道里破沙发堆着，老人被绊倒了";
+  EXPECT_FALSE(classifier.Classify(*registry, "", garbage, "", {})->emergency);
+  ModelUse any_item = LearnedFrom(kExamples, *registry);
+  any_item.any_item_emergency_log_odds = 0;
+  auto flagged = Classifier(Rules(), any_item).Classify(*registry, "", garbage, "", {});
+  ASSERT_TRUE(flagged.ok());
+  EXPECT_EQ(flagged->catalogue_item, "municipal.garbage");
+  EXPECT_TRUE(flagged->emergency);
+}
+
+TEST(ClassifierTest, TheModelChoosesAnEmergencyItemOnlyWhenTheRequestSoundsUrgent) {
+  auto registry = Registry();
+  ModelUse use = LearnedFrom(kExamples, *registry);
+  const std::string text = "厨房里一股焦糊味";  // Words of the fire example, but no keyword of 火灾.
+  use.emergency_log_odds = std::numeric_limits<double>::infinity();
+  use.any_item_emergency_log_odds = std::numeric_limits<double>::infinity();
+  auto calm = Classifier(Rules(), use).Classify(*registry, "", text, "", {});
+  ASSERT_TRUE(calm.ok()) << calm.status();
+  EXPECT_NE(calm->catalogue_item, "rescue.fire") << calm->explanation.summary();
+  EXPECT_FALSE(calm->emergency);
+  use.emergency_log_odds = -100;
+  auto urgent = Classifier(Rules(), use).Classify(*registry, "", text, "", {});
+  ASSERT_TRUE(urgent.ok()) << urgent.status();
+  EXPECT_EQ(urgent->catalogue_item, "rescue.fire") << urgent->explanation.summary();
+  EXPECT_TRUE(urgent->emergency);
+}
+
+TEST(ClassifierTest, AnItemAddedAfterTheModelLearnedIsChosenByItsKeywords) {
+  auto registry = Registry();
+  Classifier classifier(Rules(), LearnedFrom(kExamples, *registry));
+  json doc = registry::testing::SmallRegistryJson();
+  doc["catalogue"].push_back({{"code", "water.rural-supply"}, {"name", "农村饮用水"}, {"department_code", "330199.cgj"},
+                              {"default_category", "general"}, {"keywords", {"农村饮水"}}, {"phrases", {"村…自来水"}},
+                              {"open311_service_code", "rural-water-supply"}});
+  auto reloaded = registry::RegistryFromJson(doc.dump());
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  auto result = classifier.Classify(**reloaded, "", "村里的自来水停了，楼上天天半夜吵得睡不着", "", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->catalogue_item, "water.rural-supply") << result->explanation.summary();
+}
+
+TEST(ClassificationModelTest, LearnsFastAndKeepsItemsItSawOnly) {
+  auto registry = Registry();
+  auto examples = ParseLabelledRequests(kExamples, registry.get());
+  ASSERT_TRUE(examples.ok());
+  const ClassificationModel model =
+      ClassificationModel::Train(*examples, nullptr, ClassificationModel::Options{});
+  EXPECT_EQ(model.examples(), examples->size());
+  EXPECT_EQ(model.Items().size(), 4u);
+  EXPECT_EQ(model.ItemIndex("municipal.illegal-dumping"), -1);
+  const std::vector<double> posterior = model.ItemLogPosterior(model.Features("吵得睡不着"));
+  ASSERT_EQ(posterior.size(), 4u);
+  EXPECT_EQ(std::max_element(posterior.begin(), posterior.end()) - posterior.begin(), model.ItemIndex("order.noise"));
+  EXPECT_TRUE(model.Features("完全陌生的话").size() < 6u) << "only n-grams seen in training are features";
+  // With the catalogue, an item without examples is learned from its name and keywords.
+  const ClassificationModel with_catalogue =
+      ClassificationModel::Train(*examples, registry.get(), ClassificationModel::Options{});
+  EXPECT_GE(with_catalogue.ItemIndex("municipal.illegal-dumping"), 0);
 }
 
 TEST(ClassifierTest, RulesFileErrorsNameThePath) {
