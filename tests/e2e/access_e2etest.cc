@@ -78,7 +78,7 @@ class AccessE2eTest : public ::testing::Test {
   // A 12345 call taken by an operator of `centre`, about `text` on kGrid (each test its own problem, so that intake
   // does not link one test's call to another's open case as a repeat).
   static std::string Submit(const std::string& centre, const std::string& key,
-                            const std::string& text = "翠苑一区3幢东侧井盖松动，车压过去咣当响") {
+                            const std::string& text = "翠苑一区东侧窨井盖松动，踩上去晃") {
     auto intake =
         StubAs<v1::IntakeService>("intake", Actor(v1::ROLE_HOTLINE_OPERATOR, centre, "operator-" + centre));
     v1::SubmitCaseRequest request;

@@ -328,7 +328,7 @@ TEST_F(FeedbackE2eTest, HttpCallbackReportsAndPublicDisclosure) {
 
 TEST_F(FeedbackE2eTest, NoRatingInTheWindowClosesAsNotRated) {
   StartFleet("feedback-not-rated", "4s");
-  const std::string id = Resolved("滨江路井盖下沉，雨天积水");
+  const std::string id = Resolved("滨江路窨井盖松动，踩上去晃");
   ASSERT_TRUE(testing::WaitFor([&] { return Get(id).status() == v1::CASE_STATUS_CLOSED; }, absl::Seconds(60)))
       << "the settle loop closes the case once the window passes";
   std::vector<v1::CaseEvent> timeline = Timeline(id);

@@ -345,7 +345,7 @@ TEST_F(TlsE2eTest, RenewedCertificatesAreServedWithoutARestart) {
 
   // The same processes, and the chain still runs: the renewed client certificates prove the services to each other.
   for (const std::string service : {"dispatch", "intake", "sla", "feedback"}) EXPECT_TRUE(fleet_->Running(service));
-  const std::string id = Resolved("学院路7号井盖破损");
+  const std::string id = Resolved("学院路7号窨井盖松动，踩上去晃");
   ASSERT_FALSE(id.empty());
   const std::string code = RatingCode(id);
   auto feedback = v1::FeedbackService::NewStub(fleet_->Channel("feedback"));
