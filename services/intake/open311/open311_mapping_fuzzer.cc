@@ -111,8 +111,11 @@ void FuzzQuery(const std::string& query) {
     FUZZ_CHECK(parsed->start <= parsed->end, "window order");
     FUZZ_CHECK(parsed->end - parsed->start <= open311::kMaxQueryWindow, "window length");
     FUZZ_CHECK(parsed->open || parsed->closed, "some status");
+    // Each a catalogue item, or "" (cases without one) where the catch-all `other` was asked for.
     for (const std::string& item : parsed->catalogue_items) {
-      FUZZ_CHECK(Registry().FindCatalogueItem(item) != nullptr, item);
+      FUZZ_CHECK(item.empty() ? absl::StrContains(params.at("service_code"), open311::kCatchAllServiceCode)
+                              : Registry().FindCatalogueItem(item) != nullptr,
+                 item);
     }
   }
 }
