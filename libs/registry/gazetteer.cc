@@ -5,65 +5,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_replace.h"
+#include "libs/utf8/utf8.h"
 
 namespace gridcase::registry {
 namespace {
-
-// Decodes the code point starting at text[i]; sets *length to its byte count. Malformed input yields the single byte
-// as a code point of length 1 that matches nothing special.
-uint32_t DecodeAt(absl::string_view text, size_t i, size_t* length) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (lead < 0x80) {
-    *length = 1;
-    return lead;
-  } else if ((lead & 0xE0) == 0xC0) {
-    n = 2;
-    cp = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    n = 3;
-    cp = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    n = 4;
-    cp = lead & 0x07;
-  } else {
-    *length = 1;
-    return 0xFFFFFFFF;
-  }
-  if (i + n > text.size()) {
-    *length = 1;
-    return 0xFFFFFFFF;
-  }
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      *length = 1;
-      return 0xFFFFFFFF;
-    }
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  *length = n;
-  return cp;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Byte offsets at which code points start, plus text.size() at the end.
 std::vector<size_t> CodePointStarts(absl::string_view text) {
@@ -72,7 +17,7 @@ std::vector<size_t> CodePointStarts(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     starts.push_back(i);
     size_t length = 1;
-    DecodeAt(text, i, &length);
+    utf8::Decode(text, i, &length);
     i += length;
   }
   starts.push_back(text.size());
@@ -86,8 +31,8 @@ std::string NormalizePlaceText(absl::string_view text) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     size_t length = 1;
-    const uint32_t cp = DecodeAt(text, i, &length);
-    if (cp == 0xFFFFFFFF) {
+    const uint32_t cp = utf8::Decode(text, i, &length);
+    if (cp == utf8::kMalformed) {
       out.push_back(text[i]);
     } else if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0x3000 ||
                cp == 0x00A0) {
@@ -97,7 +42,7 @@ std::string NormalizePlaceText(absl::string_view text) {
     } else if (cp < 0x80) {
       out.push_back(absl::ascii_tolower(static_cast<unsigned char>(cp)));
     } else if (cp == 0x680B) {   // 栋
-      AppendUtf8(0x5E62, &out);  // 幢
+      utf8::Append(0x5E62, &out);  // 幢
     } else {
       out.append(text.data() + i, length);
     }

@@ -9,39 +9,19 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/utf8/utf8.h"
 #include "services/intake/core/phrase_match.h"
 
 namespace gridcase::intake {
 namespace {
 
-// Decodes one UTF-8 character at `text[*pos]` and advances; an invalid byte decodes as itself.
+// Decodes one UTF-8 character at `text[*pos]` and advances; a malformed byte decodes as itself.
 uint32_t NextCodePoint(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
-  const uint8_t lead = byte(*pos);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
-  if (*pos + length > text.size()) length = 1;
-  uint32_t code_point = length == 1 ? lead : lead & (0x7F >> length);
-  for (size_t i = 1; i < length; ++i) code_point = (code_point << 6) | (byte(*pos + i) & 0x3F);
+  size_t length = 1;
+  uint32_t code_point = utf8::Decode(text, *pos, &length);
+  if (code_point == utf8::kMalformed) code_point = static_cast<uint8_t>(text[*pos]);
   *pos += length;
   return code_point;
-}
-
-void AppendUtf8(uint32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 // Punctuation, spaces and symbols: where n-grams stop.
@@ -73,7 +53,7 @@ void ForEachNgram(absl::string_view text, int min_gram, int max_gram, Visit visi
       in_run = true;
     }
     starts.push_back(normalised.size());
-    AppendUtf8(c, &normalised);
+    utf8::Append(c, &normalised);
   }
   run_begin.push_back(starts.size());
   starts.push_back(normalised.size());
