@@ -5,7 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_replace.h"
-#include "libs/utf8/utf8.h"
+#include "libs/validation/utf8.h"
 
 namespace gridcase::registry {
 namespace {
@@ -17,7 +17,7 @@ std::vector<size_t> CodePointStarts(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     starts.push_back(i);
     size_t length = 1;
-    utf8::Decode(text, i, &length);
+    validation::DecodeUtf8(text, i, &length);
     i += length;
   }
   starts.push_back(text.size());
@@ -31,8 +31,8 @@ std::string NormalizePlaceText(absl::string_view text) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     size_t length = 1;
-    const uint32_t cp = utf8::Decode(text, i, &length);
-    if (cp == utf8::kMalformed) {
+    const uint32_t cp = validation::DecodeUtf8(text, i, &length);
+    if (cp == validation::kMalformedUtf8) {
       out.push_back(text[i]);
     } else if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0x3000 ||
                cp == 0x00A0) {
@@ -42,7 +42,7 @@ std::string NormalizePlaceText(absl::string_view text) {
     } else if (cp < 0x80) {
       out.push_back(absl::ascii_tolower(static_cast<unsigned char>(cp)));
     } else if (cp == 0x680B) {   // 栋
-      utf8::Append(0x5E62, &out);  // 幢
+      validation::AppendUtf8(0x5E62, &out);  // 幢
     } else {
       out.append(text.data() + i, length);
     }

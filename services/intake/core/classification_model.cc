@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "libs/utf8/utf8.h"
+#include "libs/validation/utf8.h"
 #include "services/intake/core/phrase_match.h"
 
 namespace gridcase::intake {
@@ -18,8 +18,8 @@ namespace {
 // Decodes one UTF-8 character at `text[*pos]` and advances; a malformed byte decodes as itself.
 uint32_t NextCodePoint(absl::string_view text, size_t* pos) {
   size_t length = 1;
-  uint32_t code_point = utf8::Decode(text, *pos, &length);
-  if (code_point == utf8::kMalformed) code_point = static_cast<uint8_t>(text[*pos]);
+  uint32_t code_point = validation::DecodeUtf8(text, *pos, &length);
+  if (code_point == validation::kMalformedUtf8) code_point = static_cast<uint8_t>(text[*pos]);
   *pos += length;
   return code_point;
 }
@@ -53,7 +53,7 @@ void ForEachNgram(absl::string_view text, int min_gram, int max_gram, Visit visi
       in_run = true;
     }
     starts.push_back(normalised.size());
-    utf8::Append(c, &normalised);
+    validation::AppendUtf8(c, &normalised);
   }
   run_begin.push_back(starts.size());
   starts.push_back(normalised.size());
