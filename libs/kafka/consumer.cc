@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "librdkafka/rdkafkacpp.h"
 #include "libs/faults/crash_point.h"
+#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/case_wait.h"
 #include "libs/kafka/kafka_metrics.h"
 #include "spdlog/spdlog.h"
@@ -419,6 +420,11 @@ void Consumer::RunBatches(const BatchHandler& handler, size_t max_records) {
     if (!redelivering.empty()) std::this_thread::sleep_for(absl::ToChronoMilliseconds(options_.retry_backoff));
   }
   Close();
+}
+
+void Consumer::RunByCase(const Handler& handler, int lanes, size_t max_records) {
+  CaseLanes by_case(handler, lanes);
+  RunBatches([&by_case](absl::Span<const Message> records) { return by_case.Handle(records); }, max_records);
 }
 
 void Consumer::Close() {

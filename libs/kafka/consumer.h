@@ -96,6 +96,9 @@ class Consumer {
   // idempotent handlers allow). A partition's offset is stored only up to the last record before its first one that
   // is to be redelivered; that record and the partition's later ones are fetched again.
   void RunBatches(const BatchHandler& handler, size_t max_records);
+  // RunBatches with kafka::CaseLanes: `handler` runs on up to `lanes` cases at once, each case's records in order.
+  // The handler must be safe to call from several threads at once for different cases.
+  void RunByCase(const Handler& handler, int lanes, size_t max_records);
   // Thread-safe; Run returns soon after.
   void Stop() { stopping_ = true; }
   // True once the group has assigned this member at least one partition.

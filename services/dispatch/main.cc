@@ -14,7 +14,6 @@
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/cluster.h"
-#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -113,7 +112,6 @@ int Run(service::ServiceRunner& runner) {
     std::unique_ptr<parking::RedisParkingStore> parking;
     std::unique_ptr<Projector> projector;
     std::unique_ptr<CaseRecordHandler> handler;
-    std::unique_ptr<kafka::CaseLanes> lanes;
     std::unique_ptr<kafka::Consumer> consumer;
   };
   std::vector<Stage> stages;
@@ -128,9 +126,6 @@ int Run(service::ServiceRunner& runner) {
     if (!parking.ok()) return runner.BadConfig("parking", parking.status());
     stage.projector = std::make_unique<Projector>(stage.store.get());
     stage.handler = std::make_unique<CaseRecordHandler>(stage.projector.get(), stage.store.get(), &commands);
-    stage.lanes = std::make_unique<kafka::CaseLanes>(
-        [handler = stage.handler.get()](const kafka::Message& m) { return handler->Handle(m); },
-        config.consumer_lanes);
     std::string stage_name = StageName(topic, config.topic_prefix);
     auto consumer = kafka::Consumer::Create({.brokers = kafka_cluster,
                                              .group_id = config.topic_prefix + "gridcase-dispatch-" + stage_name,
@@ -150,9 +145,9 @@ int Run(service::ServiceRunner& runner) {
   // The stages stop together: each closes its consumer (commit, leave the group) while the others do.
   std::vector<std::thread> stage_threads;
   for (Stage& stage : stages) {
-    stage_threads.emplace_back([&stage, batch = config.consumer_batch] {
-      stage.consumer->RunBatches([&stage](absl::Span<const kafka::Message> records) { return stage.lanes->Handle(records); },
-                                 batch);
+    stage_threads.emplace_back([&stage, &config] {
+      stage.consumer->RunByCase([&stage](const kafka::Message& m) { return stage.handler->Handle(m); },
+                                config.consumer_lanes, config.consumer_batch);
     });
   }
   runner.Started("stages", [&stages, &stage_threads] {

@@ -5,7 +5,6 @@
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/cluster.h"
-#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -95,12 +94,11 @@ int Run(service::ServiceRunner& runner) {
                                            .parking = *parking},
                                           producer->get());
   if (!consumer.ok()) return runner.StartupFailed("consumer", consumer.status());
-  kafka::CaseLanes lanes([&handler](const kafka::Message& m) { return handler.Handle(m); }, rt.consumer_lanes);
   runner.StartThread(
       "consumer",
       [&] {
-        (*consumer)->RunBatches([&](absl::Span<const kafka::Message> records) { return lanes.Handle(records); },
-                                rt.consumer_batch);
+        (*consumer)->RunByCase([&handler](const kafka::Message& m) { return handler.Handle(m); }, rt.consumer_lanes,
+                               rt.consumer_batch);
       },
       [&] { (*consumer)->Stop(); });
 

@@ -9,7 +9,6 @@
 #include "libs/events/topic_specs.h"
 #include "libs/events/topics.h"
 #include "libs/kafka/cluster.h"
-#include "libs/kafka/case_lanes.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/topic_admin.h"
 #include "libs/log/log.h"
@@ -141,11 +140,9 @@ int Run(service::ServiceRunner& runner) {
   if (!tail.ok()) return runner.StartupFailed("consumer", tail.status());
   // The case consumer and the SLA tail stop together: each closes (commit, leave the group) while the other does.
   RedisCaseClockStore tail_cases(reader_redis->get(), keys);
-  kafka::CaseLanes keeper_lanes([&keeper](const kafka::Message& m) { return keeper.HandleRecord(m); },
-                                runtime.consumer_lanes);
   std::thread consuming([&] {
-    (*consumer)->RunBatches([&](absl::Span<const kafka::Message> records) { return keeper_lanes.Handle(records); },
-                            runtime.consumer_batch);
+    (*consumer)->RunByCase([&keeper](const kafka::Message& m) { return keeper.HandleRecord(m); },
+                           runtime.consumer_lanes, runtime.consumer_batch);
   });
   std::thread tailing(
       [&] { (*tail)->Run([&](const kafka::Message& m) { return FeedAlerts(broadcaster, tail_cases, m); }); });
