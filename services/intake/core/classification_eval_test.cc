@@ -28,10 +28,10 @@ bool Fresh(const LabelledRequest& request) { return !RulesWereAdjustedOn(request
 
 constexpr int kFolds = 5;
 // The cross-validation's last measurement (docs/CLASSIFICATION.md, "Measured").
-constexpr double kCvItemFloor = 613.0 / 920;
-constexpr double kCvCategoryFloor = 737.0 / 920;
-constexpr double kCvRecallFloor = 148.0 / 154;
-constexpr double kCvPrecisionFloor = 148.0 / 206;
+constexpr double kCvItemFloor = 2722.0 / 3190;
+constexpr double kCvCategoryFloor = 2858.0 / 3190;
+constexpr double kCvRecallFloor = 498.0 / 521;
+constexpr double kCvPrecisionFloor = 498.0 / 633;
 
 TEST_F(ClassificationEvalTest, TrainingExamplesMeetTheTargets) {
   std::cout << "[training] " << examples_.size() << " examples learned in " << training_.count() << " ms\n";
@@ -105,15 +105,34 @@ TEST_F(ClassificationEvalTest, SearchOfModelSettings) {
 
 TEST_F(ClassificationEvalTest, SearchOfEmergencySettings) {
   if (std::getenv("GRIDCASE_EVAL_SEARCH") == nullptr) GTEST_SKIP() << "GRIDCASE_EVAL_SEARCH=1 runs it";
-  for (double smoothing : {0.005, 0.02, 0.1, 0.5}) {
-    ClassificationModel::Options options{.emergency_smoothing = smoothing};
-    for (double odds : {-4.0, -2.0, 0.0, 2.0, 4.0, 8.0, std::numeric_limits<double>::infinity()}) {
-      for (double any_item : {8.0, 16.0, 24.0, std::numeric_limits<double>::infinity()}) {
-        ModelUse use{.emergency_log_odds = odds, .any_item_emergency_log_odds = any_item};
-        auto cv = CrossValidate(rules_, use, options, *registry_, examples_, kFolds, Fresh);
-        ASSERT_TRUE(cv.ok()) << cv.status();
-        std::cout << "emergency_smoothing=" << smoothing << " emergency_log_odds=" << odds
-                  << " any_item_emergency_log_odds=" << any_item << ": " << cv->Summary() << "\n";
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  std::vector<ClassificationModel::Options> learners;
+  for (bool digits : {true, false}) {
+    learners.push_back({.emergency_smoothing = 0.1, .emergency_digits = digits});
+    for (double positive_weight : {1.0, 2.0}) {
+      for (double l2 : {1e-3}) {
+        learners.push_back({.emergency_logistic = true, .emergency_digits = digits, .emergency_l2 = l2,
+                            .emergency_positive_weight = positive_weight});
+      }
+    }
+  }
+  for (const ClassificationModel::Options& options : learners) {
+    for (double odds : {-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0}) {
+      for (double any_item : {4.0, 8.0, kNever}) {
+        for (double item_probability : {0.05, 0.1, 0.2, kNever}) {
+          ModelUse use = use_;
+          use.model = nullptr;
+          use.emergency_log_odds = odds;
+          use.any_item_emergency_log_odds = any_item;
+          use.emergency_item_probability = item_probability;
+          auto cv = CrossValidate(rules_, use, options, *registry_, examples_, kFolds, Fresh);
+          ASSERT_TRUE(cv.ok()) << cv.status();
+          std::cout << "logistic=" << options.emergency_logistic << " positive_weight="
+                    << options.emergency_positive_weight << " l2=" << options.emergency_l2
+                    << " digits=" << options.emergency_digits << " smoothing=" << options.emergency_smoothing
+                    << " emergency_log_odds=" << odds << " any_item_emergency_log_odds=" << any_item
+                    << " emergency_item_probability=" << item_probability << ": " << cv->Summary() << "\n";
+        }
       }
     }
   }

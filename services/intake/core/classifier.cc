@@ -1,6 +1,7 @@
 #include "services/intake/core/classifier.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -248,6 +249,29 @@ v1::ClassificationExplanation::Hit* AddHit(v1::ClassificationExplanation* explan
   return hit;
 }
 
+struct EmergencyItemLikelihood {
+  double probability = 0;                    // Of all always-emergency items together.
+  const v1::CatalogueItem* item = nullptr;  // The likeliest of them.
+};
+
+EmergencyItemLikelihood LikelyEmergencyItem(const ClassificationModel& model, const registry::OrgRegistry& registry,
+                                            const std::vector<int>& features) {
+  const std::vector<double> posterior = model.ItemLogPosterior(features);
+  EmergencyItemLikelihood likely;
+  double best = -std::numeric_limits<double>::infinity();
+  for (const v1::CatalogueItem& item : registry.Catalogue()) {
+    if (!item.emergency()) continue;
+    const int learned = model.ItemIndex(item.code());
+    if (learned < 0) continue;
+    likely.probability += std::exp(posterior[learned]);
+    if (posterior[learned] > best) {
+      best = posterior[learned];
+      likely.item = &item;
+    }
+  }
+  return likely;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Category> ParseCategory(absl::string_view name) {
@@ -407,6 +431,19 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
           AsWritten(model_.model->EmergencyEvidence(features, kEvidenceShown), haystack);
       AddHit(&explanation, "model:emergency", "emergency", evidence);
       emergency_why.push_back(absl::StrCat("像以往的紧急诉求（相似说法: ", absl::StrJoin(evidence, "、"), "）"));
+    }
+  }
+  if (model_.model != nullptr && !result.emergency &&
+      model_.emergency_item_probability != std::numeric_limits<double>::infinity()) {
+    if (features.empty()) features = model_.model->Features(haystack);
+    const EmergencyItemLikelihood likely = LikelyEmergencyItem(*model_.model, registry, features);
+    if (likely.item != nullptr && likely.probability >= model_.emergency_item_probability) {
+      result.emergency = true;
+      const std::vector<std::string> evidence = AsWritten(
+          model_.model->Evidence(features, model_.model->ItemIndex(likely.item->code()), kEvidenceShown), haystack);
+      AddHit(&explanation, absl::StrCat("model:", likely.item->code()), "emergency", evidence);
+      emergency_why.push_back(absl::StrCat("像紧急事项 ", likely.item->name(), "（相似说法: ",
+                                           absl::StrJoin(evidence, "、"), "）"));
     }
   }
   for (const std::string& keyword : rules_.emergency_keywords) {

@@ -71,6 +71,10 @@ struct ModelUse {
   double emergency_log_odds = 4.0;
   // The same for an item that cannot be an emergency (the request's danger outweighs the item chosen).
   double any_item_emergency_log_odds = 8.0;
+  // The request is an emergency also when the model gives the always-emergency items together at least this
+  // probability (a drowning, a missing child, a suicide threat described without the words the rules know), whatever
+  // the item chosen (infinity: never).
+  double emergency_item_probability = std::numeric_limits<double>::infinity();
 };
 
 // Suggests a catalogue item, one of the five categories and the emergency flag from the request's text and
