@@ -321,6 +321,23 @@ TEST(LabelledSetTest, ParsesAndChecksTheLabels) {
                 .status()
                 .message(),
             "line 1: cross_county is 1 exactly when the category is cross_county");
+  // The labelling guide's rules (docs/LABELLING.md).
+  EXPECT_EQ(ParseLabelledRequests("A1\t建筑垃圾倒在路边\tmunicipal.illegal-dumping\tsimple\t0\t0\n", registry.get())
+                .status()
+                .message(),
+            "line 1: category simple is below the default of municipal.illegal-dumping");
+  EXPECT_EQ(ParseLabelledRequests("A1\t楼下着火了\trescue.fire\tmajor\t0\t0\n", registry.get())
+                .status()
+                .message(),
+            "line 1: rescue.fire is always an emergency");
+  EXPECT_EQ(ParseLabelledRequests("A1\t垃圾满了\tmunicipal.garbage\tgeneral\t1\t0\n", registry.get()).status().message(),
+            "line 1: municipal.garbage cannot be an emergency");
+  EXPECT_EQ(ParseLabelledRequests("A1\t井盖响\tmunicipal.manhole-cover\tsimple\t0\t0\n"
+                                  "A1\t井盖响了\tmunicipal.manhole-cover\tsimple\t0\t0\n",
+                                  registry.get())
+                .status()
+                .message(),
+            "line 2: id A1 appears twice");
 }
 
 TEST(LabelledSetTest, CountsAgreementAndRanksMissedEmergenciesFirst) {

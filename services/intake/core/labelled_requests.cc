@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/intake/core/classifier.h"
@@ -12,6 +13,7 @@ namespace gridcase::intake {
 absl::StatusOr<std::vector<LabelledRequest>> ParseLabelledRequests(absl::string_view text,
                                                                   const registry::OrgRegistry* registry) {
   std::vector<LabelledRequest> requests;
+  absl::flat_hash_set<std::string> ids;
   int number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++number;
@@ -37,8 +39,21 @@ absl::StatusOr<std::vector<LabelledRequest>> ParseLabelledRequests(absl::string_
     if (request.cross_county != (request.category == v1::CATEGORY_CROSS_COUNTY)) {
       return invalid("cross_county is 1 exactly when the category is cross_county");
     }
-    if (registry != nullptr && registry->FindCatalogueItem(request.item) == nullptr) {
-      return invalid(absl::StrCat("unknown catalogue item ", request.item));
+    if (!ids.insert(request.id).second) return invalid(absl::StrCat("id ", request.id, " appears twice"));
+    if (registry != nullptr) {
+      const v1::CatalogueItem* item = registry->FindCatalogueItem(request.item);
+      if (item == nullptr) return invalid(absl::StrCat("unknown catalogue item ", request.item));
+      // docs/LABELLING.md: never below the item's default (a 跨县市 default needs another county named, so it is
+      // not a floor); an emergency item is always one, an item that cannot be one never is.
+      if (item->default_category() != v1::CATEGORY_CROSS_COUNTY && request.category < item->default_category()) {
+        return invalid(absl::StrCat("category ", fields[3], " is below the default of ", request.item));
+      }
+      if (item->emergency() && !request.emergency) {
+        return invalid(absl::StrCat(request.item, " is always an emergency"));
+      }
+      if (!item->emergency() && !item->can_be_emergency() && request.emergency) {
+        return invalid(absl::StrCat(request.item, " cannot be an emergency"));
+      }
     }
     requests.push_back(std::move(request));
   }
