@@ -177,14 +177,40 @@ int BestKeywordItem(const KeywordScores& scores) {
   return chosen;
 }
 
+struct EmergencyItemLikelihood {
+  double probability = 0;                    // Of all always-emergency items together.
+  const v1::CatalogueItem* item = nullptr;  // The likeliest of them.
+};
+
+// How likely the model finds that the request is about an always-emergency item, from its item posterior.
+EmergencyItemLikelihood LikelyEmergencyItem(const ClassificationModel& model, const registry::OrgRegistry& registry,
+                                            const std::vector<double>& posterior) {
+  EmergencyItemLikelihood likely;
+  double best = -std::numeric_limits<double>::infinity();
+  for (const v1::CatalogueItem& item : registry.Catalogue()) {
+    if (!item.emergency()) continue;
+    const int learned = model.ItemIndex(item.code());
+    if (learned < 0) continue;
+    likely.probability += std::exp(posterior[learned]);
+    if (posterior[learned] > best) {
+      best = posterior[learned];
+      likely.item = &item;
+    }
+  }
+  return likely;
+}
+
 // The catalogue item with the best log P_model(item | text) + keyword_weight × keyword score, or -1.
-// An always-emergency item is a candidate only when its keywords matched or the emergency model finds the request
-// an emergency: a danger the resident does not describe is not assumed from a few similar words.
+// An always-emergency item is a candidate only when its keywords matched, the emergency model finds the request an
+// emergency or the always-emergency items together are likely enough (ModelUse::emergency_item_probability): a
+// danger the resident does not describe is not assumed from a few similar words.
 int ChooseWithModel(const ModelUse& use, const registry::OrgRegistry& registry, const KeywordScores& keywords,
                     const std::vector<int>& features) {
-  const bool sounds_urgent = use.model->EmergencyLogOdds(features) >= use.emergency_log_odds;
   const ClassificationModel& model = *use.model;
   const std::vector<double> posterior = model.ItemLogPosterior(features);
+  const bool sounds_urgent =
+      model.EmergencyLogOdds(features) >= use.emergency_log_odds ||
+      LikelyEmergencyItem(model, registry, posterior).probability >= use.emergency_item_probability;
   // An item the model never saw (added to the catalogue after it learned) counts as likely as its favourite: its
   // keywords decide, as they would without a model.
   const double unseen = posterior.empty() ? 0 : *std::max_element(posterior.begin(), posterior.end());
@@ -247,29 +273,6 @@ v1::ClassificationExplanation::Hit* AddHit(v1::ClassificationExplanation* explan
   hit->set_effect(std::string(effect));
   for (const std::string& m : matched) hit->add_matched(m);
   return hit;
-}
-
-struct EmergencyItemLikelihood {
-  double probability = 0;                    // Of all always-emergency items together.
-  const v1::CatalogueItem* item = nullptr;  // The likeliest of them.
-};
-
-EmergencyItemLikelihood LikelyEmergencyItem(const ClassificationModel& model, const registry::OrgRegistry& registry,
-                                            const std::vector<int>& features) {
-  const std::vector<double> posterior = model.ItemLogPosterior(features);
-  EmergencyItemLikelihood likely;
-  double best = -std::numeric_limits<double>::infinity();
-  for (const v1::CatalogueItem& item : registry.Catalogue()) {
-    if (!item.emergency()) continue;
-    const int learned = model.ItemIndex(item.code());
-    if (learned < 0) continue;
-    likely.probability += std::exp(posterior[learned]);
-    if (posterior[learned] > best) {
-      best = posterior[learned];
-      likely.item = &item;
-    }
-  }
-  return likely;
 }
 
 }  // namespace
@@ -436,7 +439,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   if (model_.model != nullptr && !result.emergency &&
       model_.emergency_item_probability != std::numeric_limits<double>::infinity()) {
     if (features.empty()) features = model_.model->Features(haystack);
-    const EmergencyItemLikelihood likely = LikelyEmergencyItem(*model_.model, registry, features);
+    const EmergencyItemLikelihood likely =
+        LikelyEmergencyItem(*model_.model, registry, model_.model->ItemLogPosterior(features));
     if (likely.item != nullptr && likely.probability >= model_.emergency_item_probability) {
       result.emergency = true;
       const std::vector<std::string> evidence = AsWritten(
