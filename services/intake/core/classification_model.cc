@@ -109,7 +109,6 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
   std::vector<std::array<int, 2>> emergency_counts;
   std::vector<std::vector<int>> document_features;
   std::vector<int> document_item;
-  std::vector<int> document_emergency;
   for (const Document& document : documents) {
     auto [it, added] = model.item_ids_.try_emplace(document.item, static_cast<int>(model.items_.size()));
     if (added) {
@@ -119,7 +118,6 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
     const int item = it->second;
     ++item_requests[item];
     document_item.push_back(item);
-    document_emergency.push_back(document.emergency);
     document_features.emplace_back();
     ForEachNgram(document.text, options.min_gram, options.max_gram, [&](absl::string_view gram) {
       auto [feature, is_new] =
@@ -170,8 +168,7 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
     const double beta = options.emergency_smoothing;
     const double emergency = std::log((emergency_counts[f][1] + beta) / (emergency_total[1] + beta * vocabulary));
     const double ordinary = std::log((emergency_counts[f][0] + beta) / (emergency_total[0] + beta * vocabulary));
-    const bool silent = !options.emergency_digits && absl::StrContains(model.feature_text_[f], '0');
-    model.emergency_weight_[f] = silent ? 0.0f : static_cast<float>(emergency - ordinary);
+    model.emergency_weight_[f] = static_cast<float>(emergency - ordinary);
   }
   if (options.learner == Learner::kComplementNaiveBayes) {
     // -log P(f | any other item), without the part every item shares: an n-gram speaks for an item as much as it is
@@ -197,51 +194,7 @@ ClassificationModel ClassificationModel::Train(const std::vector<LabelledRequest
   for (const LabelledRequest& example : examples) flagged += example.emergency;
   model.emergency_prior_ =
       std::log((flagged + 1.0) / (examples.size() + 2.0)) - std::log((examples.size() - flagged + 1.0) / (examples.size() + 2.0));
-  if (options.emergency_logistic) model.TrainEmergencyLogistic(document_features, document_emergency);
   return model;
-}
-
-void ClassificationModel::TrainEmergencyLogistic(const std::vector<std::vector<int>>& document_features,
-                                                 const std::vector<int>& document_emergency) {
-  std::vector<size_t> order;
-  for (size_t d = 0; d < document_features.size(); ++d) {
-    if (document_emergency[d] >= 0) order.push_back(d);
-  }
-  const size_t features = feature_text_.size();
-  // Weights and bias, and the time-weighted sums of their updates (for the average).
-  std::vector<double> weight(features, 0), update_time(features, 0);
-  double bias = emergency_prior_, bias_update_time = 0;
-  uint64_t random = 88172645463325252ull;  // xorshift64: the same passes on every run.
-  double time = 1;
-  for (int epoch = 0; epoch < options_.emergency_epochs; ++epoch) {
-    for (size_t i = order.size(); i > 1; --i) {
-      random ^= random << 13;
-      random ^= random >> 7;
-      random ^= random << 17;
-      std::swap(order[i - 1], order[random % i]);
-    }
-    const double rate = options_.emergency_learning_rate / (1.0 + epoch);
-    for (size_t d : order) {
-      double z = bias;
-      for (int f : document_features[d]) z += weight[f];
-      const double p = 1.0 / (1.0 + std::exp(-z));
-      const bool emergency = document_emergency[d] == 1;
-      const double gradient = (p - (emergency ? 1.0 : 0.0)) * (emergency ? options_.emergency_positive_weight : 1.0);
-      for (int f : document_features[d]) {
-        const double step = rate * (gradient + options_.emergency_l2 * weight[f]);
-        weight[f] -= step;
-        update_time[f] -= time * step;
-      }
-      bias -= rate * gradient;
-      bias_update_time -= time * rate * gradient;
-      time += 1;
-    }
-  }
-  for (size_t f = 0; f < features; ++f) {
-    const bool silent = !options_.emergency_digits && absl::StrContains(feature_text_[f], '0');
-    emergency_weight_[f] = silent ? 0.0f : static_cast<float>(weight[f] - update_time[f] / time);
-  }
-  emergency_prior_ = bias - bias_update_time / time;
 }
 
 void ClassificationModel::TrainPerceptron(const std::vector<std::vector<int>>& document_features,

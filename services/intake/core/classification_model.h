@@ -40,18 +40,6 @@ class ClassificationModel {
     // Each catalogue item (when a registry is given to Train) counts as this many requests made of its name,
     // keywords and phrase parts, so that items without labelled requests are known too (0: not at all).
     int catalogue_weight = 3;
-    // The emergency flag by logistic regression over the same n-grams (averaged stochastic gradient descent) instead
-    // of naive Bayes: it weighs n-grams against each other, so the words that go with danger in any item count and
-    // the item's own words do not.
-    bool emergency_logistic = false;
-    // Whether n-grams with a digit count for or against an emergency (house numbers and dates are no evidence of
-    // danger, yet with few examples they pick up the flag of the requests that happened to carry them).
-    bool emergency_digits = true;
-    int emergency_epochs = 15;
-    double emergency_learning_rate = 0.2;
-    double emergency_l2 = 1e-4;
-    // How much more a missed emergency costs than a false one while learning.
-    double emergency_positive_weight = 2.0;
   };
 
   // Learns from `examples`; with `registry`, from its catalogue items too (Options::catalogue_weight).
@@ -84,8 +72,6 @@ class ClassificationModel {
     double gain;
     const std::string* text;
   };
-  void TrainEmergencyLogistic(const std::vector<std::vector<int>>& document_features,
-                              const std::vector<int>& document_emergency);
   void TrainPerceptron(const std::vector<std::vector<int>>& document_features, const std::vector<int>& document_item,
                        int epochs);
   static std::vector<std::string> Strongest(std::vector<Candidate> candidates, size_t n);

@@ -74,7 +74,7 @@ struct ModelUse {
   // The request is an emergency also when the model gives the always-emergency items together at least this
   // probability (a drowning, a missing child, a suicide threat described without the words the rules know), whatever
   // the item chosen (infinity: never).
-  double emergency_item_probability = std::numeric_limits<double>::infinity();
+  double emergency_item_probability = 0.1;
 };
 
 // Suggests a catalogue item, one of the five categories and the emergency flag from the request's text and

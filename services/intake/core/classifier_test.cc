@@ -245,6 +245,7 @@ TEST(ClassifierTest, TheModelChoosesAnEmergencyItemOnlyWhenTheRequestSoundsUrgen
   const std::string text = "厨房里一股焦糊味";  // Words of the fire example, but no keyword of 火灾.
   use.emergency_log_odds = std::numeric_limits<double>::infinity();
   use.any_item_emergency_log_odds = std::numeric_limits<double>::infinity();
+  use.emergency_item_probability = std::numeric_limits<double>::infinity();
   auto calm = Classifier(Rules(), use).Classify(*registry, "", text, "", {});
   ASSERT_TRUE(calm.ok()) << calm.status();
   EXPECT_NE(calm->catalogue_item, "rescue.fire") << calm->explanation.summary();
@@ -254,6 +255,33 @@ TEST(ClassifierTest, TheModelChoosesAnEmergencyItemOnlyWhenTheRequestSoundsUrgen
   ASSERT_TRUE(urgent.ok()) << urgent.status();
   EXPECT_EQ(urgent->catalogue_item, "rescue.fire") << urgent->explanation.summary();
   EXPECT_TRUE(urgent->emergency);
+  // Likely enough to be about an emergency item is as urgent.
+  use.emergency_log_odds = std::numeric_limits<double>::infinity();
+  use.emergency_item_probability = 0.05;
+  auto likely = Classifier(Rules(), use).Classify(*registry, "", text, "", {});
+  ASSERT_TRUE(likely.ok()) << likely.status();
+  EXPECT_EQ(likely->catalogue_item, "rescue.fire") << likely->explanation.summary();
+}
+
+TEST(ClassifierTest, ARequestLikelyAboutAnEmergencyItemIsOneWhateverItsItem) {
+  auto registry = Registry();
+  ModelUse use = LearnedFrom(kExamples, *registry);
+  use.emergency_log_odds = std::numeric_limits<double>::infinity();
+  use.any_item_emergency_log_odds = std::numeric_limits<double>::infinity();
+  use.emergency_item_probability = 0.05;
+  // The channel chose the item; the words are those of the fire example.
+  auto result = Classifier(Rules(), use).Classify(*registry, "", "厨房里一股焦糊味", "municipal.garbage", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->catalogue_item, "municipal.garbage");
+  EXPECT_TRUE(result->emergency) << result->explanation.summary();
+  bool explained = false;
+  for (const auto& hit : result->explanation.hits()) {
+    explained = explained || (hit.rule() == "model:rescue.fire" && hit.effect() == "emergency");
+  }
+  EXPECT_TRUE(explained) << result->explanation.DebugString();
+  EXPECT_NE(result->explanation.summary().find("像紧急事项 火灾"), std::string::npos) << result->explanation.summary();
+  use.emergency_item_probability = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(Classifier(Rules(), use).Classify(*registry, "", "厨房里一股焦糊味", "municipal.garbage", {})->emergency);
 }
 
 TEST(ClassifierTest, AnItemAddedAfterTheModelLearnedIsChosenByItsKeywords) {
