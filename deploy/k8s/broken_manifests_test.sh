@@ -49,5 +49,8 @@ check scaledobject-above-partitions 1 "maxReplicaCount 13 exceeds GRIDCASE_PARTI
   "sed -i '0,/  maxReplicaCount: 12/s//  maxReplicaCount: 13/' base/autoscaling.yaml"
 check stale-data-copy 1 "differs from services/sla/sla-policy.json" \
   "printf '\n' >>base/data/sla-policy.json"
+check configmap-over-1mib 1 "ConfigMaps over 1 MiB (the API server refuses them): gridcase-examples" \
+  "head -c 1100000 /dev/zero | tr '\\0' x >base/data/examples.tsv &&
+   sed -i 's#^configMapGenerator:\$#&\n  - name: gridcase-examples\n    files:\n      - data/examples.tsv#' base/kustomization.yaml"
 
 ((failures == 0)) || { echo "$failures broken manifest(s) not rejected as expected"; exit 1; }
