@@ -24,14 +24,20 @@ bool RulesWereAdjustedOn(const LabelledRequest& request) {
   return request.id[0] == 'T' || request.id[0] == 'H' || request.id[0] == 'U';
 }
 
-bool Fresh(const LabelledRequest& request) { return !RulesWereAdjustedOn(request); }
+// Requests written to teach dangers described without danger words and their look-alikes: learned from, not
+// measured, as three in five of them are emergencies where a hotline's month has about one in five.
+bool AboutDanger(const LabelledRequest& request) {
+  return request.id[0] == 'L' || request.id[0] == 'M' || request.id[0] == 'P';
+}
+
+bool Fresh(const LabelledRequest& request) { return !RulesWereAdjustedOn(request) && !AboutDanger(request); }
 
 constexpr int kFolds = 5;
 // The cross-validation's last measurement (docs/CLASSIFICATION.md, "Measured").
-constexpr double kCvItemFloor = 4904.0 / 5440;
-constexpr double kCvCategoryFloor = 4990.0 / 5440;
-constexpr double kCvRecallFloor = 842.0 / 854;
-constexpr double kCvPrecisionFloor = 842.0 / 1064;
+constexpr double kCvItemFloor = 5203.0 / 5740;
+constexpr double kCvCategoryFloor = 5281.0 / 5740;
+constexpr double kCvRecallFloor = 924.0 / 927;
+constexpr double kCvPrecisionFloor = 924.0 / 1189;
 
 TEST_F(ClassificationEvalTest, TrainingExamplesMeetTheTargets) {
   std::cout << "[training] " << examples_.size() << " examples learned in " << training_.count() << " ms\n";
