@@ -74,7 +74,11 @@ int Run(service::ServiceRunner& runner) {
 
   redis::RedisOptions redis_options{
       .host = rt.redis.host, .port = rt.redis.port, .user = rt.redis_user, .password = rt.redis_password};
-  auto consumer_redis = redis::RedisClient::Create(redis_options);
+  // The consumer's lanes share two connections; their calls go to Redis together (group commit).
+  redis::RedisOptions consumer_redis_options = redis_options;
+  consumer_redis_options.connections = 2;
+  consumer_redis_options.group_commit = true;
+  auto consumer_redis = redis::RedisClient::Create(consumer_redis_options);
   if (!consumer_redis.ok()) return runner.StartupFailed("redis", consumer_redis.status());
   redis::RedisOptions worker_options = redis_options;
   worker_options.connections = 8;  // The targets' workers and the gRPC handlers.
@@ -82,7 +86,7 @@ int Run(service::ServiceRunner& runner) {
   if (!worker_redis.ok()) return runner.StartupFailed("redis", worker_redis.status());
 
   auto now = [] { return absl::Now(); };
-  // The case topics → queued deliveries: one consumer group, one thread.
+  // The case topics → queued deliveries: one consumer group, its cases handled side by side (CaseLanes).
   RedisNotifyStore consumer_store(consumer_redis->get(), rt.redis_prefix, config->retention);
   EventRouter router(&consumer_store, &consumer_store, &consumer_store, now, config->max_event_age);
   CaseEventHandler handler(&router);
@@ -98,7 +102,11 @@ int Run(service::ServiceRunner& runner) {
                                           producer->get());
   if (!consumer.ok()) return runner.StartupFailed("consumer", consumer.status());
   runner.StartThread(
-      "consumer", [&] { (*consumer)->Run([&](const kafka::Message& m) { return handler.Handle(m); }); },
+      "consumer",
+      [&] {
+        (*consumer)->RunByCase([&handler](const kafka::Message& m) { return handler.Handle(m); }, rt.consumer_lanes,
+                               rt.consumer_batch);
+      },
       [&] { (*consumer)->Stop(); });
 
   // The senders.
