@@ -36,10 +36,11 @@ int main(int argc, char** argv) {
   std::string topic = gridcase::events::Topics(config->topic_prefix).audit();
   const gridcase::kafka::Cluster cluster(config->kafka_brokers, config->kafka_client_props);
   int shown = 0;
+  gridcase::access_log::SeenRecords seen;
   auto print = [&](const gridcase::kafka::Message& message) -> absl::Status {
     gridcase::v1::AccessRecord record;
     if (!record.ParseFromString(message.value)) return absl::OkStatus();  // Not an access record: skipped.
-    if (!gridcase::access_log::Matches(query, record)) return absl::OkStatus();
+    if (!gridcase::access_log::Matches(query, record) || !seen.FirstTime(record)) return absl::OkStatus();
     gridcase::access_log::PrintRecord(record, std::cout);
     ++shown;
     return absl::OkStatus();

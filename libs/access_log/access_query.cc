@@ -24,6 +24,10 @@ bool Matches(const AccessQuery& query, const v1::AccessRecord& record) {
   return true;
 }
 
+bool SeenRecords::FirstTime(const v1::AccessRecord& record) {
+  return record.record_id().empty() || ids_.insert(record.record_id()).second;
+}
+
 void PrintRecord(const v1::AccessRecord& record, std::ostream& out) {
   out << absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", TimeOf(record), absl::UTCTimeZone()) << ' '
       << (record.subject().empty() ? "(unauthenticated)" : record.subject()) << ' ' << v1::Role_Name(record.role())

@@ -45,5 +45,20 @@ TEST(AccessQueryTest, PrintsOneLineWithWhoWhatWhenAndOutcome) {
             "request_id=req-1 peer=ipv4:127.0.0.1:5000 reason=\"outside scope\"\n");
 }
 
+TEST(AccessQueryTest, ARecordWrittenTwiceIsShownOnce) {
+  v1::AccessRecord first = Record("p0012", "GC-20261130-000001", 1800000000, false);
+  first.set_record_id("dispatch/1800000000/7");
+  v1::AccessRecord other = first;
+  other.set_record_id("dispatch/1800000000/8");
+  SeenRecords seen;
+  EXPECT_TRUE(seen.FirstTime(first));
+  EXPECT_TRUE(seen.FirstTime(other));
+  EXPECT_FALSE(seen.FirstTime(first)) << "the retried copy of a record";
+  v1::AccessRecord without_id = Record("p0012", "", 1800000000, false);
+  without_id.clear_record_id();
+  EXPECT_TRUE(seen.FirstTime(without_id));
+  EXPECT_TRUE(seen.FirstTime(without_id));
+}
+
 }  // namespace
 }  // namespace gridcase::access_log

@@ -50,7 +50,7 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   std::string error;
   Properties defaults = {
       {"client.id", options.client_id},
-      {"enable.idempotence", "true"},
+      {"enable.idempotence", options.idempotent ? "true" : "false"},
       {"acks", "all"},
       {"linger.ms", "2"},
       {"message.timeout.ms", "30000"},

@@ -27,10 +27,17 @@ struct ProducerOptions {
   std::string client_id = "gridcase";
   // Extra librdkafka properties, applied last (e.g. {"linger.ms", "5"}).
   std::map<std::string, std::string> extra;
+  // Idempotent (the default): a record acknowledged once is written once, in order per partition. Otherwise at
+  // least once: a write retried after a broker error may be on the topic twice, or after a later record — for
+  // records that carry their own id and whose readers drop repeats (the access log). librdkafka 2.0.2's idempotent
+  // producer busy-waits while requests are in flight and more records wait, so a producer that is handed records
+  // without waiting for each (the access log, whose records outnumber requests when calls are refused under
+  // overload) costs far less CPU this way.
+  bool idempotent = true;
 };
 
-// An idempotent producer (enable.idempotence, acks=all): a record acknowledged once is written once, in order per
-// partition. Thread-safe. A background thread serves delivery reports; destruction flushes for up to 10 s.
+// A producer with acks=all; idempotent unless ProducerOptions::idempotent says otherwise. Thread-safe. A background
+// thread serves delivery reports; destruction flushes for up to 10 s.
 class Producer {
  public:
   using DeliveryCallback = std::function<void(absl::Status)>;

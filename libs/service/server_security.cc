@@ -74,8 +74,11 @@ absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& serv
   if (!auth.ok()) return auth.status();
   parts->auth = *std::move(auth);
   parts->authenticate = parts->auth->authenticator();
+  // Access records carry their record_id and their readers show each id once: written at least once (see
+  // kafka::ProducerOptions::idempotent).
   auto producer = kafka::Producer::Create({.brokers = kafka::Cluster(runtime.kafka_brokers, runtime.kafka_client_props),
-                                           .client_id = "gridcase-" + service + "-audit"});
+                                           .client_id = "gridcase-" + service + "-audit",
+                                           .idempotent = false});
   if (!producer.ok()) return producer.status();
   parts->audit_producer = *std::move(producer);
   parts->log = std::make_unique<access_log::KafkaAccessLog>(parts->audit_producer.get(),
