@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "absl/container/flat_hash_set.h"
@@ -182,35 +183,63 @@ struct EmergencyItemLikelihood {
   const v1::CatalogueItem* item = nullptr;  // The likeliest of them.
 };
 
-// How likely the model finds that the request is about an always-emergency item, from its item posterior.
-EmergencyItemLikelihood LikelyEmergencyItem(const ClassificationModel& model, const registry::OrgRegistry& registry,
-                                            const std::vector<double>& posterior) {
-  EmergencyItemLikelihood likely;
-  double best = -std::numeric_limits<double>::infinity();
-  for (const v1::CatalogueItem& item : registry.Catalogue()) {
-    if (!item.emergency()) continue;
-    const int learned = model.ItemIndex(item.code());
-    if (learned < 0) continue;
-    likely.probability += std::exp(posterior[learned]);
-    if (posterior[learned] > best) {
-      best = posterior[learned];
-      likely.item = &item;
-    }
+// What the model reads in one request; each part is computed once, when first needed.
+class ModelReading {
+ public:
+  ModelReading(const ClassificationModel& model, const registry::OrgRegistry& registry, absl::string_view text)
+      : model_(model), registry_(registry), text_(text) {}
+
+  const ClassificationModel& model() const { return model_; }
+
+  const std::vector<int>& Features() {
+    if (!features_.has_value()) features_ = model_.Features(text_);
+    return *features_;
   }
-  return likely;
-}
+
+  const std::vector<double>& ItemLogPosterior() {
+    if (!posterior_.has_value()) posterior_ = model_.ItemLogPosterior(Features());
+    return *posterior_;
+  }
+
+  // How likely the request is about an always-emergency item.
+  const EmergencyItemLikelihood& EmergencyItems() {
+    if (emergency_items_.has_value()) return *emergency_items_;
+    const std::vector<double>& posterior = ItemLogPosterior();
+    EmergencyItemLikelihood likely;
+    double best = -std::numeric_limits<double>::infinity();
+    for (const v1::CatalogueItem& item : registry_.Catalogue()) {
+      if (!item.emergency()) continue;
+      const int learned = model_.ItemIndex(item.code());
+      if (learned < 0) continue;
+      likely.probability += std::exp(posterior[learned]);
+      if (posterior[learned] > best) {
+        best = posterior[learned];
+        likely.item = &item;
+      }
+    }
+    emergency_items_ = likely;
+    return *emergency_items_;
+  }
+
+ private:
+  const ClassificationModel& model_;
+  const registry::OrgRegistry& registry_;
+  absl::string_view text_;
+  std::optional<std::vector<int>> features_;
+  std::optional<std::vector<double>> posterior_;
+  std::optional<EmergencyItemLikelihood> emergency_items_;
+};
 
 // The catalogue item with the best log P_model(item | text) + keyword_weight × keyword score, or -1.
 // An always-emergency item is a candidate only when its keywords matched, the emergency model finds the request an
 // emergency or the always-emergency items together are likely enough (ModelUse::emergency_item_probability): a
 // danger the resident does not describe is not assumed from a few similar words.
 int ChooseWithModel(const ModelUse& use, const registry::OrgRegistry& registry, const KeywordScores& keywords,
-                    const std::vector<int>& features) {
-  const ClassificationModel& model = *use.model;
-  const std::vector<double> posterior = model.ItemLogPosterior(features);
-  const bool sounds_urgent =
-      model.EmergencyLogOdds(features) >= use.emergency_log_odds ||
-      LikelyEmergencyItem(model, registry, posterior).probability >= use.emergency_item_probability;
+                    ModelReading& reading) {
+  const ClassificationModel& model = reading.model();
+  const std::vector<double>& posterior = reading.ItemLogPosterior();
+  const bool sounds_urgent = model.EmergencyLogOdds(reading.Features()) >= use.emergency_log_odds ||
+                             reading.EmergencyItems().probability >= use.emergency_item_probability;
   // An item the model never saw (added to the catalogue after it learned) counts as likely as its favourite: its
   // keywords decide, as they would without a model.
   const double unseen = posterior.empty() ? 0 : *std::max_element(posterior.begin(), posterior.end());
@@ -341,7 +370,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   std::vector<std::string> summary;
 
   const v1::CatalogueItem* item = nullptr;
-  std::vector<int> features;  // The model's, once computed.
+  std::optional<ModelReading> reading;
+  if (model_.model != nullptr) reading.emplace(*model_.model, registry, haystack);
   if (!requested_item.empty()) {
     item = registry.FindCatalogueItem(requested_item);
     if (item == nullptr) {
@@ -353,13 +383,13 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
     const KeywordScores keywords = ScoreItems(registry, haystack, characters);
     int chosen = model_.emergency_item_first ? ClearEmergencyItem(registry, keywords) : -1;
     const int by_keywords = chosen >= 0 ? chosen : BestKeywordItem(keywords);
-    if (chosen < 0 && model_.model != nullptr) {
-      features = model_.model->Features(haystack);
-      chosen = ChooseWithModel(model_, registry, keywords, features);
+    if (chosen < 0 && reading.has_value()) {
+      chosen = ChooseWithModel(model_, registry, keywords, *reading);
       // Without a keyword, the model suggests an item only when some n-gram of two or more characters speaks for
       // it: a request in words it never saw (or no request at all) is left to the grid worker.
       if (chosen >= 0 && keywords.score[chosen] == 0 &&
-          model_.model->Evidence(features, model_.model->ItemIndex(registry.Catalogue()[chosen].code()), 1).empty()) {
+          model_.model->Evidence(reading->Features(), model_.model->ItemIndex(registry.Catalogue()[chosen].code()), 1)
+              .empty()) {
         chosen = -1;
       }
     }
@@ -373,7 +403,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
       } else {
         // The model's choice: the ways of saying it that weighed most, and the item's keywords found, if any.
         const std::vector<std::string> evidence = AsWritten(
-            model_.model->Evidence(features, model_.model->ItemIndex(item->code()), kEvidenceShown), haystack);
+            model_.model->Evidence(reading->Features(), model_.model->ItemIndex(item->code()), kEvidenceShown),
+            haystack);
         AddHit(&explanation, absl::StrCat("model:", item->code()), "item", evidence);
         if (!matched.empty()) AddHit(&explanation, absl::StrCat("item:", item->code()), "item", matched);
         std::vector<std::string> why;
@@ -426,8 +457,8 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   }
   const double emergency_threshold =
       can_be_emergency ? model_.emergency_log_odds : model_.any_item_emergency_log_odds;
-  if (model_.model != nullptr && !result.emergency && emergency_threshold != std::numeric_limits<double>::infinity()) {
-    if (features.empty()) features = model_.model->Features(haystack);
+  if (reading.has_value() && !result.emergency && emergency_threshold != std::numeric_limits<double>::infinity()) {
+    const std::vector<int>& features = reading->Features();
     if (model_.model->EmergencyLogOdds(features) >= emergency_threshold) {
       result.emergency = true;
       const std::vector<std::string> evidence =
@@ -436,15 +467,14 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
       emergency_why.push_back(absl::StrCat("像以往的紧急诉求（相似说法: ", absl::StrJoin(evidence, "、"), "）"));
     }
   }
-  if (model_.model != nullptr && !result.emergency &&
+  if (reading.has_value() && !result.emergency &&
       model_.emergency_item_probability != std::numeric_limits<double>::infinity()) {
-    if (features.empty()) features = model_.model->Features(haystack);
-    const EmergencyItemLikelihood likely =
-        LikelyEmergencyItem(*model_.model, registry, model_.model->ItemLogPosterior(features));
+    const EmergencyItemLikelihood& likely = reading->EmergencyItems();
     if (likely.item != nullptr && likely.probability >= model_.emergency_item_probability) {
       result.emergency = true;
       const std::vector<std::string> evidence = AsWritten(
-          model_.model->Evidence(features, model_.model->ItemIndex(likely.item->code()), kEvidenceShown), haystack);
+          model_.model->Evidence(reading->Features(), model_.model->ItemIndex(likely.item->code()), kEvidenceShown),
+          haystack);
       AddHit(&explanation, absl::StrCat("model:", likely.item->code()), "emergency", evidence);
       emergency_why.push_back(absl::StrCat("像紧急事项 ", likely.item->name(), "（相似说法: ",
                                            absl::StrJoin(evidence, "、"), "）"));
