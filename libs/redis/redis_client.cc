@@ -53,6 +53,12 @@ Script::Script(std::string source) : source_(std::move(source)) {
   sha_ = absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
+RedisOptions ForConsumerLanes(RedisOptions options) {
+  options.connections = 2;
+  options.group_commit = true;
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(const RedisOptions& options) {
   if (options.connections < 1) return absl::InvalidArgumentError("redis: connections must be at least 1");
   if (options.max_batch_commands < 1) return absl::InvalidArgumentError("redis: max_batch_commands must be at least 1");

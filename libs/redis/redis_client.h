@@ -38,6 +38,10 @@ struct RedisOptions {
   std::string password;
 };
 
+// `options` for the client a case-topic consumer's lanes share (kafka::Consumer::RunByCase): two connections, group
+// commit, so the lanes' calls go to Redis together.
+RedisOptions ForConsumerLanes(RedisOptions options);
+
 // A Lua script run by its SHA1 (EVALSHA), loaded on first use and again after the server forgot it (NOSCRIPT).
 class Script {
  public:

@@ -101,11 +101,7 @@ int Run(service::ServiceRunner& runner) {
   CaseCommands commands(&command_store, &claims, &publisher, &machine, [] { return absl::Now(); },
                         absl::GetFlag(FLAGS_claim_resolve_after), &personal_data);
 
-  // Each stage consumer has Redis connections of its own, so stages never wait on each other's round trips; its
-  // lanes' calls go to Redis together (group commit).
-  redis::RedisOptions stage_redis_options = redis_options;
-  stage_redis_options.connections = 2;
-  stage_redis_options.group_commit = true;
+  // Each stage consumer has Redis connections of its own, so stages never wait on each other's round trips.
   struct Stage {
     std::unique_ptr<redis::RedisClient> redis;
     std::unique_ptr<RedisProjectionStore> store;
@@ -117,7 +113,7 @@ int Run(service::ServiceRunner& runner) {
   std::vector<Stage> stages;
   for (const std::string& topic : topics.CaseTopics()) {
     Stage stage;
-    auto redis = redis::RedisClient::Create(stage_redis_options);
+    auto redis = redis::RedisClient::Create(redis::ForConsumerLanes(redis_options));
     if (!redis.ok()) return runner.StartupFailed("redis", redis.status());
     stage.redis = *std::move(redis);
     stage.store = std::make_unique<RedisProjectionStore>(stage.redis.get(), keys);

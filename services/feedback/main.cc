@@ -57,11 +57,7 @@ int Run(service::ServiceRunner& runner) {
                                     .port = rt.redis.port,
                                     .user = rt.redis_user,
                                     .password = rt.redis_password};
-  // The consumer's lanes share two connections; their calls go to Redis together (group commit).
-  redis::RedisOptions consumer_redis_options = redis_options;
-  consumer_redis_options.connections = 2;
-  consumer_redis_options.group_commit = true;
-  auto consumer_redis = redis::RedisClient::Create(consumer_redis_options);
+  auto consumer_redis = redis::RedisClient::Create(redis::ForConsumerLanes(redis_options));
   if (!consumer_redis.ok()) return runner.StartupFailed("redis", consumer_redis.status());
   auto serving_redis = redis::RedisClient::Create(redis_options);
   if (!serving_redis.ok()) return runner.StartupFailed("redis", serving_redis.status());

@@ -74,11 +74,7 @@ int Run(service::ServiceRunner& runner) {
 
   redis::RedisOptions redis_options{
       .host = rt.redis.host, .port = rt.redis.port, .user = rt.redis_user, .password = rt.redis_password};
-  // The consumer's lanes share two connections; their calls go to Redis together (group commit).
-  redis::RedisOptions consumer_redis_options = redis_options;
-  consumer_redis_options.connections = 2;
-  consumer_redis_options.group_commit = true;
-  auto consumer_redis = redis::RedisClient::Create(consumer_redis_options);
+  auto consumer_redis = redis::RedisClient::Create(redis::ForConsumerLanes(redis_options));
   if (!consumer_redis.ok()) return runner.StartupFailed("redis", consumer_redis.status());
   redis::RedisOptions worker_options = redis_options;
   worker_options.connections = 8;  // The targets' workers and the gRPC handlers.

@@ -69,11 +69,7 @@ int Run(service::ServiceRunner& runner) {
                                           .port = runtime.redis.port,
                                           .user = runtime.redis_user,
                                           .password = runtime.redis_password};
-  // The keeper's lanes share two connections; their calls go to Redis together (group commit).
-  redis::RedisOptions keeper_redis_options = redis_options;
-  keeper_redis_options.connections = 2;
-  keeper_redis_options.group_commit = true;
-  auto keeper_redis = redis::RedisClient::Create(keeper_redis_options);
+  auto keeper_redis = redis::RedisClient::Create(redis::ForConsumerLanes(redis_options));
   auto firing_redis = redis::RedisClient::Create(redis_options);
   auto reader_redis = redis::RedisClient::Create(redis_options);
   auto reconcile_redis = redis::RedisClient::Create(redis_options);
