@@ -20,24 +20,43 @@ absolute_dir() {
   mkdir -p -- "$1" && (cd -- "$1" && pwd -P)
 }
 
-# Prints a TCP port on 127.0.0.1 that was free a moment ago (the kernel's choice for port 0).
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
+# Prints N distinct TCP ports on 127.0.0.1 that were free a moment ago, one a line. They are drawn below the kernel's
+# ephemeral range (net.ipv4.ip_local_port_range), where no outgoing connection takes its source port: a port the
+# kernel hands out for port 0 can be taken by a connect() before the server that was meant to have it binds it.
+free_ports() {
+  python3 -c 'import random, socket, sys
+wanted = int(sys.argv[1])
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+candidates = list(range(10000, low)) if low > 11000 else []
+random.shuffle(candidates)
+ports = []
+for port in candidates:
+    if len(ports) == wanted:
+        break
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        ports.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+while len(ports) < wanted:  # No room below the ephemeral range: the kernel chooses.
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    if port not in ports:
+        ports.append(port)
+print("\n".join(map(str, ports)))' "$1"
 }
 
-# Prints N distinct TCP ports on 127.0.0.1 that were free a moment ago, one a line (one interpreter start for all).
-free_ports() {
-  python3 -c 'import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print("\n".join(str(s.getsockname()[1]) for s in socks))
-for s in socks:
-    s.close()' "$1"
+# Prints one such port.
+free_port() {
+  free_ports 1
 }
 
 # Whether process PID exists and has not exited (not a zombie), whatever it runs: a child just started may still be
