@@ -1,7 +1,7 @@
 // Measures the shipped classifier (the sample county's catalogue, the shipped rules and the model learned from
 // services/intake/classification-examples.tsv) against its labelled examples:
 // - on the examples it learned from: training agreement, which must meet the targets;
-// - by 5-fold cross-validation on the examples the keyword rules were never adjusted on (all but the T, H and U
+// - by 5-fold cross-validation on the examples the keyword rules were never adjusted on (all but the T, H, U and S
 //   requests): each fold is classified by a model learned from the other folds only. This estimates how fresh
 //   requests fare; it must not fall below its last measurement (docs/CLASSIFICATION.md) and prints whether the
 //   targets are met. The keyword rules alone are measured on the same requests for comparison.
@@ -21,7 +21,7 @@ using ClassificationEvalTest = ShippedClassifierTest;
 
 // Requests the keyword rules and the catalogue's keywords were adjusted on (docs/CLASSIFICATION.md).
 bool RulesWereAdjustedOn(const LabelledRequest& request) {
-  return request.id[0] == 'T' || request.id[0] == 'H' || request.id[0] == 'U';
+  return request.id[0] == 'T' || request.id[0] == 'H' || request.id[0] == 'U' || request.id[0] == 'S';
 }
 
 // Requests written to teach dangers described without danger words and their look-alikes: learned from, not
@@ -35,9 +35,9 @@ bool Fresh(const LabelledRequest& request) { return !RulesWereAdjustedOn(request
 constexpr int kFolds = 5;
 // The cross-validation's last measurement (docs/CLASSIFICATION.md, "Measured").
 constexpr double kCvItemFloor = 5203.0 / 5740;
-constexpr double kCvCategoryFloor = 5281.0 / 5740;
+constexpr double kCvCategoryFloor = 5280.0 / 5740;
 constexpr double kCvRecallFloor = 924.0 / 927;
-constexpr double kCvPrecisionFloor = 924.0 / 1189;
+constexpr double kCvPrecisionFloor = 924.0 / 1171;
 
 TEST_F(ClassificationEvalTest, TrainingExamplesMeetTheTargets) {
   std::cout << "[training] " << examples_.size() << " examples learned in " << training_.count() << " ms\n";

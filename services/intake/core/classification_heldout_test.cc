@@ -1,5 +1,5 @@
 // Measures the shipped classifier on the held-aside labelled requests (services/intake/testdata/
-// classification-heldout.tsv, S001-S300): written apart from the examples it learned from and from the keyword
+// classification-heldout.tsv, X001-X300): written apart from the examples it learned from and from the keyword
 // rules, by someone who saw only the catalogue's item list and the labelling guide (docs/LABELLING.md), and measured
 // once, after the model and rules were finished.
 //
@@ -24,12 +24,12 @@ TEST_F(ClassificationHeldAsideTest, DoesNotFallBelowItsMeasurement) {
   const bool met = held.ItemRate() >= kItemTarget && held.CategoryRate() >= kCategoryTarget &&
                    held.EmergencyRecall() == 1.0 && held.EmergencyPrecision() >= kEmergencyPrecisionTarget;
   std::cout << "[heldout] the issue's targets: " << (met ? "met" : "NOT met") << "\n";
-  // Measured once, when the set was added: items 266/300, categories 265/300, emergency recall 66/67,
-  // precision 66/85.
-  EXPECT_GE(held.ItemRate(), 266.0 / 300) << held.Summary();
-  EXPECT_GE(held.CategoryRate(), 265.0 / 300) << held.Summary();
-  EXPECT_GE(held.EmergencyRecall(), 66.0 / 67) << held.Summary();
-  EXPECT_GE(held.EmergencyPrecision(), 66.0 / 85 - 1e-9) << held.Summary();
+  // Measured once, when the set was added: items 290/300, categories 280/300, emergency recall 65/66,
+  // precision 65/81.
+  EXPECT_GE(held.ItemRate(), 290.0 / 300) << held.Summary();
+  EXPECT_GE(held.CategoryRate(), 280.0 / 300) << held.Summary();
+  EXPECT_GE(held.EmergencyRecall(), 65.0 / 66) << held.Summary();
+  EXPECT_GE(held.EmergencyPrecision(), 65.0 / 81 - 1e-9) << held.Summary();
 }
 
 }  // namespace

@@ -56,6 +56,8 @@ absl::StatusOr<ClassificationRule> ReadRule(const json& value, const std::string
     } else if (key == "any_item") {
       if (!field.is_boolean()) return Invalid(at, "must be true or false");
       rule.any_item = field.get<bool>();
+    } else if (key == "items") {
+      if (absl::Status s = ReadPatterns(field, at, &rule.items); !s.ok()) return s;
     } else if (key == "patterns") {
       if (absl::Status s = ReadPatterns(field, at, &rule.patterns); !s.ok()) return s;
     } else if (key == "unless") {
@@ -432,6 +434,10 @@ absl::StatusOr<Classification> Classifier::Classify(const registry::OrgRegistry&
   }
   std::vector<std::string> cancelled_by;
   for (const ClassificationRule& rule : rules_.rules) {
+    if (!rule.items.empty() &&
+        (item == nullptr || std::find(rule.items.begin(), rule.items.end(), item->code()) == rule.items.end())) {
+      continue;
+    }
     std::vector<std::string> found = Found(rule.patterns, haystack, characters);
     if (found.empty() || !Found(rule.unless, haystack, characters).empty()) continue;
     switch (rule.effect) {

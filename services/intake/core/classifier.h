@@ -30,6 +30,9 @@ struct ClassificationRule {
   v1::Category category = v1::CATEGORY_UNSPECIFIED;  // kCategory only.
   // kEmergency: applies whatever the item, even one that cannot be an emergency (e.g. a fire in a noise complaint).
   bool any_item = false;
+  // Non-empty: the rule applies only when the suggested item is one of these codes (a danger only there, e.g.
+  // smoking next to stored fireworks: the words are far apart, the item says what is stored).
+  std::vector<std::string> items;
   std::vector<std::string> patterns;
   std::vector<std::string> unless;
 };
@@ -44,7 +47,7 @@ struct ClassificationRules {
 
   // Parses {"emergency_keywords": [...], "category_keywords": {"多次反映": "difficult"}, "rules": [{"id": …,
   // "name": …, "effect": "emergency" | "not_emergency" | "category", "category": …, "any_item": bool,
-  // "patterns": [...], "unless": [...]}]}; INVALID_ARGUMENT naming the JSON path on error.
+  // "items": [...], "patterns": [...], "unless": [...]}]}; INVALID_ARGUMENT naming the JSON path on error.
   static absl::StatusOr<ClassificationRules> FromJson(absl::string_view text);
   static absl::StatusOr<ClassificationRules> Load(const std::string& path);
 };
@@ -68,7 +71,7 @@ struct ModelUse {
   bool emergency_item_first = false;
   // The request is an emergency also when the emergency model's log-odds reach this and the item can be one
   // (infinity: never).
-  double emergency_log_odds = 4.0;
+  double emergency_log_odds = 6.0;
   // The same for an item that cannot be an emergency (the request's danger outweighs the item chosen).
   double any_item_emergency_log_odds = 8.0;
   // The request is an emergency also when the model gives the always-emergency items together at least this

@@ -115,6 +115,28 @@ TEST(ClassifierTest, DangerMakesAnItemThatCanBeAnEmergencyOne) {
   EXPECT_TRUE(classifier.Classify(*Registry(), "", "楼下着火", "", {})->emergency);
 }
 
+TEST(ClassifierTest, ARuleForSomeItemsAppliesOnlyToThem) {
+  auto rules = ClassificationRules::FromJson(R"({"rules": [
+      {"id": "danger.smoking", "name": "旁边有人抽烟", "effect": "emergency", "any_item": true,
+       "items": ["municipal.illegal-dumping"], "patterns": ["抽烟"]}]})");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  Classifier classifier(*rules);
+  auto scoped = classifier.Classify(*Registry(), "", "有人乱倒建筑垃圾，旁边还有人抽烟", "", {});
+  ASSERT_TRUE(scoped.ok());
+  EXPECT_EQ(scoped->catalogue_item, "municipal.illegal-dumping");
+  EXPECT_TRUE(scoped->emergency) << scoped->explanation.summary();
+  auto other = classifier.Classify(*Registry(), "", "井盖松动，旁边还有人抽烟", "", {});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->catalogue_item, "municipal.manhole-cover");
+  EXPECT_FALSE(other->emergency) << other->explanation.summary();
+  EXPECT_FALSE(classifier.Classify(*Registry(), "", "旁边有人抽烟", "", {})->emergency);
+  EXPECT_EQ(ClassificationRules::FromJson(R"({"rules": [{"id": "r", "effect": "emergency", "items": "x",
+                                            "patterns": ["抽烟"]}]})")
+                .status()
+                .message(),
+            "rules[0].items: must be a list of strings");
+}
+
 TEST(ClassifierTest, ScopeAndBorderRaiseTheCategory) {
   Classifier classifier(Rules());
   auto scope = classifier.Classify(*Registry(), "", "整个小区的路灯都不亮", "", {});
