@@ -1,6 +1,8 @@
 // End-to-end throughput with the whole system running: Kafka, Redis and all four services (dispatch, intake, sla,
 // feedback) from the build tree, as the demo runs them, every call carrying a real token.
 //
+//   0. Settling: closed-loop load for --settle, unmeasured and drained, so that the JVM has compiled the broker's hot
+//      paths before any step is timed.
 //   1. Open loop: SubmitCase at fixed offered rates (--rates), each for --warmup + --duration; latency is measured
 //      from the moment each call was due to be sent, so a slow system cannot hide its queueing (no coordinated
 //      omission). p50/p99/p999 per rate.
@@ -40,6 +42,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -72,6 +75,9 @@ ABSL_FLAG(std::vector<std::string>, rates, std::vector<std::string>({"1000", "20
           "Open-loop offered rates, cases/s; one step each (empty: no open-loop steps)");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(20), "Measured time of each open-loop step");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "Unmeasured load before each step's measured window");
+ABSL_FLAG(absl::Duration, settle, absl::Seconds(15),
+          "Unmeasured closed-loop load before the first step, so that no step measures a cold broker (the JVM "
+          "compiles Kafka's hot paths in its first seconds of load) or cold caches");
 ABSL_FLAG(absl::Duration, max_duration, absl::Seconds(60),
           "Measured time of the closed-loop maximum, the sustained run (0: skip it)");
 ABSL_FLAG(int, max_in_flight, 256, "Calls kept outstanding in the closed-loop run");
@@ -105,6 +111,11 @@ constexpr const char* kTexts[] = {
     "道路有坑洼积水，电动车容易摔倒",     "夜间施工噪声扰民，凌晨还在作业",   "垃圾清运不及时，堆积发臭招苍蝇",
     "违章停车堵塞消防通道，救护车进不来", "绿化带树木倒伏压在人行道上",
 };
+
+// RESOURCE_EXHAUSTED and the like, for the failure counts.
+std::string CodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
 
 double Percentile(std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
@@ -141,6 +152,7 @@ struct Step {
   int64_t step_ok = 0;    // Acknowledged calls of the whole step, warm-up included (CPU is divided by these).
   double p50_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0;
   std::string first_error;
+  std::map<std::string, int64_t> failed_by_code;  // Failed calls due in the measured window, by gRPC status code.
   std::map<std::string, double> cpu_us_per_case;  // Per process, plus "other" (the rest of the machine).
   double machine_busy = 0;                         // Busy fraction of all CPUs over the step.
   std::map<std::string, double> rss_mb;            // At the end of the step.
@@ -223,6 +235,7 @@ class SubmitLoad {
     latencies_ms_.clear();
     ok_ = failed_ = step_ok_ = 0;
     first_error_.clear();
+    failed_by_code_.clear();
     closed_ = false;
     measure_from_ = Clock::now() + absl::ToChronoNanoseconds(warmup);
     stop_at_ = measure_from_ + absl::ToChronoNanoseconds(duration);
@@ -245,6 +258,7 @@ class SubmitLoad {
     step.failed = failed_;
     step.step_ok = step_ok_;
     step.first_error = first_error_;
+    step.failed_by_code = failed_by_code_;
     step.p50_ms = Percentile(latencies_ms_, 0.5);
     step.p99_ms = Percentile(latencies_ms_, 0.99);
     step.p999_ms = Percentile(latencies_ms_, 0.999);
@@ -280,6 +294,7 @@ class SubmitLoad {
                 latencies_ms_.push_back(1e3 * Seconds(end - call->due));
               } else {
                 ++failed_;
+                ++failed_by_code_[status.ok() ? std::string("LINKED") : CodeName(status.error_code())];
                 if (first_error_.empty()) first_error_ = error;
               }
             }
@@ -320,6 +335,7 @@ class SubmitLoad {
   int64_t failed_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t step_ok_ ABSL_GUARDED_BY(mu_) = 0;
   std::string first_error_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> failed_by_code_ ABSL_GUARDED_BY(mu_);
 };
 
 // Records the consumers have stored offsets for, per service.
@@ -453,6 +469,7 @@ struct RawCeiling {
   double redis_seconds = 0;
   int64_t failed = 0;
   std::string first_error;
+  std::map<std::string, int64_t> failed_by_code;  // Failed calls due in the measured window, by gRPC status code.
   std::map<std::string, double> cpu_us_per_case;
 
   double rate() const { return seconds > 0 ? cases / seconds : 0; }
@@ -723,9 +740,14 @@ int Main() {
   }
 
   SubmitLoad load(fleet, absl::GetFlag(FLAGS_channels));
-  // Warm-up: the producers learn the stage topics' partitions and the consumer groups settle before timing starts.
+  // Warm-up: the producers learn the stage topics' partitions and the consumer groups settle before timing starts;
+  // then full load for --settle, drained before the first step.
   std::fprintf(stderr, "warm-up ...\n");
   (void)load.Open(200, absl::ZeroDuration(), absl::Seconds(3));
+  if (const absl::Duration settle = absl::GetFlag(FLAGS_settle); settle > absl::ZeroDuration()) {
+    std::fprintf(stderr, "settling, closed loop for %s ...\n", absl::FormatDuration(settle).c_str());
+    (void)Measure(fleet, processes, [&] { return load.Closed(absl::GetFlag(FLAGS_max_in_flight), settle, absl::Seconds(1)); });
+  }
 
   std::vector<Step> steps;
   for (double rate : rates) {
@@ -813,6 +835,9 @@ int Main() {
       std::printf("first error at %s %s: %s\n", s.mode.c_str(),
                   s.mode == "open" ? Fixed(s.offered, 0).c_str() : Fixed(s.in_flight, 0).c_str(),
                   s.first_error.c_str());
+      std::printf("  failed by code:");
+      for (const auto& [code, n] : s.failed_by_code) std::printf(" %s %lld", code.c_str(), static_cast<long long>(n));
+      std::printf("\n");
     }
   }
   if (raw.failed > 0) {
