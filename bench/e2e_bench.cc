@@ -89,7 +89,7 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(30),
 ABSL_FLAG(int64_t, raw_cases, 0, "Cases of the raw ceiling run (0: as many as the closed-loop run acknowledged, "
                                  "at least 20000)");
 ABSL_FLAG(std::string, service_flags, "",
-          "Extra flags for all four services, separated by spaces (e.g. --kafka_consumer_props=fetch.wait.max.ms=10)");
+          "Extra flags for all four services, separated by spaces (e.g. --kafka_consumer_props=fetch.wait.max.ms=100)");
 ABSL_FLAG(std::string, intake_flags, "", "Extra flags for intake (e.g. --submit_threads=64)");
 ABSL_FLAG(std::string, dispatch_flags, "", "Extra flags for dispatch");
 ABSL_FLAG(std::string, sla_flags, "", "Extra flags for sla");

@@ -2,7 +2,8 @@
 
 namespace gridcase::server {
 
-BlockingPool::BlockingPool(int threads, size_t max_queued) : max_queued_(max_queued) {
+BlockingPool::BlockingPool(int threads, size_t max_queued, absl::Duration max_wait, Clock clock)
+    : max_queued_(max_queued), max_wait_(max_wait), clock_(std::move(clock)) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       while (true) {
@@ -11,7 +12,7 @@ BlockingPool::BlockingPool(int threads, size_t max_queued) : max_queued_(max_que
           std::unique_lock lock(mu_);
           ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
           if (tasks_.empty()) return;
-          task = std::move(tasks_.front());
+          task = std::move(tasks_.front().task);
           tasks_.pop_front();
         }
         task();
@@ -33,7 +34,12 @@ bool BlockingPool::Submit(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
     if (tasks_.size() >= max_queued_) return false;
-    tasks_.push_back(std::move(task));
+    const auto now = clock_();
+    if (!tasks_.empty() && max_wait_ != absl::InfiniteDuration() &&
+        absl::FromChrono(now - tasks_.front().at) > max_wait_) {
+      return false;
+    }
+    tasks_.push_back({std::move(task), now});
   }
   ready_.notify_one();
   return true;

@@ -1,6 +1,8 @@
 #include "libs/server/blocking_pool.h"
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
@@ -28,6 +30,34 @@ TEST(BlockingPoolTest, RefusesATaskBeyondTheQueueAndRunsEveryAcceptedOne) {
   }
   EXPECT_EQ(ran.load(), 3);
   EXPECT_EQ(Busy().code(), absl::StatusCode::kResourceExhausted);
+}
+
+TEST(BlockingPoolTest, RefusesWhileTheOldestWaitingTaskHasWaitedTooLong) {
+  std::atomic<int64_t> now_ms{0};
+  auto clock = [&] { return std::chrono::steady_clock::time_point(std::chrono::milliseconds(now_ms.load())); };
+  std::atomic<int> ran{0};
+  absl::Notification release;
+  absl::Notification started;
+  {
+    BlockingPool pool(1, 100, absl::Milliseconds(250), clock);
+    ASSERT_TRUE(pool.Submit([&] {
+      started.Notify();
+      release.WaitForNotification();
+      ++ran;
+    }));
+    started.WaitForNotification();
+    EXPECT_TRUE(pool.Submit([&] { ++ran; }));  // Waits from t=0.
+    now_ms = 250;
+    EXPECT_TRUE(pool.Submit([&] { ++ran; })) << "the oldest has waited 250 ms, not more";
+    now_ms = 251;
+    EXPECT_FALSE(pool.Submit([&] { ++ran; })) << "the oldest has waited 251 ms";
+    release.Notify();
+    // Once the backlog is gone, tasks are taken again.
+    for (int i = 0; i < 1000 && ran.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(ran.load(), 3);
+    EXPECT_TRUE(pool.Submit([&] { ++ran; }));
+  }
+  EXPECT_EQ(ran.load(), 4);
 }
 
 TEST(StillWantedTest, AQueuedCallPastItsDeadlineOrCancelledIsNotRun) {

@@ -33,6 +33,9 @@
 ABSL_FLAG(int, command_threads, 16, "Threads running handlers' commands (each waits on Kafka and Redis)");
 ABSL_FLAG(int, command_queue, 1024,
           "Commands that may wait for a thread; one more is refused with RESOURCE_EXHAUSTED (retry shortly)");
+ABSL_FLAG(absl::Duration, command_queue_wait, absl::Seconds(1),
+          "While the oldest waiting command has waited longer than this, new ones are refused with "
+          "RESOURCE_EXHAUSTED (retry shortly): under overload the commands accepted are answered promptly (> 0)");
 ABSL_FLAG(int, command_redis_connections, 8, "Redis connections shared by the command threads");
 ABSL_FLAG(absl::Duration, command_idempotency_window, absl::Hours(24),
           "How long a command's request_id is remembered: a retry within it returns the original outcome");
@@ -202,8 +205,12 @@ int Run(service::ServiceRunner& runner) {
   if (absl::GetFlag(FLAGS_command_threads) < 1 || absl::GetFlag(FLAGS_command_queue) < 1) {
     return runner.BadConfig("flags", absl::InvalidArgumentError("--command_threads and --command_queue: must be >= 1"));
   }
+  if (absl::GetFlag(FLAGS_command_queue_wait) <= absl::ZeroDuration()) {
+    return runner.BadConfig("flags", absl::InvalidArgumentError("--command_queue_wait: must be > 0"));
+  }
   server::BlockingPool command_pool(absl::GetFlag(FLAGS_command_threads),
-                                   static_cast<size_t>(absl::GetFlag(FLAGS_command_queue)));
+                                   static_cast<size_t>(absl::GetFlag(FLAGS_command_queue)),
+                                   absl::GetFlag(FLAGS_command_queue_wait));
   DispatchGrpc service(&views, &queue_reader, &commands, &command_pool, &personal_data, &machine);
 
   // The registry follows its file without a restart; an invalid file is logged and the old directory keeps serving.

@@ -39,6 +39,9 @@ ABSL_FLAG(int, submit_threads, 128,
           "commits to Redis and the batches to Kafka)");
 ABSL_FLAG(int, submit_queue, 1024,
           "Submissions that may wait for a thread; one more is refused with RESOURCE_EXHAUSTED (retry shortly)");
+ABSL_FLAG(absl::Duration, submit_queue_wait, absl::Milliseconds(500),
+          "While the oldest waiting submission has waited longer than this, new ones are refused with "
+          "RESOURCE_EXHAUSTED (retry shortly): under overload the calls accepted are answered promptly (> 0)");
 ABSL_FLAG(int, redis_connections, 2,
           "Redis connections shared by the submission threads (at least 1); calls waiting for one go together as one "
           "pipeline (group commit)");
@@ -178,8 +181,12 @@ int Run(service::ServiceRunner& runner) {
   if (absl::GetFlag(FLAGS_submit_threads) < 1 || absl::GetFlag(FLAGS_submit_queue) < 1) {
     return runner.BadConfig("flags", absl::InvalidArgumentError("--submit_threads and --submit_queue: must be >= 1"));
   }
+  if (absl::GetFlag(FLAGS_submit_queue_wait) <= absl::ZeroDuration()) {
+    return runner.BadConfig("flags", absl::InvalidArgumentError("--submit_queue_wait: must be > 0"));
+  }
   server::BlockingPool submit_pool(absl::GetFlag(FLAGS_submit_threads),
-                                   static_cast<size_t>(absl::GetFlag(FLAGS_submit_queue)));
+                                   static_cast<size_t>(absl::GetFlag(FLAGS_submit_queue)),
+                                   absl::GetFlag(FLAGS_submit_queue_wait));
   IntakeGrpc service(&intake, &submit_pool, &personal_data);
 
   // The Open311 GeoReport v2 gateway, on when --open311_addr is set.
