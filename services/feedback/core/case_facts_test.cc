@@ -169,6 +169,37 @@ TEST(StatsRecorderTest, CountersAreTheSameInAnyOrder) {
   EXPECT_EQ(late_deadline.Counters(), ordered.Counters());
 }
 
+// A case's state keeps what the statistics read, not the request's own words: the same facts, a smaller state.
+TEST(StatsRecorderTest, TheStoredStateLeavesOutTheRequestsWordsAndCountsTheSame) {
+  CaseScript c = DepartmentCase(1);
+  c.Resolve(H(20)).Rate(H(21), v1::SATISFACTION_SATISFIED, true);
+  std::vector<v1::CaseEvent> events = c.events();
+  v1::Case* initial = events[0].mutable_submitted()->mutable_initial();
+  ASSERT_EQ(events[0].case_version(), 1);
+  initial->set_title("井盖丢失");
+  initial->set_text(std::string(300, 'x'));
+  initial->add_media_urls("https://example.org/manhole.jpg");
+  initial->mutable_classification()->set_summary("事项 井盖缺失（井盖、没了）；紧急: 无防护的坑洞");
+  FeedbackPolicy policy;
+  MemoryFeedbackStore store;
+  StatsRecorder recorder(&store, policy);
+  for (const v1::CaseEvent& e : events) ASSERT_TRUE(recorder.Record(e, H(22)).ok());
+
+  auto stored = store.LoadCase("GC-1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  const v1::Case& kept = (*stored)->events(0).submitted().initial();
+  EXPECT_TRUE(kept.text().empty());
+  EXPECT_EQ(kept.media_urls_size(), 0);
+  EXPECT_FALSE(kept.has_classification());
+  EXPECT_EQ(kept.title(), "井盖丢失") << "reports and public disclosure show the title";
+
+  const Contribution full = Contribute(ComputeFacts(StateOf(events), policy.fallback));
+  google::protobuf::RepeatedPtrField<v1::StatFact> full_facts(full.facts.begin(), full.facts.end());
+  EXPECT_EQ(Expand((*stored)->facts()), Expand(full_facts)) << "the same counters as from the whole events";
+  EXPECT_FALSE(Expand(full_facts).empty());
+  EXPECT_EQ(ComputeFacts(**stored, policy.fallback).current.title(), "井盖丢失");
+}
+
 TEST(StatsRecorderTest, ResolutionOpensTheRatingSlotAndRatingsScheduleTheirSettlement) {
   FeedbackPolicy policy;
   MemoryFeedbackStore store;

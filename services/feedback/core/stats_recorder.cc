@@ -14,7 +14,18 @@ bool Counted(const v1::CaseEvent& event) {
   return event.has_deadline_set() || event.has_sla_breached();
 }
 
-// Adds the event to the state; false when it is there already.
+// Leaves out of a stored event what the statistics, reports and public disclosure never read — the request's own
+// words, their classification and media — so that a case's state, read and rewritten with every event, stays small.
+// The folded case keeps its title, resident, location, category, item, units and every status.
+void Slim(v1::CaseEvent& event) {
+  if (!event.has_submitted()) return;
+  v1::Case* c = event.mutable_submitted()->mutable_initial();
+  c->clear_text();
+  c->clear_classification();
+  c->clear_media_urls();
+}
+
+// Adds the event to the state (slimmed); false when it is there already.
 bool Insert(v1::FeedbackCaseState& state, const v1::CaseEvent& event) {
   if (event.case_version() > 0) {
     auto* events = state.mutable_events();
@@ -22,7 +33,9 @@ bool Insert(v1::FeedbackCaseState& state, const v1::CaseEvent& event) {
                                [](const v1::CaseEvent& e, int64_t v) { return e.case_version() < v; });
     if (it != events->end() && it->case_version() == event.case_version()) return false;
     int index = static_cast<int>(it - events->begin());
-    *events->Add() = event;
+    v1::CaseEvent* added = events->Add();
+    *added = event;
+    Slim(*added);
     for (int i = events->size() - 1; i > index; --i) events->SwapElements(i, i - 1);
     return true;
   }
