@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "libs/events/proto_time.h"
 #include "services/feedback/core/contribution.h"
@@ -46,6 +47,7 @@ absl::StatusOr<std::vector<v1::HotSpotAlert>> HotSpotWatch::Check(const CaseFact
   if (!eligible) return raised_now;
   const std::string& grid = c.location().grid_code();
   const std::string& item = c.catalogue_item();
+  absl::MutexLock serialized(&stripes_[absl::HashOf(grid, item) % kStripes]);
   const absl::Duration w = policy_.window;
   const absl::Time t = facts.submitted_at;
   auto members = store_->Range(HotSpotSet(grid, item), absl::ToUnixSeconds(t - 2 * w), absl::ToUnixSeconds(t + 2 * w));

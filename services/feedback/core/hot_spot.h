@@ -1,10 +1,12 @@
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gridcase/v1/feedback.pb.h"
 #include "services/feedback/core/case_facts.h"
@@ -39,7 +41,9 @@ class AlertSink {
 };
 
 // 风险预警: after a case's facts are recorded, raises the alerts its grid and catalogue item call for: published,
-// then recorded (so a crash in between publishes the same alert id again, never loses it). Idempotent.
+// then recorded (so a crash in between publishes the same alert id again, never loses it). Idempotent. Thread-safe:
+// checks of one grid and item run one at a time (cases are handled concurrently), so that in one process a burst is
+// published once; across processes, or after a crash, consumers dedupe by alert id.
 class HotSpotWatch {
  public:
   // Pointers must outlive the watch.
@@ -50,10 +54,14 @@ class HotSpotWatch {
   absl::StatusOr<std::vector<v1::HotSpotAlert>> Check(const CaseFacts& facts);
 
  private:
+  static constexpr size_t kStripes = 64;
+
   StatsStore* store_;
   AlertSink* sink_;
   HotSpotPolicy policy_;
   std::function<absl::Time()> now_;
+  // Check holds the stripe of its grid and item from reading the alerts raised to recording its own.
+  std::array<absl::Mutex, kStripes> stripes_;
 };
 
 }  // namespace gridcase::feedback

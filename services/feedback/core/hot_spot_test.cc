@@ -1,5 +1,9 @@
 #include "services/feedback/core/hot_spot.h"
 
+#include <optional>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/feedback/core/case_script.h"
 #include "services/feedback/core/report_fixture.h"
@@ -115,6 +119,56 @@ TEST_F(HotSpotWatchTest, ScatteredCasesRaiseNothing) {
   const std::string item = "order.noise";
   for (int i = 0; i < 6; ++i) EXPECT_TRUE(Add(absl::StrCat("s", i), i * 4.0, testing::kGrid3, item)->empty());
   EXPECT_TRUE(sink_.published.empty());
+}
+
+// Publishes after a second publication has begun, or after 300 ms: two checks that both decided to publish meet here.
+class MeetingAlertSink : public AlertSink {
+ public:
+  absl::Status Publish(const v1::HotSpotAlert& alert) override {
+    absl::MutexLock lock(&mu_);
+    ++arrived_;
+    mu_.AwaitWithTimeout(absl::Condition(+[](int* n) { return *n >= 2; }, &arrived_), absl::Milliseconds(300));
+    published_.push_back(alert);
+    return absl::OkStatus();
+  }
+  std::vector<v1::HotSpotAlert> published() {
+    absl::MutexLock lock(&mu_);
+    return published_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int arrived_ = 0;
+  std::vector<v1::HotSpotAlert> published_;
+};
+
+TEST(HotSpotWatchRaceTest, TwoCasesCompletingABurstAtOnceRaiseItOnce) {
+  FeedbackPolicy policy;  // 3 in 7 days
+  for (int round = 0; round < 3; ++round) {
+    MemoryFeedbackStore store;
+    StatsRecorder recorder(&store, policy);
+    std::vector<CaseFacts> facts;
+    for (int i = 0; i < 3; ++i) {
+      CaseScript c(absl::StrCat("GC-", i), Day(i), v1::CHANNEL_HOTLINE_12345, v1::CATEGORY_SIMPLE);
+      c.Located(testing::kGrid1).Verify(Day(i) + absl::Hours(1), testing::kGrid1, "municipal.manhole-cover", "p0003");
+      std::optional<CaseFacts> last;
+      for (const v1::CaseEvent& e : c.events()) {
+        auto recorded = recorder.Record(e, Day(i));
+        ASSERT_TRUE(recorded.ok() && recorded->has_value()) << recorded.status();
+        last = **recorded;
+      }
+      facts.push_back(*last);
+    }
+    MeetingAlertSink sink;
+    HotSpotWatch watch(&store, &sink, policy.hot_spot, [] { return Day(30); });
+    // The last two cases' events are handled at the same time on two lanes; each sees the burst of three.
+    std::thread a([&] { EXPECT_TRUE(watch.Check(facts[1]).ok()); });
+    std::thread b([&] { EXPECT_TRUE(watch.Check(facts[2]).ok()); });
+    a.join();
+    b.join();
+    ASSERT_EQ(sink.published().size(), 1u) << "round " << round;
+    EXPECT_EQ(sink.published()[0].case_count(), 3);
+  }
 }
 
 }  // namespace
