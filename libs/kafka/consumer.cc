@@ -75,8 +75,8 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions
       {"allow.auto.create.topics", "true"},
       // A fetch waits (at most 50 ms) for 64 KiB rather than returning each record on its own: far fewer requests for
       // the broker and bigger batches for RunBatches. A quiet topic's record reaches its consumer up to 50 ms later;
-      // every gridcase service runs several consumers, whose empty fetches at 10 ms cost the broker a tenth of its
-      // CPU per case (scripts/bench e2e).
+      // every gridcase service runs several consumers, whose near-empty fetches at 10 ms cost the broker a third of
+      // its CPU per case (scripts/bench e2e).
       {"fetch.wait.max.ms", "50"},
       {"fetch.min.bytes", "65536"},
   };
