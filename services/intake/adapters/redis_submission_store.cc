@@ -194,41 +194,6 @@ return written
 // The newest recent cases a submission is compared with.
 constexpr int kMostRecentCompared = 50;
 
-// KEYS: the recent cases' sorted set, their texts' hash. ARGV: since (ms), most entries. Replies [case id, text, ...],
-// newest first; a case whose text is gone replies an empty text.
-const redis::Script& RecentSinceScript() {
-  static const auto* script = new redis::Script(R"lua(
-local ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], '+inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-if #ids == 0 then return {} end
-local texts = redis.call('HMGET', KEYS[2], unpack(ids))
-local out = {}
-for i, id in ipairs(ids) do
-  out[2 * i - 1] = id
-  out[2 * i] = texts[i] or ''
-end
-return out
-)lua");
-  return *script;
-}
-
-// KEYS: the recent cases' sorted set, their texts' hash. ARGV: at (ms), oldest kept (ms), keep (ms), case id, text.
-// Adds the case, drops the cases (and texts) older than the window, and lets both keys expire with it.
-const redis::Script& RememberScript() {
-  static const auto* script = new redis::Script(R"lua(
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
-local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2], 'LIMIT', 0, 1000)
-if #old > 0 then
-  redis.call('ZREM', KEYS[1], unpack(old))
-  redis.call('HDEL', KEYS[2], unpack(old))
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return #old
-)lua");
-  return *script;
-}
-
 // KEYS: the record. ARGV: owner. Ends the owner's lease now.
 const redis::Script& ReleaseScript() {
   static const auto* script = new redis::Script(R"lua(
@@ -447,32 +412,34 @@ absl::Status RedisSubmissionStore::Release(const SubmissionClaim& claim) {
 absl::StatusOr<std::vector<RecentCases::Entry>> RedisRecentCases::Since(const std::string& grid_code,
                                                                        const std::string& catalogue_item,
                                                                        absl::Time since) {
-  auto reply = redis_->Eval(RecentSinceScript(), {Key(grid_code, catalogue_item), TextsKey(grid_code, catalogue_item)},
-                            {absl::StrCat(absl::ToUnixMillis(since)), absl::StrCat(kMostRecentCompared)});
-  if (!reply.ok()) return reply.status();
+  auto members = redis_->Run({"ZREVRANGEBYSCORE", Key(grid_code, catalogue_item), "+inf",
+                              absl::StrCat(absl::ToUnixMillis(since)), "LIMIT", "0",
+                              absl::StrCat(kMostRecentCompared)});
+  if (!members.ok()) return members.status();
   std::vector<Entry> entries;
-  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
-    entries.push_back({reply->elements[i].str, reply->elements[i + 1].str});
+  entries.reserve(members->elements.size());
+  for (const redis::Reply& member : members->elements) {
+    const size_t cut = member.str.find('\n');
+    if (cut == std::string::npos) return absl::DataLossError(absl::StrCat("recent case '", member.str, "' has no text"));
+    entries.push_back({member.str.substr(0, cut), member.str.substr(cut + 1)});
   }
   return entries;
 }
 
 absl::Status RedisRecentCases::Remember(const std::string& grid_code, const std::string& catalogue_item,
                                         const std::string& case_id, absl::string_view text, absl::Time at) {
+  const std::string key = Key(grid_code, catalogue_item);
   const int64_t at_ms = absl::ToUnixMillis(at);
+  const int64_t keep_ms = absl::ToInt64Milliseconds(keep_);
   return redis_
-      ->Eval(RememberScript(), {Key(grid_code, catalogue_item), TextsKey(grid_code, catalogue_item)},
-             {absl::StrCat(at_ms), absl::StrCat(at_ms - absl::ToInt64Milliseconds(keep_)),
-              absl::StrCat(absl::ToInt64Milliseconds(keep_)), case_id, std::string(text)})
+      ->Pipeline({{"ZADD", key, absl::StrCat(at_ms), absl::StrCat(case_id, "\n", text)},
+                  {"ZREMRANGEBYSCORE", key, "-inf", absl::StrCat("(", at_ms - keep_ms)},
+                  {"PEXPIRE", key, absl::StrCat(keep_ms)}})
       .status();
 }
 
 std::string RedisRecentCases::Key(const std::string& grid_code, const std::string& catalogue_item) const {
-  return absl::StrCat(prefix_, "intake:recent:{", grid_code, "}:", catalogue_item);
-}
-
-std::string RedisRecentCases::TextsKey(const std::string& grid_code, const std::string& catalogue_item) const {
-  return absl::StrCat(prefix_, "intake:recent-text:{", grid_code, "}:", catalogue_item);
+  return absl::StrCat(prefix_, "intake:recent-cases:{", grid_code, "}:", catalogue_item);
 }
 
 absl::StatusOr<std::optional<v1::Case>> RedisSubmissionStore::SubmittedCase(const std::string& case_id) {

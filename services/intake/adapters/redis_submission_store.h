@@ -90,9 +90,9 @@ class RedisSubmissionStore : public SubmissionStore {
   std::map<std::string, int64_t> handed_out_;  // Guarded by handed_out_mu_: day → highest number this process got.
 };
 
-// RecentCases in Redis: intake:recent:{<grid>}:<item>, case ids sorted by submit time (ms), and beside it (same hash
-// tag) intake:recent-text:{<grid>}:<item>, case id → text; trimmed to `keep` as cases are remembered, both expiring
-// `keep` after the last. Since and Remember are one script (one round trip) each; Since reads the newest 50.
+// RecentCases in Redis: intake:recent-cases:{<grid>}:<item>, a sorted set of "<case id>\n<text>" scored by submit
+// time (ms), trimmed to `keep` as cases are remembered and expiring `keep` after the last. Since is one command (the
+// newest 50, texts included), Remember one pipeline.
 class RedisRecentCases : public RecentCases {
  public:
   RedisRecentCases(redis::RedisClient* redis, std::string prefix, absl::Duration keep)
@@ -105,7 +105,6 @@ class RedisRecentCases : public RecentCases {
 
  private:
   std::string Key(const std::string& grid_code, const std::string& catalogue_item) const;
-  std::string TextsKey(const std::string& grid_code, const std::string& catalogue_item) const;
 
   redis::RedisClient* redis_;
   std::string prefix_;

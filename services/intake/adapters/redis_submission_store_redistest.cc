@@ -195,17 +195,17 @@ TEST_F(RedisSubmissionStoreTest, RecentCasesComeNewestFirstWithTheirTextsAndLeav
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_TRUE(none->empty());
 
-  // Remembering a case 65 minutes on drops C1 (older than the hour kept), its text included; C2 stays.
+  // Remembering a case 65 minutes on drops C1 (older than the hour kept); C2 stays.
   ASSERT_TRUE(recent.Remember("G1", "road", "C5", "井盖又丢了", t0 + absl::Minutes(65)).ok());
   auto after = recent.Since("G1", "road", t0);
   ASSERT_TRUE(after.ok()) << after.status();
   ASSERT_EQ(after->size(), 2u);
   EXPECT_EQ((*after)[0].case_id, "C5");
   EXPECT_EQ((*after)[1].case_id, "C2");
-  auto texts = redis_->Run({"HKEYS", prefix_ + "intake:recent-text:{G1}:road"});
+  auto texts = redis_->Run({"ZRANGE", prefix_ + "intake:recent-cases:{G1}:road", "0", "-1"});
   ASSERT_TRUE(texts.ok()) << texts.status();
   EXPECT_EQ(texts->elements.size(), 2u);
-  auto ttl = redis_->Run({"PTTL", prefix_ + "intake:recent-text:{G1}:road"});
+  auto ttl = redis_->Run({"PTTL", prefix_ + "intake:recent-cases:{G1}:road"});
   ASSERT_TRUE(ttl.ok()) << ttl.status();
   EXPECT_GT(ttl->integer, 0);
   EXPECT_LE(ttl->integer, 3'600'000);
