@@ -282,6 +282,18 @@ class EventApplier {
   absl::Time at_;
 };
 
+// Leaves out of the SLA's view of a case what no clock, alarm, overdue list or access check reads — the request's
+// words, their classification, media, reply and the residents — so that the state, read and rewritten with every
+// event, stays small. The title, location, units, category, level and every status stay.
+void KeepWhatClocksRead(v1::Case& c) {
+  c.clear_text();
+  c.clear_classification();
+  c.clear_media_urls();
+  c.clear_resolution_reply();
+  c.clear_resident();
+  c.clear_co_requesters();
+}
+
 v1::CaseEvent AdvisoryEvent(const v1::Case& c, std::string event_id, absl::Time at) {
   v1::CaseEvent event;
   event.set_event_id(std::move(event_id));
@@ -368,6 +380,7 @@ absl::StatusOr<v1::SlaCaseState> ClockPlanner::Apply(const v1::SlaCaseState& bef
   after.clear_pending_deadlines();
   after.clear_touched_clocks();
   *after.mutable_case_() = *std::move(folded);
+  KeepWhatClocksRead(*after.mutable_case_());
 
   std::vector<std::string> ignored;
   EventApplier applier(*this, after, event, notes != nullptr ? *notes : ignored);

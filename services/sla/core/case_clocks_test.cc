@@ -236,6 +236,34 @@ TEST_F(CaseClocksTest, SubmittedStartsGridVerificationSignOffAndCompletion) {
   EXPECT_EQ(due[1], (DueEntry{"GC-20260310-000001|completion|1", Beijing(2026, 3, 13, 17, 30)}));
 }
 
+TEST_F(CaseClocksTest, TheStateKeepsWhatClocksReadAndLeavesOutTheRequestsWordsAndResidents) {
+  const absl::Time t0 = Beijing(2026, 3, 10, 10, 0);
+  v1::CaseEvent submitted = events_.Submitted(t0);
+  v1::Case* c = submitted.mutable_submitted()->mutable_initial();
+  c->set_text(std::string(3000, 'x'));
+  c->mutable_resident()->set_name("张三");
+  c->add_media_urls("https://example.org/p.jpg");
+  c->mutable_classification()->set_summary("目录事项 井盖缺失");
+  const v1::SlaCaseState full = Apply(submitted);
+  EXPECT_TRUE(state_.case_().text().empty());
+  EXPECT_FALSE(state_.case_().has_resident());
+  EXPECT_EQ(state_.case_().media_urls_size(), 0);
+  EXPECT_FALSE(state_.case_().has_classification());
+  EXPECT_EQ(state_.case_().title(), "井盖丢失");
+  EXPECT_EQ(state_.case_().location().grid_code(), kGrid);
+  EXPECT_LT(state_.ByteSizeLong(), 1000u);
+
+  // The clocks come out the same as from the whole case.
+  Apply(events_.GridVerified(t0 + absl::Minutes(10)));
+  Apply(events_.CommunityEscalated(t0 + absl::Minutes(20)));
+  Apply(events_.Dispatched(t0 + absl::Minutes(30)));
+  Apply(events_.Accepted(t0 + absl::Minutes(40)));
+  Apply(events_.Resolved(Beijing(2026, 3, 12, 10, 0)));
+  EXPECT_TRUE(state_.case_().resolution_reply().empty());
+  EXPECT_EQ(state_.case_().status(), v1::CASE_STATUS_RESOLVED);
+  EXPECT_TRUE(Read("completion", Beijing(2026, 3, 12, 11, 0)).stopped());
+}
+
 TEST_F(CaseClocksTest, CompletionDueEqualsThePlannedDeadlineIntakeReports) {
   for (bool emergency : {false, true}) {
     for (v1::Category category : {v1::CATEGORY_SIMPLE, v1::CATEGORY_DIFFICULT}) {
