@@ -6,11 +6,6 @@
 namespace gridcase::feedback {
 namespace {
 
-absl::CivilDay MondayOf(absl::CivilDay day) {
-  int since_monday = (static_cast<int>(absl::GetWeekday(day)) - static_cast<int>(absl::Weekday::monday) + 7) % 7;
-  return day - since_monday;
-}
-
 std::string DayKey(absl::CivilDay day) { return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day()); }
 
 }  // namespace
@@ -26,8 +21,7 @@ absl::TimeZone CountyZone() {
 
 std::vector<std::string> PeriodsOf(absl::Time t, absl::TimeZone zone) {
   absl::CivilDay day = absl::ToCivilDay(t, zone);
-  return {absl::StrCat("d:", DayKey(day)), absl::StrCat("w:", DayKey(MondayOf(day))),
-          absl::StrFormat("m:%04d-%02d", day.year(), day.month())};
+  return {absl::StrCat("d:", DayKey(day)), absl::StrFormat("m:%04d-%02d", day.year(), day.month())};
 }
 
 std::vector<std::string> CoverDays(absl::CivilDay from, absl::CivilDay to) {
@@ -41,11 +35,6 @@ std::vector<std::string> CoverDays(absl::CivilDay from, absl::CivilDay to) {
         day = next_month;
         continue;
       }
-    }
-    if (absl::GetWeekday(day) == absl::Weekday::monday && day + 7 <= to) {
-      periods.push_back(absl::StrCat("w:", DayKey(day)));
-      day += 7;
-      continue;
     }
     periods.push_back(absl::StrCat("d:", DayKey(day)));
     day += 1;

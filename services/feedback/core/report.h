@@ -35,7 +35,7 @@ absl::StatusOr<ReportQuery> ParseReportQuery(const std::string& from, const std:
 void FillRates(const std::map<std::string, int64_t>& fields, const FeedbackPolicy& policy, v1::UnitStats* stats);
 
 // The periodic statistical report of an area, read off the counters (never by scanning cases): the period is tiled
-// with month, week and day counters (CoverDays) and the rows of the area's units are summed.
+// with month and day counters (CoverDays) and the rows of the area's units are summed.
 class ReportBuilder {
  public:
   // Pointers must outlive the builder.

@@ -248,11 +248,11 @@ TEST_F(ReportTest, PeriodsAndAreasSelectTheirCases) {
   EXPECT_EQ(other.submitted(), 3);
   EXPECT_EQ(other.totals().rated(), 3);  // 15 满意, 16 基本满意, 24 满意.
   EXPECT_EQ(Unit(other, kUrbanManagement)->resolved(), 1) << "D1 on the other township's cases only";
-  // The week of Monday 2 March (one week counter): cases of days 0–6 in the township, 1 2 3 5 6 7 8 10.
+  // The week of Monday 2 March (seven day counters): cases of days 0–6 in the township, 1 2 3 5 6 7 8 10.
   EXPECT_EQ(Build("2026-03-02", "2026-03-09", kTownship).submitted(), 8);
   // One day, 5 March (day 3): cases 5 and 8.
   EXPECT_EQ(Build("2026-03-05", "2026-03-06", kTownship).submitted(), 2);
-  // 3–16 March (days, one week, a day): fixture days 1–14 → cases 2–14, 17 and 18.
+  // 3–16 March (fourteen days): fixture days 1–14 → cases 2–14, 17 and 18.
   EXPECT_EQ(Build("2026-03-03", "2026-03-17", kTownship).submitted(), 15);
   v1::Report grid = Build("2026-03-01", "2026-04-01", kGrid3);
   EXPECT_EQ(grid.submitted(), 6);
