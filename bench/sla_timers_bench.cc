@@ -183,9 +183,8 @@ struct Service {
         keeper_redis(Connect(addr)),
         firing_redis(Connect(addr)),
         keeper_cases(keeper_redis.get(), SlaKeys(kPrefix)),
-        keeper_timers(keeper_redis.get(), SlaKeys(kPrefix)),
-        keeper_due(keeper_redis.get(), SlaKeys(kPrefix)),
-        keeper(&planner, &keeper_cases, &keeper_timers, &keeper_due, &sink),
+        keeper_effects(keeper_redis.get(), SlaKeys(kPrefix)),
+        keeper(&planner, &keeper_cases, &keeper_effects, &sink),
         firing_cases(firing_redis.get(), SlaKeys(kPrefix)),
         firing_timers(firing_redis.get(), SlaKeys(kPrefix)),
         firer(&planner, &firing_cases, &sink, &sink, nullptr, [] { return absl::Now(); }),
@@ -199,8 +198,7 @@ struct Service {
   std::unique_ptr<redis::RedisClient> keeper_redis;
   std::unique_ptr<redis::RedisClient> firing_redis;
   RedisCaseClockStore keeper_cases;
-  RedisTimerStore keeper_timers;
-  RedisDueIndex keeper_due;
+  RedisClockEffects keeper_effects;
   ClockKeeper keeper;
   RedisCaseClockStore firing_cases;
   RedisTimerStore firing_timers;

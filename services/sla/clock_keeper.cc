@@ -82,12 +82,10 @@ absl::Status ClockKeeper::RunEffects(const std::string& case_id, int64_t version
   std::vector<std::string> cancel;
   for (const PlannedAlarm& alarm : plan.arm) arm.emplace_back(alarm.id.Member(), alarm.at);
   for (const AlarmId& id : plan.cancel) cancel.push_back(id.Member());
-  absl::StatusOr<int64_t> armed = timers_->Apply(arm, cancel);
+  absl::StatusOr<int64_t> armed =
+      effects_->Complete(case_id, version, arm, cancel, planner_->DueEntries(state, all_clocks));
   if (!armed.ok()) return armed.status();
   SlaMetrics::Get().timers_armed.Increment(static_cast<double>(*armed));
-
-  if (absl::Status status = due_->Apply(planner_->DueEntries(state, all_clocks)); !status.ok()) return status;
-  if (absl::Status status = cases_->MarkDone(case_id, version); !status.ok()) return status;
   if (!deadlines.empty() || !arm.empty() || !cancel.empty()) {
     spdlog::info("msg=clocks_planned case_id={} version={} deadlines={} armed={} cancelled={}", case_id, version,
                  deadlines.size(), arm.size(), cancel.size());

@@ -9,8 +9,8 @@
 namespace gridcase::sla {
 
 // Keeps the SLA's view of every case from the case topics: folds each versioned event into the case's clocks (by
-// ClockPlanner), saves the new state, then carries out its effects — publishes the DeadlineSet events, arms and
-// cancels the alarms' timers, updates the due index — and marks them done.
+// ClockPlanner), saves the new state, then carries out its effects — publishes the DeadlineSet events, then arms and
+// cancels the alarms' timers, updates the due index and marks them done in one step (ClockEffectsStore).
 //
 // Idempotent, in the style of the dispatch projector: an event at or below the stored version changes nothing; one
 // further ahead waits (UNAVAILABLE, retried) for the versions before it. The state is saved before the effects, and
@@ -20,8 +20,8 @@ namespace gridcase::sla {
 class ClockKeeper {
  public:
   // All pointers must outlive the keeper.
-  ClockKeeper(const ClockPlanner* planner, CaseClockStore* cases, TimerStore* timers, DueIndex* due, SlaEventSink* sink)
-      : planner_(planner), cases_(cases), timers_(timers), due_(due), sink_(sink) {}
+  ClockKeeper(const ClockPlanner* planner, CaseClockStore* cases, ClockEffectsStore* effects, SlaEventSink* sink)
+      : planner_(planner), cases_(cases), effects_(effects), sink_(sink) {}
 
   // The kafka::Consumer handler: OK once the event's effects are durable; INVALID_ARGUMENT / DATA_LOSS for records
   // that can never apply (dead letter); UNAVAILABLE to retry. Advisory events (case_version 0) are acknowledged as
@@ -35,8 +35,7 @@ class ClockKeeper {
 
   const ClockPlanner* planner_;
   CaseClockStore* cases_;
-  TimerStore* timers_;
-  DueIndex* due_;
+  ClockEffectsStore* effects_;
   SlaEventSink* sink_;
 };
 

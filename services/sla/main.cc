@@ -92,9 +92,8 @@ int Run(service::ServiceRunner& runner) {
   } else if (*restored > 0) {
     spdlog::info("msg=fired_alarms_restored alarms={}", *restored);
   }
-  RedisTimerStore keeper_timers(keeper_redis->get(), keys);
-  RedisDueIndex keeper_due(keeper_redis->get(), keys);
-  ClockKeeper keeper(&planner, &keeper_cases, &keeper_timers, &keeper_due, &sink);
+  RedisClockEffects keeper_effects(keeper_redis->get(), keys);
+  ClockKeeper keeper(&planner, &keeper_cases, &keeper_effects, &sink);
 
   RedisCaseClockStore firing_cases(firing_redis->get(), keys);
   RedisTimerStore firing_timers(firing_redis->get(), keys);

@@ -77,6 +77,41 @@ TEST(RedisTimerStoreTest, ArmsIdempotentlyAndNeverHandsOutATimerEarly) {
   EXPECT_EQ(**store.NextDue(), kT0 + absl::Seconds(30));
 }
 
+TEST(RedisClockEffectsTest, ArmsCancelsIndexesAndMarksDoneOnlyWhenAllOfItApplied) {
+  auto redis = Connect();
+  const SlaKeys keys(gridcase::testing::UniqueName("effects") + ".");
+  RedisCaseClockStore cases(redis.get(), keys);
+  RedisTimerStore timers(redis.get(), keys);
+  RedisDueIndex due(redis.get(), keys);
+  RedisClockEffects effects(redis.get(), keys);
+  ASSERT_TRUE(*cases.Save("C1", 1, v1::SlaCaseState()));
+
+  auto armed = effects.Complete("C1", 1, {{"C1|a|1|breach", kT0 + absl::Seconds(1)}, {"C1|b|1|breach", kT0}}, {},
+                                {{"C1|a|1", kT0 + absl::Seconds(1)}, {"C1|b|1", kT0}});
+  ASSERT_TRUE(armed.ok()) << armed.status();
+  EXPECT_EQ(*armed, 2);
+  EXPECT_EQ(*timers.Count(), 2);
+  EXPECT_EQ(due.Range(absl::InfinitePast(), kT0 + absl::Seconds(10), 0, 10)->size(), 2u);
+  EXPECT_EQ(cases.Load("C1")->done, 1);
+
+  // Effects of a version the case has moved past are applied but not marked (the newer version's own are pending).
+  ASSERT_TRUE(*cases.Save("C1", 2, v1::SlaCaseState()));
+  ASSERT_TRUE(*cases.Save("C1", 3, v1::SlaCaseState()));
+  ASSERT_TRUE(effects.Complete("C1", 2, {}, {"C1|b|1|breach"}, {{"C1|b|1", std::nullopt}}).ok());
+  EXPECT_EQ(*timers.Count(), 1);
+  EXPECT_EQ(due.Range(absl::InfinitePast(), kT0 + absl::Seconds(10), 0, 10)->size(), 1u);
+  EXPECT_EQ(cases.Load("C1")->done, 1);
+
+  // A due index that cannot be written (here: not a sorted set) fails the step, and the version stays not done.
+  ASSERT_TRUE(redis->Run({"SET", keys.Due(), "not a sorted set"}).ok());
+  EXPECT_FALSE(effects.Complete("C1", 3, {{"C1|c|1|breach", kT0}}, {}, {{"C1|c|1", kT0}}).ok());
+  EXPECT_EQ(cases.Load("C1")->done, 1);
+  ASSERT_TRUE(redis->Run({"DEL", keys.Due()}).ok());
+  ASSERT_TRUE(effects.Complete("C1", 3, {{"C1|c|1|breach", kT0}}, {}, {{"C1|c|1", kT0}}).ok());
+  EXPECT_EQ(cases.Load("C1")->done, 3);
+  EXPECT_EQ(*timers.Count(), 2);
+}
+
 TEST(RedisTimerStoreTest, ExpiredLeaseComesDueAgain) {
   auto redis = Connect();
   RedisTimerStore store(redis.get(), SlaKeys(gridcase::testing::UniqueName("lease") + "."));
@@ -276,8 +311,9 @@ class SlaFlowTest : public ::testing::Test {
         cases_(redis_.get(), keys_),
         timers_(redis_.get(), keys_),
         due_(redis_.get(), keys_),
+        effects_(redis_.get(), keys_),
         sink_([this] { return Now(); }),
-        keeper_(&planner_, &cases_, &timers_, &due_, &sink_),
+        keeper_(&planner_, &cases_, &effects_, &sink_),
         firer_(&planner_, &cases_, &sink_, &sink_, &broadcaster_, [this] { return Now(); }),
         loop_(&timers_, &firer_, [this] { return Now(); }, {.batch = 100}),
         reconciler_(&planner_, &cases_, &timers_, &due_, {.page = 2}),
@@ -329,6 +365,7 @@ class SlaFlowTest : public ::testing::Test {
   RedisCaseClockStore cases_;
   RedisTimerStore timers_;
   RedisDueIndex due_;
+  RedisClockEffects effects_;
   RecordingSink sink_;
   AlertBroadcaster broadcaster_;
   ClockKeeper keeper_;

@@ -36,8 +36,6 @@ class CaseClockStore {
   virtual absl::StatusOr<std::vector<StoredCase>> LoadMany(const std::vector<std::string>& case_ids) = 0;
   // Stores `state` as `version` when the stored version is `version - 1`; false (nothing written) otherwise.
   virtual absl::StatusOr<bool> Save(const std::string& case_id, int64_t version, const v1::SlaCaseState& state) = 0;
-  // Records that the effects of `version` are complete, if the case is still at `version`.
-  virtual absl::Status MarkDone(const std::string& case_id, int64_t version) = 0;
   // Records alarms as fired: (case id, AlarmId::FiredKey()) pairs, in one round trip.
   virtual absl::Status MarkFired(const std::vector<std::pair<std::string, std::string>>& fired) = 0;
   // The states of many cases in one round trip, nullopt for unknown ones; in the order asked.
@@ -108,6 +106,20 @@ class DueIndex {
   // Up to `limit` entries due in [from, until], by due time then member, skipping the first `offset`.
   virtual absl::StatusOr<std::vector<std::pair<std::string, absl::Time>>> Range(absl::Time from, absl::Time until,
                                                                                 int offset, int limit) = 0;
+};
+
+// The timer and due-index effects of one applied case version, completed in one step. Thread-safe.
+class ClockEffectsStore {
+ public:
+  virtual ~ClockEffectsStore() = default;
+
+  // Arms and cancels timers as TimerStore::Apply does and applies `due` as DueIndex::Apply does, then records that
+  // the effects of `version` are complete (StoredCase::done) if the case is still at `version` — in that order, and
+  // nothing is recorded complete unless all of it was applied. Returns how many timers were newly armed.
+  virtual absl::StatusOr<int64_t> Complete(const std::string& case_id, int64_t version,
+                                           const std::vector<std::pair<std::string, absl::Time>>& arm,
+                                           const std::vector<std::string>& cancel,
+                                           const std::vector<DueEntry>& due) = 0;
 };
 
 // Publishes the SLA service's advisory events. Thread-safe.

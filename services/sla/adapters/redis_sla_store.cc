@@ -19,17 +19,6 @@ return 1
   return *script;
 }
 
-// KEYS: case hash. ARGV: version.
-const redis::Script& DoneScript() {
-  static const auto* script = new redis::Script(R"lua(
-if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then
-  redis.call('HSET', KEYS[1], 'done', ARGV[1])
-end
-return 0
-)lua");
-  return *script;
-}
-
 absl::StatusOr<int64_t> ParseInt(const redis::Reply& reply, absl::string_view what) {
   if (reply.is_nil()) return 0;
   int64_t value = 0;
@@ -79,10 +68,6 @@ absl::StatusOr<bool> RedisCaseClockStore::Save(const std::string& case_id, int64
   auto reply = redis_->Eval(SaveScript(), {keys_.Case(case_id)}, {absl::StrCat(version), state.SerializeAsString()});
   if (!reply.ok()) return reply.status();
   return reply->integer == 1;
-}
-
-absl::Status RedisCaseClockStore::MarkDone(const std::string& case_id, int64_t version) {
-  return redis_->Eval(DoneScript(), {keys_.Case(case_id)}, {absl::StrCat(version)}).status();
 }
 
 absl::Status RedisCaseClockStore::MarkFired(const std::vector<std::pair<std::string, std::string>>& fired) {

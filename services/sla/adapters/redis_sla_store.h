@@ -6,9 +6,9 @@
 
 namespace gridcase::sla {
 
-// CaseClockStore in Redis: one hash per case (version, done, state) written by a version-checked script, and one set
-// per case of the alarms that fired (keys in sla_keys.h). The fired set is written only by the firing loop and the
-// hash only by the event consumer, so neither overwrites the other.
+// CaseClockStore in Redis: one hash per case (version, done, state) written by a version-checked script (`done` by
+// RedisClockEffects), and one set per case of the alarms that fired (keys in sla_keys.h). The fired set is written
+// only by the firing loop and the hash only by the event consumer, so neither overwrites the other.
 class RedisCaseClockStore : public CaseClockStore {
  public:
   // `redis` must outlive the store.
@@ -17,7 +17,6 @@ class RedisCaseClockStore : public CaseClockStore {
   absl::StatusOr<StoredCase> Load(const std::string& case_id) override;
   absl::StatusOr<std::vector<StoredCase>> LoadMany(const std::vector<std::string>& case_ids) override;
   absl::StatusOr<bool> Save(const std::string& case_id, int64_t version, const v1::SlaCaseState& state) override;
-  absl::Status MarkDone(const std::string& case_id, int64_t version) override;
   absl::Status MarkFired(const std::vector<std::pair<std::string, std::string>>& fired) override;
   absl::StatusOr<std::vector<std::optional<v1::SlaCaseState>>> LoadStates(
       const std::vector<std::string>& case_ids) override;

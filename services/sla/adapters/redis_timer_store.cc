@@ -8,28 +8,53 @@
 namespace gridcase::sla {
 namespace {
 
+// Arms args[first .. first + 2n - 1], (score, member) pairs, and cancels the members args[first + 2n .. last]. A
+// claimed timer is its claimer's: arming keeps the time aside (rearm) for when the claim ends. Returns the number of
+// timers newly added to the pending set.
+constexpr char kApplyTimersFunction[] = R"lua(
+local function apply_timers(pending, claimed, rearm, args, first, n, last)
+  local added = 0
+  for i = first, first + 2 * n - 1, 2 do
+    if redis.call('ZSCORE', claimed, args[i + 1]) then
+      redis.call('HSET', rearm, args[i + 1], args[i])
+    else
+      added = added + redis.call('ZADD', pending, args[i], args[i + 1])
+    end
+  end
+  local kept = redis.call('EXISTS', rearm) == 1
+  for i = first + 2 * n, last do
+    redis.call('ZREM', pending, args[i])
+    if kept then redis.call('HDEL', rearm, args[i]) end
+  end
+  return added
+end
+)lua";
+
 // KEYS: pending, claimed, rearm. ARGV: n, then n (score, member) pairs to arm, then members to cancel.
-// A claimed timer is its claimer's: arming keeps the time aside for when the claim ends. Returns the number of timers
-// newly added to the pending set.
 const redis::Script& ApplyScript() {
-  static const auto* script = new redis::Script(R"lua(
-local n = tonumber(ARGV[1])
-local added = 0
-for i = 0, n - 1 do
-  local member = ARGV[3 + 2 * i]
-  if redis.call('ZSCORE', KEYS[2], member) then
-    redis.call('HSET', KEYS[3], member, ARGV[2 + 2 * i])
+  static const auto* script = new redis::Script(
+      absl::StrCat(kApplyTimersFunction, "return apply_timers(KEYS[1], KEYS[2], KEYS[3], ARGV, 2, tonumber(ARGV[1]), #ARGV)\n"));
+  return *script;
+}
+
+// KEYS: pending, claimed, rearm, due index, case hash. ARGV: version, n arms, c cancels, then the n (score, member)
+// pairs to arm, the c members to cancel, and (score or '' to remove, member) pairs of the due index. Applies them in
+// that order, then marks the version's effects done if the case is still at it; a failure on the way leaves it
+// undone. Returns the number of timers newly armed.
+const redis::Script& CompleteScript() {
+  static const auto* script = new redis::Script(absl::StrCat(kApplyTimersFunction, R"lua(
+local n, c = tonumber(ARGV[2]), tonumber(ARGV[3])
+local added = apply_timers(KEYS[1], KEYS[2], KEYS[3], ARGV, 4, n, 3 + 2 * n + c)
+for i = 4 + 2 * n + c, #ARGV, 2 do
+  if ARGV[i] == '' then
+    redis.call('ZREM', KEYS[4], ARGV[i + 1])
   else
-    added = added + redis.call('ZADD', KEYS[1], ARGV[2 + 2 * i], member)
+    redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i + 1])
   end
 end
-local kept = redis.call('EXISTS', KEYS[3]) == 1
-for i = 2 + 2 * n, #ARGV do
-  redis.call('ZREM', KEYS[1], ARGV[i])
-  if kept then redis.call('HDEL', KEYS[3], ARGV[i]) end
-end
+if redis.call('HGET', KEYS[5], 'version') == ARGV[1] then redis.call('HSET', KEYS[5], 'done', ARGV[1]) end
 return added
-)lua");
+)lua"));
   return *script;
 }
 
@@ -176,6 +201,27 @@ absl::StatusOr<int64_t> RedisTimerStore::Apply(const std::vector<std::pair<std::
   int64_t added = 0;
   for (const redis::Reply& reply : *replies) added += reply.integer;
   return added;
+}
+
+absl::StatusOr<int64_t> RedisClockEffects::Complete(const std::string& case_id, int64_t version,
+                                                    const std::vector<std::pair<std::string, absl::Time>>& arm,
+                                                    const std::vector<std::string>& cancel,
+                                                    const std::vector<DueEntry>& due) {
+  std::vector<std::string> args = {absl::StrCat(version), absl::StrCat(arm.size()), absl::StrCat(cancel.size())};
+  args.reserve(3 + 2 * arm.size() + cancel.size() + 2 * due.size());
+  for (const auto& [member, at] : arm) {
+    args.push_back(absl::StrCat(CeilUnixMillis(at)));
+    args.push_back(member);
+  }
+  args.insert(args.end(), cancel.begin(), cancel.end());
+  for (const DueEntry& entry : due) {
+    args.push_back(entry.due.has_value() ? absl::StrCat(absl::ToUnixMillis(*entry.due)) : "");
+    args.push_back(entry.member);
+  }
+  auto reply = redis_->Eval(CompleteScript(),
+                            {keys_.Timers(), keys_.Claimed(), keys_.Rearm(), keys_.Due(), keys_.Case(case_id)}, args);
+  if (!reply.ok()) return reply.status();
+  return reply->integer;
 }
 
 absl::StatusOr<std::vector<std::string>> RedisTimerStore::ArmMissing(

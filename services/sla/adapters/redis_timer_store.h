@@ -34,4 +34,21 @@ class RedisTimerStore : public TimerStore {
   SlaKeys keys_;
 };
 
+// ClockEffectsStore in Redis: one script over the timer sets (as RedisTimerStore::Apply), the due index (as
+// RedisDueIndex) and the case hash (`done`, as RedisCaseClockStore writes it). The script touches keys of several
+// hash tags: it needs a single Redis node, not a Cluster.
+class RedisClockEffects : public ClockEffectsStore {
+ public:
+  // `redis` must outlive the store.
+  RedisClockEffects(redis::RedisClient* redis, SlaKeys keys) : redis_(redis), keys_(std::move(keys)) {}
+
+  absl::StatusOr<int64_t> Complete(const std::string& case_id, int64_t version,
+                                   const std::vector<std::pair<std::string, absl::Time>>& arm,
+                                   const std::vector<std::string>& cancel, const std::vector<DueEntry>& due) override;
+
+ private:
+  redis::RedisClient* redis_;
+  SlaKeys keys_;
+};
+
 }  // namespace gridcase::sla
