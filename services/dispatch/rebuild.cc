@@ -1,8 +1,13 @@
 #include "services/dispatch/rebuild.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "libs/events/codec.h"
@@ -28,6 +33,51 @@ absl::StatusOr<std::set<std::string>> ScanUnits(redis::RedisClient* redis, const
     }
   } while (cursor != "0");
   return units;
+}
+
+// Cases projected at once. Each case's events are applied in order by one worker; different cases touch only their
+// own keys and their own members of the shared sets (case index, work queues), so any interleaving of cases leaves
+// the same projections.
+constexpr int kWorkers = 64;
+
+// Runs `project(i)` for i in [0, count) on kWorkers threads, calling `tick(done)` on the calling thread about every
+// 100 ms while they run. Stops handing out work after the first error, which it returns.
+absl::Status ProjectInParallel(size_t count, const std::function<absl::Status(size_t)>& project,
+                               const std::function<void(int64_t)>& tick) {
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> done{0};
+  std::mutex mu;
+  std::condition_variable all_finished;
+  int finished = 0;  // Guarded by mu.
+  absl::Status error;  // Guarded by mu: the first error.
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < count; i = next++) {
+        absl::Status s = project(i);
+        if (!s.ok()) {
+          std::lock_guard lock(mu);
+          if (error.ok()) error = s;
+          next = count;
+          break;
+        }
+        ++done;
+      }
+      std::lock_guard lock(mu);
+      if (++finished == kWorkers) all_finished.notify_one();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    while (!all_finished.wait_for(lock, std::chrono::milliseconds(100), [&] { return finished == kWorkers; })) {
+      lock.unlock();
+      tick(done.load());
+      lock.lock();
+    }
+  }
+  for (std::thread& worker : workers) worker.join();
+  tick(done.load());
+  return error;
 }
 
 }  // namespace
@@ -68,27 +118,49 @@ absl::StatusOr<RebuildReport> RebuildProjections(const kafka::Cluster& brokers, 
   RedisProjectionStore store(redis, target);
   Projector projector(&store);
   CaseRecordHandler handler(&projector, &store, nullptr);
-  for (auto& [case_id, events] : by_case) {
-    std::stable_sort(events.begin(), events.end(), [](const v1::CaseEvent& a, const v1::CaseEvent& b) {
-      return a.case_version() < b.case_version();
-    });
-    int64_t version = 0;
-    for (const v1::CaseEvent& event : events) {
-      // A missing version stops the case here, as it stops the live projector: later versions wait for it.
-      if (event.case_version() > version + 1) break;
-      auto outcome = projector.Project(event);
-      if (!outcome.ok()) return outcome.status();
-      if (*outcome == ApplyOutcome::kApplied) ++report.applied;
-      version = std::max(version, event.case_version());
-    }
-    ++report.cases;
-    if (report.cases % 100 == 0) report_progress(RebuildProgress::Phase::kProjecting, report.cases, cases);
-  }
-  report_progress(RebuildProgress::Phase::kProjecting, report.cases, cases);
-  for (const v1::CaseEvent& event : advisory) {
-    absl::Status s = handler.HandleEvent(event);
-    if (!s.ok() && !absl::IsUnavailable(s)) return s;  // Unavailable: a due time for a case the topics lack.
-  }
+  std::vector<std::vector<v1::CaseEvent>*> work;
+  work.reserve(by_case.size());
+  for (auto& [case_id, events] : by_case) work.push_back(&events);
+  std::atomic<int64_t> applied{0};
+  absl::Status projected = ProjectInParallel(
+      work.size(),
+      [&](size_t i) {
+        std::vector<v1::CaseEvent>& events = *work[i];
+        std::stable_sort(events.begin(), events.end(), [](const v1::CaseEvent& a, const v1::CaseEvent& b) {
+          return a.case_version() < b.case_version();
+        });
+        int64_t version = 0;
+        for (const v1::CaseEvent& event : events) {
+          // A missing version stops the case here, as it stops the live projector: later versions wait for it.
+          if (event.case_version() > version + 1) break;
+          auto outcome = projector.Project(event);
+          if (!outcome.ok()) return outcome.status();
+          if (*outcome == ApplyOutcome::kApplied) ++applied;
+          version = std::max(version, event.case_version());
+        }
+        return absl::OkStatus();
+      },
+      [&](int64_t done) { report_progress(RebuildProgress::Phase::kProjecting, done, cases); });
+  if (!projected.ok()) return projected;
+  report.applied = applied.load();
+  report.cases = cases;
+
+  // Due times after every versioned event, each case's in topic order.
+  std::map<std::string, std::vector<const v1::CaseEvent*>> advisory_by_case;
+  for (const v1::CaseEvent& event : advisory) advisory_by_case[event.case_id()].push_back(&event);
+  std::vector<const std::vector<const v1::CaseEvent*>*> advisory_work;
+  for (const auto& [case_id, events] : advisory_by_case) advisory_work.push_back(&events);
+  absl::Status advised = ProjectInParallel(
+      advisory_work.size(),
+      [&](size_t i) {
+        for (const v1::CaseEvent* event : *advisory_work[i]) {
+          absl::Status s = handler.HandleEvent(*event);
+          if (!s.ok() && !absl::IsUnavailable(s)) return s;  // Unavailable: a due time for a case the topics lack.
+        }
+        return absl::OkStatus();
+      },
+      [](int64_t) {});
+  if (!advised.ok()) return advised;
   return report;
 }
 

@@ -32,8 +32,9 @@ struct RebuildProgress {
 // keys of `target`, which must hold no projection yet. Versioned events are applied per case in version order,
 // whatever topic they came from; advisory events (due times) after them, in topic order — the same end state the
 // live stage consumers reach. Breaches are not acted on: the escalations they caused are events in the topics.
-// `progress`, when given, is called on the calling thread every 1000 records read and every 100 cases projected,
-// and once at the end of each phase.
+// Cases are projected 64 at a time (each case's events in order by one thread): give `redis` several connections
+// or group commit (redis::ForConsumerLanes) for them to run at once. `progress`, when given, is called on the
+// calling thread every 1000 records read and about every 100 ms while projecting, and once at the end of each phase.
 absl::StatusOr<RebuildReport> RebuildProjections(
     const kafka::Cluster& brokers, const events::Topics& topics, redis::RedisClient* redis,
     const events::Keys& target, const std::function<void(const RebuildProgress&)>& progress = nullptr);

@@ -24,10 +24,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   log::Init("dispatch-rebuild", config->log_level);
-  auto redis = redis::RedisClient::Create({.host = config->redis.host,
-                                          .port = config->redis.port,
-                                          .user = config->redis_user,
-                                          .password = config->redis_password});
+  auto redis = redis::RedisClient::Create(redis::ForConsumerLanes({.host = config->redis.host,
+                                                                  .port = config->redis.port,
+                                                                  .user = config->redis_user,
+                                                                  .password = config->redis_password}));
   if (!redis.ok()) {
     std::fprintf(stderr, "dispatch-rebuild: %s\n", redis.status().ToString().c_str());
     return 1;

@@ -32,8 +32,8 @@ end
 
 // KEYS: pending, claimed, rearm. ARGV: n, then n (score, member) pairs to arm, then members to cancel.
 const redis::Script& ApplyScript() {
-  static const auto* script = new redis::Script(
-      absl::StrCat(kApplyTimersFunction, "return apply_timers(KEYS[1], KEYS[2], KEYS[3], ARGV, 2, tonumber(ARGV[1]), #ARGV)\n"));
+  static const auto* script = new redis::Script(absl::StrCat(
+      kApplyTimersFunction, "return apply_timers(KEYS[1], KEYS[2], KEYS[3], ARGV, 2, tonumber(ARGV[1]), #ARGV)\n"));
   return *script;
 }
 

@@ -43,10 +43,10 @@ absl::StatusOr<config::RuntimeConfig> InfraConfig(const Args& args) {
 }
 
 absl::StatusOr<std::unique_ptr<redis::RedisClient>> ConnectRedis(const config::RuntimeConfig& config) {
-  return redis::RedisClient::Create({.host = config.redis.host,
-                                     .port = config.redis.port,
-                                     .user = config.redis_user,
-                                     .password = config.redis_password});
+  return redis::RedisClient::Create(redis::ForConsumerLanes({.host = config.redis.host,
+                                                             .port = config.redis.port,
+                                                             .user = config.redis_user,
+                                                             .password = config.redis_password}));
 }
 
 int Rebuild(Invocation& in) {
