@@ -104,6 +104,53 @@ TEST(RedisProjectionStoreTest, ADeadlineRecordedDuringAFoldIsNotReverted) {
   EXPECT_EQ(score->str, absl::StrCat(sla_due.seconds())) << "the work queue is ordered by the reverted deadline";
 }
 
+// Counts the projector's reads.
+class CountingLoads : public ProjectionStore {
+ public:
+  explicit CountingLoads(RedisProjectionStore* real) : real_(real) {}
+  absl::StatusOr<std::optional<v1::Case>> Load(const std::string& case_id) override {
+    ++loads;
+    return real_->Load(case_id);
+  }
+  absl::StatusOr<ApplyOutcome> Apply(const v1::CaseEvent& event, const v1::Case& after,
+                                     const std::optional<v1::Case>& before) override {
+    return real_->Apply(event, after, before);
+  }
+  absl::Status SetDueAt(const std::string& case_id, const google::protobuf::Timestamp& due_at) override {
+    return real_->SetDueAt(case_id, due_at);
+  }
+  int loads = 0;
+
+ private:
+  RedisProjectionStore* real_;
+};
+
+TEST(RedisProjectionStoreTest, AFirstVersionIsWrittenWithoutAReadAndItsRedeliveryChangesNothing) {
+  auto redis = Connect();
+  events::Keys keys(gridcase::testing::UniqueName("first") + ".");
+  RedisProjectionStore store(redis.get(), keys);
+  CountingLoads counting(&store);
+  const std::string id = "GC-20260310-000002";
+  auto first = Projector(&counting).Project(Submitted(id));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, ApplyOutcome::kApplied);
+  EXPECT_EQ(counting.loads, 0);
+  ASSERT_TRUE(Projector(&counting).Project(Verified(id, "p1")).ok());
+
+  auto again = Projector(&counting).Project(Submitted(id));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, ApplyOutcome::kDuplicate);
+  auto view = store.Load(id);
+  ASSERT_TRUE(view.ok() && view->has_value());
+  EXPECT_EQ((*view)->version(), 2) << "the redelivered first version overwrote the view";
+  auto timeline = redis->Run({"LLEN", keys.Timeline(id)});
+  ASSERT_TRUE(timeline.ok());
+  EXPECT_EQ(timeline->integer, 2);
+  auto queued = redis->Run({"ZSCORE", keys.Queue("330199001001001"), id});
+  ASSERT_TRUE(queued.ok());
+  EXPECT_TRUE(queued->is_nil()) << "the redelivery put the case back in the grid's queue";
+}
+
 TEST(CaseViewsTest, TheTimelineIsReadInBoundedPages) {
   auto redis = Connect();
   events::Keys keys(gridcase::testing::UniqueName("timeline") + ".");

@@ -13,7 +13,11 @@ absl::StatusOr<ApplyOutcome> Projector::Project(const v1::CaseEvent& event) {
   // A deadline recorded between the read and the write makes the fold start again from the new view.
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    auto before = store_->Load(event.case_id());
+    // A case's first version is applied without a read: the versioned write itself finds a view that exists already
+    // (a redelivery) and changes nothing.
+    auto before = event.case_version() == 1 && attempt == 0
+                      ? absl::StatusOr<std::optional<v1::Case>>(std::nullopt)
+                      : store_->Load(event.case_id());
     if (!before.ok()) return before.status();
     int64_t current = before->has_value() ? (*before)->version() : 0;
     if (event.case_version() <= current) return ApplyOutcome::kDuplicate;
