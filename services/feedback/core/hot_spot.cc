@@ -38,6 +38,10 @@ std::vector<Burst> FindBursts(std::vector<CaseTime> cases, const std::vector<abs
   return bursts;
 }
 
+bool AlertCovers(const std::vector<absl::Time>& raised, absl::Time t, const HotSpotPolicy& policy) {
+  return std::any_of(raised.begin(), raised.end(), [&](absl::Time s) { return t - policy.window < s && s <= t; });
+}
+
 absl::StatusOr<std::vector<v1::HotSpotAlert>> HotSpotWatch::Check(const CaseFacts& facts) {
   std::vector<v1::HotSpotAlert> raised_now;
   const v1::Case& c = facts.current;
@@ -50,15 +54,17 @@ absl::StatusOr<std::vector<v1::HotSpotAlert>> HotSpotWatch::Check(const CaseFact
   absl::MutexLock serialized(&stripes_[absl::HashOf(grid, item) % kStripes]);
   const absl::Duration w = policy_.window;
   const absl::Time t = facts.submitted_at;
-  auto members = store_->Range(HotSpotSet(grid, item), absl::ToUnixSeconds(t - 2 * w), absl::ToUnixSeconds(t + 2 * w));
-  if (!members.ok()) return members.status();
   auto windows = store_->Range(AlertedSet(grid, item), absl::ToUnixSeconds(t - 4 * w), absl::ToUnixSeconds(t + 3 * w));
   if (!windows.ok()) return windows.status();
+  std::vector<absl::Time> raised;
+  for (const ScoredMember& m : *windows) raised.push_back(absl::FromUnixSeconds(static_cast<int64_t>(m.score)));
+  // The sets hold whole seconds.
+  if (AlertCovers(raised, absl::FromUnixSeconds(absl::ToUnixSeconds(t)), policy_)) return raised_now;
+  auto members = store_->Range(HotSpotSet(grid, item), absl::ToUnixSeconds(t - 2 * w), absl::ToUnixSeconds(t + 2 * w));
+  if (!members.ok()) return members.status();
   std::vector<CaseTime> cases;
   for (const ScoredMember& m : *members)
     cases.push_back({m.member, absl::FromUnixSeconds(static_cast<int64_t>(m.score))});
-  std::vector<absl::Time> raised;
-  for (const ScoredMember& m : *windows) raised.push_back(absl::FromUnixSeconds(static_cast<int64_t>(m.score)));
   for (const Burst& burst : FindBursts(cases, raised, policy_)) {
     bool includes_case =
         std::any_of(burst.cases.begin(), burst.cases.end(), [&](const CaseTime& ct) { return ct.case_id == c.id(); });

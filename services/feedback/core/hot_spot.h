@@ -33,6 +33,11 @@ struct Burst {
 std::vector<Burst> FindBursts(std::vector<CaseTime> cases, const std::vector<absl::Time>& raised,
                               const HotSpotPolicy& policy);
 
+// Whether an alert raised before already blocks every burst that could hold a case submitted at `t`: one whose
+// window starts in (t - window, t]. Then FindBursts finds no burst with that case, whatever the other cases are, so
+// the case's grid and item need not be read (a hot spot's later cases cost one small read each, not one per case).
+bool AlertCovers(const std::vector<absl::Time>& raised, absl::Time t, const HotSpotPolicy& policy);
+
 // Where alerts go (Kafka topic gridcase.alerts.v1).
 class AlertSink {
  public:
