@@ -106,6 +106,7 @@ absl::StatusOr<std::string> TestIdentity::AddPersonKey() {
   auto key = auth::GenerateKeyPair(absl::StrCat("person-", person_keys_.size() + 1));
   if (!key.ok()) return key.status();
   person_keys_.push_back(*std::move(key));
+  UseNewestPersonKeyLocked();
   if (absl::Status s = WritePersonJwks(); !s.ok()) return s;
   return person_keys_.back().kid;
 }
@@ -114,6 +115,7 @@ absl::Status TestIdentity::RetirePersonKey(const std::string& kid) {
   absl::MutexLock lock(&mu_);
   std::erase_if(person_keys_, [&](const auth::KeyPair& key) { return key.kid == kid; });
   if (person_keys_.empty()) return absl::FailedPreconditionError("cannot retire the last key");
+  UseNewestPersonKeyLocked();
   return WritePersonJwks();
 }
 
@@ -139,24 +141,49 @@ absl::Status TestIdentity::SetServiceFlags() const {
   return absl::OkStatus();
 }
 
+void TestIdentity::UseNewestPersonKeyLocked() {
+  ++key_generation_;
+  minted_.clear();
+  auto signer = auth::TokenSigner::FromPem(person_keys_.back().private_pem, person_keys_.back().kid);
+  person_signer_ = signer.ok() ? std::shared_ptr<auth::TokenSigner>(*std::move(signer)) : nullptr;
+}
+
 std::string TestIdentity::Authorization(v1::Role role, const std::string& unit, const std::string& person) const {
   const bool service = role == v1::ROLE_SYSTEM;
-  return AuthorizationFor({.issuer = service ? kServiceIssuer : kPersonIssuer,
+  const std::string issuer = service ? kServiceIssuer : kPersonIssuer;
+  const std::string key = absl::StrCat(issuer, "\n", v1::Role_Name(role), "\n", unit, "\n", person);
+  const absl::Time now = absl::Now();
+  std::shared_ptr<auth::TokenSigner> person_signer;
+  uint64_t generation = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = minted_.find(key);
+    if (it != minted_.end() && now - it->second.issued_at < kTokenReuse) return it->second.authorization;
+    if (!service && person_signer_ == nullptr) return "";
+    person_signer = person_signer_;
+    generation = key_generation_;
+  }
+  auto token = (service ? service_.get() : person_signer.get())
+                   ->Mint({.issuer = issuer,
                            .audience = kAudience,
                            .subject = person,
                            .role = role,
                            .unit = unit,
-                           .issued_at = absl::Now(),
+                           .issued_at = now,
                            .ttl = absl::Hours(1)});
+  if (!token.ok()) return "";
+  std::string authorization = absl::StrCat("Bearer ", *token);
+  absl::MutexLock lock(&mu_);
+  if (generation == key_generation_) minted_[key] = MintedToken{authorization, now};  // Not if a key rotated since.
+  return authorization;
 }
 
 std::string TestIdentity::AuthorizationFor(const auth::TokenSigner::Claims& claims) const {
-  std::unique_ptr<auth::TokenSigner> person_signer;
+  std::shared_ptr<auth::TokenSigner> person_signer;
   if (claims.issuer != kServiceIssuer) {
     absl::MutexLock lock(&mu_);
-    auto signer = auth::TokenSigner::FromPem(person_keys_.back().private_pem, person_keys_.back().kid);
-    if (!signer.ok()) return "";
-    person_signer = *std::move(signer);
+    if (person_signer_ == nullptr) return "";
+    person_signer = person_signer_;
   }
   auto token = (person_signer != nullptr ? person_signer.get() : service_.get())->Mint(claims);
   return token.ok() ? absl::StrCat("Bearer ", *token) : "";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -8,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "gridcase/v1/case.pb.h"
 #include "gridcase/v1/event.pb.h"
 #include "grpcpp/channel.h"
@@ -35,6 +37,8 @@ class TestIdentity {
   absl::Status SetServiceFlags() const;
 
   // "Bearer …" for a person acting in `role` for `unit`, or for a service (`role` ROLE_SYSTEM, `person` its name).
+  // Like a real client, the same caller's token is reused (for up to kTokenReuse of its hour) rather than minted
+  // anew for every call; a key rotation mints new ones.
   std::string Authorization(v1::Role role, const std::string& unit, const std::string& person) const;
   std::string Authorization(const v1::Actor& actor) const;
   std::string ServiceAuthorization(const std::string& service) const;
@@ -69,13 +73,28 @@ class TestIdentity {
 
  private:
   TestIdentity(std::string dir, std::vector<auth::KeyPair> person_keys, std::unique_ptr<auth::TokenSigner> service)
-      : dir_(std::move(dir)), person_keys_(std::move(person_keys)), service_(std::move(service)) {}
+      : dir_(std::move(dir)), person_keys_(std::move(person_keys)), service_(std::move(service)) {
+    absl::MutexLock lock(&mu_);
+    UseNewestPersonKeyLocked();
+  }
   absl::Status WritePersonJwks() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   std::shared_ptr<grpc::ChannelCredentials> TransportFor(const std::string& service) const;
+
+  // After the people's keys changed: signs with the newest from now on and forgets the tokens minted before.
+  void UseNewestPersonKeyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  static constexpr absl::Duration kTokenReuse = absl::Minutes(10);
+  struct MintedToken {
+    std::string authorization;
+    absl::Time issued_at;
+  };
 
   const std::string dir_;
   mutable absl::Mutex mu_;
   std::vector<auth::KeyPair> person_keys_ ABSL_GUARDED_BY(mu_);  // The newest signs.
+  std::shared_ptr<auth::TokenSigner> person_signer_ ABSL_GUARDED_BY(mu_);  // nullptr: the newest key is unreadable.
+  mutable std::map<std::string, MintedToken> minted_ ABSL_GUARDED_BY(mu_);  // By issuer, role, unit and subject.
+  uint64_t key_generation_ ABSL_GUARDED_BY(mu_) = 0;  // Counts rotations of the people's keys.
   std::unique_ptr<auth::TokenSigner> service_;
   Transport transport_ ABSL_GUARDED_BY(mu_);
 };
