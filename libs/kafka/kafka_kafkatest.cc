@@ -1,5 +1,6 @@
 #include <thread>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "libs/kafka/consumer.h"
 #include "libs/kafka/producer.h"
@@ -148,6 +149,21 @@ TEST_F(KafkaTest, ProduceToUnreachableBrokerFailsRetryably) {
   EXPECT_TRUE(status.code() == absl::StatusCode::kDeadlineExceeded ||
               status.code() == absl::StatusCode::kUnavailable)
       << status;
+}
+
+TEST_F(KafkaTest, AProducerLooksUpTheTopicsItWillWrite) {
+  auto producer = Producer::Create({.brokers = brokers_, .topics = {topic_, topic_ + ".dlt"}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  EXPECT_TRUE((*producer)->Produce(topic_, "k", "v").ok());
+  EXPECT_TRUE((*producer)->Produce(topic_ + ".dlt", "k", "v").ok());
+}
+
+TEST_F(KafkaTest, LookingUpTopicsWithTheBrokerAwayDelaysTheStartBoundedly) {
+  const absl::Time start = absl::Now();
+  auto producer = Producer::Create(
+      {.brokers = "127.0.0.1:1", .extra = {{"message.timeout.ms", "500"}}, .topics = {"a", "b", "c", "d", "e"}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5)) << "2 s for all the topics, not a wait per topic";
 }
 
 }  // namespace

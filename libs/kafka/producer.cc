@@ -1,10 +1,14 @@
 #include "absl/strings/string_view.h"
 #include "libs/kafka/producer.h"
 
+#include <algorithm>
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "librdkafka/rdkafkacpp.h"
+#include "libs/log/log.h"
+#include "spdlog/spdlog.h"
 
 namespace gridcase::kafka {
 
@@ -67,7 +71,30 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   }
   std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
   if (producer == nullptr) return absl::InternalError(absl::StrCat("kafka producer: ", error));
-  return std::unique_ptr<Producer>(new Producer(std::move(reports), std::move(producer)));
+  auto created = std::unique_ptr<Producer>(new Producer(std::move(reports), std::move(producer)));
+  created->LookUp(options.topics);
+  return created;
+}
+
+void Producer::LookUp(const std::vector<std::string>& topics) {
+  // Bounded as a whole: with the broker away the process starts at most 2 s later and its first records wait.
+  const absl::Time give_up = absl::Now() + absl::Seconds(2);
+  for (const std::string& name : topics) {
+    std::string error;
+    std::unique_ptr<RdKafka::Topic> topic(RdKafka::Topic::create(producer_.get(), name, nullptr, error));
+    if (topic == nullptr) {
+      spdlog::warn("msg=topic_handle_failed topic={} error={}", name, log::Quote(error));
+      continue;
+    }
+    RdKafka::Metadata* metadata = nullptr;
+    const int timeout_ms = static_cast<int>(std::max<int64_t>(1, absl::ToInt64Milliseconds(give_up - absl::Now())));
+    RdKafka::ErrorCode err = producer_->metadata(/*all_topics=*/false, topic.get(), &metadata, timeout_ms);
+    delete metadata;
+    if (err != RdKafka::ERR_NO_ERROR) {
+      spdlog::warn("msg=topic_lookup_failed topic={} error={}", name, log::Quote(RdKafka::err2str(err)));
+    }
+    known_topics_.push_back(std::move(topic));
+  }
 }
 
 Producer::Producer(std::unique_ptr<DeliveryReports> reports, std::unique_ptr<RdKafka::Producer> producer)

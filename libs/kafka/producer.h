@@ -17,6 +17,7 @@
 
 namespace RdKafka {
 class Producer;
+class Topic;
 }
 
 namespace gridcase::kafka {
@@ -34,6 +35,9 @@ struct ProducerOptions {
   // without waiting for each (the access log, whose records outnumber requests when calls are refused under
   // overload) costs far less CPU this way.
   bool idempotent = true;
+  // The topics this producer writes. Their partitions are looked up at creation: librdkafka otherwise learns a topic
+  // it was not asked about on its next periodic scan, holding the first record to each for up to a second.
+  std::vector<std::string> topics;
 };
 
 // A producer with acks=all; idempotent unless ProducerOptions::idempotent says otherwise. Thread-safe. A background
@@ -63,8 +67,12 @@ class Producer {
   class DeliveryReports;
   Producer(std::unique_ptr<DeliveryReports> reports, std::unique_ptr<RdKafka::Producer> producer);
 
+  // Looks up `topics`, for up to 2 s in all (best effort: a topic not found now is found when first written).
+  void LookUp(const std::vector<std::string>& topics);
+
   std::unique_ptr<DeliveryReports> reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  std::vector<std::unique_ptr<RdKafka::Topic>> known_topics_;  // Kept: librdkafka keeps their metadata current.
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

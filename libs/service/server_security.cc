@@ -78,7 +78,8 @@ absl::StatusOr<ServerSecurity> ServerSecurity::FromFlags(const std::string& serv
   // kafka::ProducerOptions::idempotent).
   auto producer = kafka::Producer::Create({.brokers = kafka::Cluster(runtime.kafka_brokers, runtime.kafka_client_props),
                                            .client_id = "gridcase-" + service + "-audit",
-                                           .idempotent = false});
+                                           .idempotent = false,
+                                           .topics = {events::Topics(runtime.topic_prefix).audit()}});
   if (!producer.ok()) return producer.status();
   parts->audit_producer = *std::move(producer);
   parts->log = std::make_unique<access_log::KafkaAccessLog>(parts->audit_producer.get(),

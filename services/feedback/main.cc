@@ -44,7 +44,9 @@ int Run(service::ServiceRunner& runner) {
   if (absl::Status s = kafka::EnsureTopics(kafka_cluster, specs); !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
-  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-feedback"});
+  auto producer = kafka::Producer::Create({.brokers = kafka_cluster,
+                                           .client_id = "gridcase-feedback",
+                                           .topics = {topics.feedback(), AlertsTopic(rt.topic_prefix)}});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   // Stopped last: every alert reaches Kafka before the process exits.
   runner.Started("producer", [&producer] {

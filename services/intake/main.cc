@@ -114,7 +114,7 @@ int Run(service::ServiceRunner& runner) {
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
-  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-intake"});
+  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-intake", .topics = {topics.intake()}});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   auto redis = redis::RedisClient::Create({.host = config.redis.host,
                                            .port = config.redis.port,

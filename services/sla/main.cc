@@ -56,7 +56,8 @@ int Run(service::ServiceRunner& runner) {
   auto producer = kafka::Producer::Create(
       {.brokers = kafka_cluster,
        .client_id = "gridcase-sla",
-       .extra = {{"message.timeout.ms", absl::StrCat(absl::ToInt64Milliseconds(sla_config->timer_lease / 4))}}});
+       .extra = {{"message.timeout.ms", absl::StrCat(absl::ToInt64Milliseconds(sla_config->timer_lease / 4))}},
+       .topics = {topics.sla()}});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   // Stopped last: every alarm and clock event reaches Kafka before the process exits.
   runner.Started("producer", [&producer] {
