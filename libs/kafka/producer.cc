@@ -93,7 +93,7 @@ void Producer::LookUp(const std::vector<std::string>& topics) {
     if (err != RdKafka::ERR_NO_ERROR) {
       spdlog::warn("msg=topic_lookup_failed topic={} error={}", name, log::Quote(RdKafka::err2str(err)));
     }
-    known_topics_.push_back(std::move(topic));
+    // The handle goes; librdkafka keeps the topic and its partitions for the records written to it by name.
   }
 }
 

@@ -17,7 +17,6 @@
 
 namespace RdKafka {
 class Producer;
-class Topic;
 }
 
 namespace gridcase::kafka {
@@ -72,7 +71,6 @@ class Producer {
 
   std::unique_ptr<DeliveryReports> reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
-  std::vector<std::unique_ptr<RdKafka::Topic>> known_topics_;  // Kept: librdkafka keeps their metadata current.
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };
