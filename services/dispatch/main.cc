@@ -72,7 +72,8 @@ int Run(service::ServiceRunner& runner) {
       !s.ok()) {
     return runner.StartupFailed("ensure_topics", s);
   }
-  auto producer = kafka::Producer::Create({.brokers = kafka_cluster, .client_id = "gridcase-dispatch", .topics = topics.CaseTopics()});
+  auto producer = kafka::Producer::Create(
+      {.brokers = kafka_cluster, .client_id = "gridcase-dispatch", .topics = topics.CaseTopics()});
   if (!producer.ok()) return runner.StartupFailed("producer", producer.status());
   // Stopped last: every event the stages and commands produced reaches Kafka before the process exits.
   runner.Started("producer", [&producer] {
